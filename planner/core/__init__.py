@@ -1,0 +1,1 @@
+"""The domain: parts, catalog, builds, checks and models. No Qt in here."""

@@ -1,0 +1,112 @@
+"""A build resolved against a catalog: which parts it has, typed, with counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from planner.core.build import Build, PartChoice
+from planner.core.catalog import Catalog
+from planner.core.parts import (
+    Case,
+    Cooler,
+    Cpu,
+    Gpu,
+    MemoryKit,
+    Motherboard,
+    Part,
+    PartKind,
+    Psu,
+    Storage,
+)
+
+P = TypeVar("P", bound=Part)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of the build: the choice and the catalog part it names."""
+
+    choice: PartChoice
+    part: Part
+
+    @property
+    def count(self) -> int:
+        return self.choice.count
+
+
+@dataclass(frozen=True)
+class Assembly:
+    build: Build
+    items: tuple[Item, ...]
+    unknown: tuple[PartChoice, ...]
+
+    @classmethod
+    def resolve(cls, build: Build, catalog: Catalog) -> Assembly:
+        items = []
+        unknown = []
+        for choice in build.parts:
+            part = catalog.get(choice.id)
+            if part is None:
+                unknown.append(choice)
+            else:
+                items.append(Item(choice, part))
+        return cls(build, tuple(items), tuple(unknown))
+
+    def items_of(self, kind: PartKind) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.part.KIND is kind)
+
+    def count(self, kind: PartKind) -> int:
+        return sum(item.count for item in self.items_of(kind))
+
+    def _first(self, kind: PartKind, cls: type[P]) -> P | None:
+        for item in self.items_of(kind):
+            if isinstance(item.part, cls):
+                return item.part
+        return None
+
+    @property
+    def cpu(self) -> Cpu | None:
+        return self._first(PartKind.CPU, Cpu)
+
+    @property
+    def motherboard(self) -> Motherboard | None:
+        return self._first(PartKind.MOTHERBOARD, Motherboard)
+
+    @property
+    def psu(self) -> Psu | None:
+        return self._first(PartKind.PSU, Psu)
+
+    @property
+    def case(self) -> Case | None:
+        return self._first(PartKind.CASE, Case)
+
+    @property
+    def cooler(self) -> Cooler | None:
+        return self._first(PartKind.COOLER, Cooler)
+
+    @property
+    def gpus(self) -> tuple[tuple[Gpu, Item], ...]:
+        return tuple(
+            (item.part, item) for item in self.items_of(PartKind.GPU) if isinstance(item.part, Gpu)
+        )
+
+    @property
+    def memory_kits(self) -> tuple[tuple[MemoryKit, Item], ...]:
+        return tuple(
+            (item.part, item)
+            for item in self.items_of(PartKind.MEMORY)
+            if isinstance(item.part, MemoryKit)
+        )
+
+    @property
+    def drives(self) -> tuple[tuple[Storage, Item], ...]:
+        return tuple(
+            (item.part, item)
+            for item in self.items_of(PartKind.STORAGE)
+            if isinstance(item.part, Storage)
+        )
+
+    @property
+    def total_price_usd(self) -> float:
+        return sum(item.part.price_usd * item.count for item in self.items)

@@ -1,0 +1,77 @@
+"""A build: the chosen parts with counts, the workloads to train, and settings."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from planner.core.records import internal, spec
+
+PRECISIONS = ("fp32", "tf32", "fp16", "bf16", "fp8")
+TRAINING_MODES = ("full", "lora", "qlora")
+OPTIMIZERS = ("adamw", "sgd", "adamw8bit", "adafactor")
+SHARDING = ("none", "zero1", "zero2", "zero3", "fsdp")
+# Continuous load a circuit may carry (80% of the breaker rating for 120 V circuits, per
+# the US National Electrical Code; 230 V figures are the breaker rating). DOMAIN.md, Power.
+WALL_CIRCUITS = {
+    "120v-15a": 1_440,
+    "120v-20a": 1_920,
+    "230v-10a": 2_300,
+    "230v-16a": 3_680,
+}
+# Average US residential electricity price in 2024 (EIA Electric Power Monthly, table 5.3:
+# 16.48 cents/kWh); users set their own.
+DEFAULT_ELECTRICITY_USD_PER_KWH = 0.165
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartChoice:
+    """A catalog part in the build, how many, and per-part settings."""
+
+    id: str = spec()
+    count: int = spec(default=1, low=1, high=64)
+    power_limit_w: int | None = spec(default=None, low=50, high=2_000)
+    extra: Mapping[str, Any] = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkloadChoice:
+    """A network to train on the build: a catalog id, or an inline architecture table
+    (written `id = { family = "decoder", layers = 24, ... }` in a profile)."""
+
+    id: str | None = spec(default=None)
+    inline: Mapping[str, Any] | None = internal(default_factory=lambda: None)
+    mode: str = spec(default="full", choices=TRAINING_MODES)
+    precision: str = spec(default="bf16", choices=PRECISIONS)
+    batch_size: int = spec(default=8, low=1, high=1_000_000)
+    seq_len: int | None = spec(default=None, low=1, high=10_000_000)
+    optimizer: str = spec(default="adamw", choices=OPTIMIZERS)
+    activation_checkpointing: bool = spec(default=False)
+    sharding: str = spec(default="none", choices=SHARDING)
+    extra: Mapping[str, Any] = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    electricity_usd_per_kwh: float = spec(default=DEFAULT_ELECTRICITY_USD_PER_KWH, low=0, high=10)
+    wall_circuit: str = spec(default="120v-15a", choices=tuple(WALL_CIRCUITS))
+    extra: Mapping[str, Any] = internal()
+
+    @property
+    def wall_continuous_w(self) -> int:
+        return WALL_CIRCUITS[self.wall_circuit]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Build:
+    name: str = "Untitled build"
+    parts: tuple[PartChoice, ...] = ()
+    workloads: tuple[WorkloadChoice, ...] = ()
+    settings: Settings = dataclasses.field(default_factory=Settings)
+    notes: str = ""
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def count_of(self, part_id: str) -> int:
+        return sum(choice.count for choice in self.parts if choice.id == part_id)

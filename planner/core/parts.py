@@ -1,0 +1,381 @@
+"""Part records: one frozen dataclass per kind, with the rules their values follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, ClassVar
+
+from planner.core.errors import Location, RecordError
+from planner.core.records import internal, spec
+
+ID_PATTERN = r"[a-z0-9][a-z0-9-]*[a-z0-9]"
+
+SOCKETS = ("AM4", "AM5", "LGA1700", "LGA1851", "sTRX4", "sTR5", "LGA4677")
+MEMORY_TYPES = ("DDR4", "DDR5")
+MODULE_TYPES = ("UDIMM", "RDIMM")
+# Board form factors, smallest first. A case that takes one of the ATX family also
+# takes the smaller members of it: their mounting holes are a subset.
+BOARD_FORM_FACTORS = ("Mini-ITX", "Micro-ATX", "ATX", "E-ATX", "SSI-CEB", "SSI-EEB")
+ATX_FAMILY = ("Mini-ITX", "Micro-ATX", "ATX", "E-ATX")
+PSU_FORM_FACTORS = ("ATX", "SFX", "SFX-L")
+ARCHITECTURES = (
+    "pascal",
+    "volta",
+    "turing",
+    "ampere",
+    "ada",
+    "hopper",
+    "blackwell",
+    "rdna3",
+    "rdna4",
+    "cdna2",
+    "cdna3",
+)
+GPU_MEMORY_TYPES = ("GDDR5X", "GDDR6", "GDDR6X", "GDDR7", "HBM2", "HBM2e", "HBM3", "HBM3e")
+GPU_COOLERS = ("open-air", "blower", "liquid", "passive")
+SLOT_WIDTHS = (1, 2, 4, 8, 16)
+
+
+class PartKind(str, Enum):
+    GPU = "gpu"
+    CPU = "cpu"
+    MOTHERBOARD = "motherboard"
+    MEMORY = "memory"
+    PSU = "psu"
+    CASE = "case"
+    COOLER = "cooler"
+    STORAGE = "storage"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    PartKind.GPU: "GPU",
+    PartKind.CPU: "CPU",
+    PartKind.MOTHERBOARD: "Motherboard",
+    PartKind.MEMORY: "Memory",
+    PartKind.PSU: "Power supply",
+    PartKind.CASE: "Case",
+    PartKind.COOLER: "CPU cooler",
+    PartKind.STORAGE: "Storage",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Part:
+    """What every catalog part has."""
+
+    KIND: ClassVar[PartKind]
+
+    id: str = spec(pattern=ID_PATTERN)
+    name: str = spec()
+    vendor: str = spec()
+    price_usd: float = spec(low=0, high=1_000_000)
+    price_date: dt.date = spec()
+    source: tuple[str, ...] = spec()
+    price_source: str | None = spec(default=None)
+    notes: str = spec(default="")
+    extra: Mapping[str, Any] = internal()
+
+    @property
+    def kind(self) -> PartKind:
+        return self.KIND
+
+    def validate(self) -> None:
+        if not self.source or not all(item.strip() for item in self.source):
+            raise RecordError("must name at least one source", Location(field="source"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class GpuPowerConnectors:
+    pcie_6pin: int = spec(default=0, low=0, high=4)
+    pcie_8pin: int = spec(default=0, low=0, high=4)
+    eps_8pin: int = spec(default=0, low=0, high=2)
+    hpwr_12v: int = spec(default=0, low=0, high=2, key="12vhpwr")
+
+    @property
+    def cable_power_w(self) -> int:
+        """What the card's connectors can deliver by specification, slot excluded."""
+        return (
+            75 * self.pcie_6pin + 150 * self.pcie_8pin + 300 * self.eps_8pin + 600 * self.hpwr_12v
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Gpu(Part):
+    KIND = PartKind.GPU
+
+    architecture: str = spec(choices=ARCHITECTURES)
+    release_year: int = spec(low=2010, high=2035)
+    vram_gb: float = spec(low=1, high=1024)
+    memory_type: str = spec(choices=GPU_MEMORY_TYPES)
+    memory_bandwidth_gbs: float = spec(low=50, high=20_000)
+    fp32_tflops: float = spec(low=0.5, high=1_000)
+    fp16_tensor_tflops: float | None = spec(default=None, low=1, high=20_000)
+    tf32_tensor_tflops: float | None = spec(default=None, low=1, high=10_000)
+    fp8_tensor_tflops: float | None = spec(default=None, low=1, high=40_000)
+    bf16: bool = spec()
+    l2_cache_mb: float = spec(low=0.25, high=1_024)
+    llc_mb: float | None = spec(default=None, low=1, high=1_024)
+    board_power_w: int = spec(low=10, high=2_000)
+    pcie_gen: int = spec(low=3, high=6)
+    pcie_lanes: int = spec(choices=SLOT_WIDTHS)
+    power_connectors: GpuPowerConnectors = spec()
+    slot_width: float = spec(low=1, high=5)
+    length_mm: int = spec(low=100, high=450)
+    height_mm: int | None = spec(default=None, low=50, high=200)
+    cooler_type: str = spec(choices=GPU_COOLERS)
+    nvlink_gbs: float | None = spec(default=None, low=1, high=2_000)
+    pcie_p2p: bool = spec()
+
+    @property
+    def has_tensor_cores(self) -> bool:
+        return self.fp16_tensor_tflops is not None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cpu(Part):
+    KIND = PartKind.CPU
+
+    socket: str = spec(choices=SOCKETS)
+    release_year: int = spec(low=2010, high=2035)
+    cores: int = spec(low=1, high=512)
+    threads: int = spec(low=1, high=1024)
+    base_clock_ghz: float = spec(low=0.5, high=7)
+    boost_clock_ghz: float = spec(low=0.5, high=7)
+    tdp_w: int = spec(low=5, high=1_000)
+    max_power_w: int = spec(low=5, high=1_500)
+    pcie_lanes: int = spec(low=0, high=256)
+    pcie_gen: int = spec(low=3, high=6)
+    memory_type: tuple[str, ...] = spec(choices=MEMORY_TYPES)
+    memory_channels: int = spec(low=1, high=16)
+    max_memory_gb: int = spec(low=8, high=8_192)
+    ecc: bool = spec()
+    integrated_graphics: bool = spec()
+    boxed_cooler: bool = spec(default=False)
+    # Chipsets that take this CPU where the socket alone does not decide it
+    # (sTR5: Threadripper 7000 runs on TRX50 only, the PRO 7000WX on TRX50 and WRX90).
+    chipsets: tuple[str, ...] = spec(default=())
+
+    def validate(self) -> None:
+        super().validate()
+        if self.threads < self.cores:
+            raise RecordError(
+                f"threads ({self.threads}) cannot be fewer than cores ({self.cores})",
+                Location(field="threads"),
+            )
+        if self.max_power_w < self.tdp_w:
+            raise RecordError(
+                f"max_power_w ({self.max_power_w}) cannot be below tdp_w ({self.tdp_w})",
+                Location(field="max_power_w"),
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PcieSlot:
+    name: str = spec()
+    position: int = spec(low=1, high=20)
+    mechanical: int = spec(choices=SLOT_WIDTHS)
+    electrical: int = spec(choices=SLOT_WIDTHS)
+    gen: int = spec(low=1, high=6)
+    lanes_from: str = spec(choices=("cpu", "chipset"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class M2Slot:
+    name: str = spec()
+    gen: int = spec(low=3, high=6)
+    lanes: int = spec(choices=(1, 2, 4))
+    lanes_from: str = spec(choices=("cpu", "chipset"))
+    sata: bool = spec(default=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LaneSharing:
+    """When any of `if_used` is populated, `slot` runs at `width` lanes (0 = off)."""
+
+    if_used: tuple[str, ...] = spec()
+    slot: str = spec()
+    width: int = spec(choices=(0, *SLOT_WIDTHS))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Motherboard(Part):
+    KIND = PartKind.MOTHERBOARD
+
+    socket: str = spec(choices=SOCKETS)
+    chipset: str = spec()
+    form_factor: str = spec(choices=BOARD_FORM_FACTORS)
+    width_mm: int | None = spec(default=None, low=100, high=400)
+    depth_mm: int | None = spec(default=None, low=100, high=400)
+    memory_type: str = spec(choices=MEMORY_TYPES)
+    memory_module: str = spec(choices=MODULE_TYPES)
+    ecc: bool = spec()
+    dimm_slots: int = spec(low=1, high=32)
+    max_memory_gb: int = spec(low=8, high=8_192)
+    sata_ports: int = spec(low=0, high=24)
+    pcie_slots: tuple[PcieSlot, ...] = spec()
+    m2_slots: tuple[M2Slot, ...] = spec(default=())
+    lane_sharing: tuple[LaneSharing, ...] = spec(default=())
+
+    def validate(self) -> None:
+        super().validate()
+        names: set[str] = set()
+        for index, slot in enumerate(self.pcie_slots):
+            where = f"pcie_slots[{index}]"
+            if slot.name in names:
+                raise RecordError(f"slot name '{slot.name}' repeats", Location(field=where))
+            names.add(slot.name)
+            if slot.electrical > slot.mechanical:
+                raise RecordError(
+                    f"electrical width x{slot.electrical} exceeds mechanical x{slot.mechanical}",
+                    Location(field=f"{where}.electrical"),
+                )
+        positions = [slot.position for slot in self.pcie_slots]
+        if positions != sorted(set(positions)):
+            raise RecordError(
+                "slot positions must increase from top to bottom without repeats",
+                Location(field="pcie_slots"),
+            )
+        for index, m2 in enumerate(self.m2_slots):
+            if m2.name in names:
+                raise RecordError(
+                    f"name '{m2.name}' repeats", Location(field=f"m2_slots[{index}].name")
+                )
+            names.add(m2.name)
+        for index, rule in enumerate(self.lane_sharing):
+            where = f"lane_sharing[{index}]"
+            for used in (*rule.if_used, rule.slot):
+                if used not in names:
+                    raise RecordError(
+                        f"names '{used}', which is not a slot or M.2 socket of this board",
+                        Location(field=where),
+                    )
+
+    def slot(self, name: str) -> PcieSlot | None:
+        return next((slot for slot in self.pcie_slots if slot.name == name), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemoryKit(Part):
+    KIND = PartKind.MEMORY
+
+    memory_type: str = spec(choices=MEMORY_TYPES)
+    module_type: str = spec(choices=MODULE_TYPES)
+    ecc: bool = spec()
+    modules: int = spec(low=1, high=16)
+    module_gb: int = spec(low=1, high=512)
+    speed_mts: int = spec(low=1_600, high=12_000)
+    cas_latency: int | None = spec(default=None, low=5, high=80)
+    voltage_v: float | None = spec(default=None, low=1.0, high=1.6)
+
+    @property
+    def capacity_gb(self) -> int:
+        return self.modules * self.module_gb
+
+
+@dataclass(frozen=True, kw_only=True)
+class PsuConnectors:
+    pcie_8pin: int = spec(default=0, low=0, high=16)
+    hpwr_12v: int = spec(default=0, low=0, high=8, key="12vhpwr")
+    eps_8pin: int = spec(default=0, low=0, high=6)
+    sata: int = spec(default=0, low=0, high=32)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Psu(Part):
+    KIND = PartKind.PSU
+
+    wattage_w: int = spec(low=200, high=4_000)
+    wattage_115v_w: int | None = spec(default=None, low=200, high=4_000)
+    form_factor: str = spec(choices=PSU_FORM_FACTORS)
+    atx_version: str = spec(choices=("2.x", "3.0", "3.1"))
+    efficiency: str = spec(choices=("White", "Bronze", "Silver", "Gold", "Platinum", "Titanium"))
+    length_mm: int = spec(low=80, high=300)
+    modular: str = spec(choices=("full", "semi", "none"))
+    connectors: PsuConnectors = spec()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Case(Part):
+    KIND = PartKind.CASE
+
+    case_type: str = spec(
+        choices=("mini-itx", "micro-atx", "mid-tower", "full-tower", "open-frame", "rackmount")
+    )
+    form_factors: tuple[str, ...] = spec(choices=BOARD_FORM_FACTORS)
+    max_gpu_length_mm: int = spec(low=100, high=800)
+    max_cooler_height_mm: int = spec(low=30, high=300)
+    expansion_slots: int = spec(low=1, high=20)
+    psu_form_factors: tuple[str, ...] = spec(choices=PSU_FORM_FACTORS)
+    max_psu_length_mm: int | None = spec(default=None, low=80, high=400)
+    bays_35: int = spec(default=0, low=0, high=30)
+    bays_25: int = spec(default=0, low=0, high=30)
+    fans_included: int = spec(default=0, low=0, high=20)
+    fan_mounts: int = spec(default=0, low=0, high=30)
+    max_radiator_mm: int = spec(default=0, low=0, high=480)
+
+    def takes_board(self, form_factor: str) -> bool:
+        if form_factor in self.form_factors:
+            return True
+        if form_factor not in ATX_FAMILY:
+            return False
+        largest = max(
+            (ATX_FAMILY.index(item) for item in self.form_factors if item in ATX_FAMILY),
+            default=-1,
+        )
+        return ATX_FAMILY.index(form_factor) <= largest
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cooler(Part):
+    KIND = PartKind.COOLER
+
+    cooler_type: str = spec(choices=("air", "aio"))
+    sockets: tuple[str, ...] = spec(choices=SOCKETS)
+    height_mm: int | None = spec(default=None, low=20, high=250)
+    radiator_mm: int | None = spec(default=None, choices=(120, 140, 240, 280, 360, 420))
+    tdp_rating_w: int | None = spec(default=None, low=30, high=1_000)
+    fans: int = spec(default=1, low=0, high=6)
+
+    def validate(self) -> None:
+        super().validate()
+        if self.cooler_type == "air" and self.height_mm is None:
+            raise RecordError("an air cooler needs its height_mm", Location(field="height_mm"))
+        if self.cooler_type == "aio" and self.radiator_mm is None:
+            raise RecordError("an AIO cooler needs its radiator_mm", Location(field="radiator_mm"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Storage(Part):
+    KIND = PartKind.STORAGE
+
+    interface: str = spec(choices=("nvme", "sata"))
+    form_factor: str = spec(choices=("M.2 2230", "M.2 2280", "M.2 22110", "2.5in", "3.5in"))
+    pcie_gen: int | None = spec(default=None, low=3, high=6)
+    pcie_lanes: int | None = spec(default=None, choices=(1, 2, 4))
+    capacity_gb: int = spec(low=16, high=200_000)
+    seq_read_mbs: int = spec(low=50, high=20_000)
+    seq_write_mbs: int = spec(low=50, high=20_000)
+    power_w: float | None = spec(default=None, low=0.1, high=30)
+    tbw: int | None = spec(default=None, low=1, high=100_000)
+    rpm: int | None = spec(default=None, low=3_600, high=20_000)
+
+    def validate(self) -> None:
+        super().validate()
+        if self.interface == "nvme" and self.pcie_gen is None:
+            raise RecordError("an NVMe drive needs its pcie_gen", Location(field="pcie_gen"))
+
+    @property
+    def is_m2(self) -> bool:
+        return self.form_factor.startswith("M.2")
+
+
+PART_CLASSES: dict[PartKind, type[Part]] = {
+    cls.KIND: cls for cls in (Gpu, Cpu, Motherboard, MemoryKit, Psu, Case, Cooler, Storage)
+}

@@ -1,0 +1,1 @@
+"""Files: paths, TOML reading and writing, profiles, catalog files. No Qt in here."""

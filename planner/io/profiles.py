@@ -1,0 +1,174 @@
+"""Profiles: builds saved as TOML (format `rig-planner-profile`), versioned and lossless.
+
+Loading validates every known field and reports the file, line and field of the first bad
+one. Whatever the planner does not know (top-level keys, tables, keys inside parts,
+workloads and settings, part ids missing from the catalog) is kept and written back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from planner.core.build import Build, PartChoice, Settings, WorkloadChoice
+from planner.core.errors import Location, ProfileError, RecordError
+from planner.core.records import parse_record, record_to_table
+from planner.io.atomic import write_atomic
+from planner.io.tomlfile import TomlLines, parse_toml_text, read_toml
+
+FORMAT = "rig-planner-profile"
+SCHEMA_VERSION = 1
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+# MIGRATIONS[n] turns a schema-n document into a schema-(n+1) document. Each new schema
+# adds one entry here and a fixture profile of the old version under tests/data.
+MIGRATIONS: dict[int, Migration] = {}
+
+_KNOWN_TOP = ("format", "schema_version", "name", "notes", "settings", "parts", "workloads")
+
+
+def load_profile(path: Path | str) -> Build:
+    path = Path(path)
+    document, text = read_toml(path, ProfileError)
+    return _build_from_document(document, text, str(path))
+
+
+def loads_profile(text: str, file: str = "<profile>") -> Build:
+    return _build_from_document(parse_toml_text(text, file, ProfileError), text, file)
+
+
+def _build_from_document(document: dict[str, Any], text: str, file: str) -> Build:
+    lines = TomlLines(text)
+
+    def fail(message: str, field: str, table: str = "", index: int | None = None) -> ProfileError:
+        line = lines.key(field, table, index) if field else None
+        if line is None and table:
+            line = lines.array_entry(table, index or 0) if index is not None else None
+        return ProfileError(
+            message, Location(file=file, line=line, field=_qualified(table, index, field))
+        )
+
+    document = _migrate(document, fail)
+    name = document.get("name", "Untitled build")
+    if not isinstance(name, str):
+        raise fail("expected text", "name")
+    notes = document.get("notes", "")
+    if not isinstance(notes, str):
+        raise fail("expected text", "notes")
+    settings = _parse_table(Settings, document.get("settings", {}), "settings", None, fail)
+    parts = tuple(
+        _parse_table(PartChoice, table, "parts", index, fail)
+        for index, table in enumerate(_array(document, "parts", fail))
+    )
+    workloads = tuple(
+        _parse_workload(table, index, fail)
+        for index, table in enumerate(_array(document, "workloads", fail))
+    )
+    extra = {key: value for key, value in document.items() if key not in _KNOWN_TOP}
+    return Build(
+        name=name, notes=notes, settings=settings, parts=parts, workloads=workloads, extra=extra
+    )
+
+
+def _migrate(document: dict[str, Any], fail: Callable[..., ProfileError]) -> dict[str, Any]:
+    if document.get("format") != FORMAT:
+        found = document.get("format")
+        detail = f"'{found}'" if isinstance(found, str) else "missing"
+        raise fail(f"is not a Rig Planner profile: format must be '{FORMAT}' ({detail})", "format")
+    version = document.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        raise fail("must be a whole number (the profile schema version)", "schema_version")
+    if version > SCHEMA_VERSION:
+        raise fail(
+            f"the profile was written by a newer Rig Planner (schema {version}); this version "
+            f"reads schema {SCHEMA_VERSION} and older. Update Rig Planner to open it.",
+            "schema_version",
+        )
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise fail(f"schema {version} is not supported; no migration exists", "schema_version")
+        document = step(dict(document))
+        version += 1
+        document["schema_version"] = version
+    return document
+
+
+def _array(document: Mapping[str, Any], key: str, fail: Callable[..., ProfileError]) -> list[Any]:
+    value = document.get(key, [])
+    if not isinstance(value, list):
+        raise fail(f"must be an array of tables, written [[{key}]]", key)
+    return value
+
+
+def _parse_table(
+    cls: type[Any],
+    table: object,
+    name: str,
+    index: int | None,
+    fail: Callable[..., ProfileError],
+) -> Any:
+    if not isinstance(table, Mapping):
+        raise fail("expected a table", "", name, index)
+    try:
+        return parse_record(cls, table)
+    except RecordError as error:
+        raise fail(error.message, error.location.field, name, index) from None
+
+
+def _parse_workload(table: object, index: int, fail: Callable[..., ProfileError]) -> WorkloadChoice:
+    inline = table.get("id") if isinstance(table, Mapping) else None
+    if isinstance(inline, Mapping) and isinstance(table, Mapping):
+        table = {key: value for key, value in table.items() if key != "id"}
+    choice: WorkloadChoice = _parse_table(WorkloadChoice, table, "workloads", index, fail)
+    if isinstance(inline, Mapping):
+        return dataclasses.replace(choice, inline=dict(inline))
+    if choice.id is None:
+        raise fail(
+            "a workload needs an 'id': a workload catalog id or an inline table describing "
+            "the network",
+            "id",
+            "workloads",
+            index,
+        )
+    return choice
+
+
+def _workload_table(choice: WorkloadChoice) -> dict[str, Any]:
+    table = record_to_table(choice)
+    if choice.inline is not None:
+        table = {"id": dict(choice.inline), **table}
+    return table
+
+
+def _qualified(table: str, index: int | None, field: str) -> str:
+    if not table:
+        return field
+    head = f"{table}[{index}]" if index is not None else table
+    return f"{head}.{field}" if field else head
+
+
+def dumps_profile(build: Build) -> str:
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "name": build.name,
+    }
+    if build.notes:
+        document["notes"] = build.notes
+    document.update(build.extra)
+    settings = record_to_table(build.settings)
+    if settings:
+        document["settings"] = settings
+    document["parts"] = [record_to_table(choice) for choice in build.parts]
+    if build.workloads:
+        document["workloads"] = [_workload_table(choice) for choice in build.workloads]
+    return tomli_w.dumps(document)
+
+
+def save_profile(build: Build, path: Path | str) -> None:
+    write_atomic(Path(path), dumps_profile(build).encode("utf-8"))

@@ -1,0 +1,137 @@
+"""Reading TOML with errors that name the line, and finding lines of tables and keys.
+
+`tomllib` gives values without positions; `TomlLines` finds where a value was written by
+scanning the text for table headers and `key =` lines, which is all the error messages need.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from planner.core.errors import InputError, Location
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
+_ARRAY_HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*=""")
+_AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def read_toml(path: Path, error_type: type[InputError] = InputError) -> tuple[dict[str, Any], str]:
+    """The parsed document and its text; `error_type` with file and line when unreadable."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise error_type("file not found", Location(file=str(path))) from None
+    except IsADirectoryError:
+        raise error_type("is a directory, not a file", Location(file=str(path))) from None
+    except OSError as error:
+        raise error_type(f"cannot read: {error.strerror}", Location(file=str(path))) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise error_type(
+            "is not UTF-8 text (is it a TOML file?)", Location(file=str(path), line=line)
+        ) from None
+    return parse_toml_text(text, str(path), error_type), text
+
+
+def parse_toml_text(
+    text: str, file: str, error_type: type[InputError] = InputError
+) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = _AT_LINE.search(message)
+        line = int(match.group(1)) if match else None
+        reason = _AT_LINE.sub("", message).strip().rstrip(".")
+        raise error_type(f"is not valid TOML: {reason}", Location(file=file, line=line)) from None
+
+
+class TomlLines:
+    """Line numbers (1-based) of tables, array entries and keys in a TOML text."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = text.splitlines()
+
+    def array_entry(self, table: str, index: int) -> int | None:
+        """The header line of the `index`-th `[[table]]`."""
+        seen = -1
+        for number, line in enumerate(self._lines, start=1):
+            match = _ARRAY_HEADER.match(line)
+            if match and _clean(match.group(1)) == table:
+                seen += 1
+                if seen == index:
+                    return number
+        return None
+
+    def key(self, field_path: str, table: str = "", index: int | None = None) -> int | None:
+        """The line where `field_path` (e.g. `pcie_slots[2].gen`) is written.
+
+        The search covers the `index`-th `[[table]]` block, the `[table]` block, or the
+        top of the document when `table` is empty. Falls back to the block's header line.
+        """
+        start, end = self._block(table, index)
+        if start is None:
+            return None
+        first = field_path.split(".")[0]
+        item = _INDEX.search(first)
+        key = _INDEX.sub("", first)
+        for number in range(start, end):
+            line = self._lines[number]
+            match = _KEY.match(line)
+            if match and _clean(match.group(1)) == key:
+                if item is None:
+                    return number + 1
+                return self._list_item(number, int(item.group(1)), end) or number + 1
+        return start if table else None
+
+    def _list_item(self, key_line: int, item: int, end: int) -> int | None:
+        seen = -1
+        for number in range(key_line, end):
+            text = self._lines[number]
+            if number == key_line:
+                text = text.split("=", 1)[1]
+            seen += text.count("{")
+            if seen >= item:
+                return number + 1
+        return None
+
+    def _block(self, table: str, index: int | None) -> tuple[int | None, int]:
+        """0-based first line after the header, and the end (exclusive) of the block."""
+        if not table:
+            return 0, self._next_header(0)
+        if index is not None:
+            header = self.array_entry(table, index)
+        else:
+            header = next(
+                (
+                    number
+                    for number, line in enumerate(self._lines, start=1)
+                    if (match := _HEADER.match(line)) and _clean(match.group(1)) == table
+                ),
+                None,
+            )
+        if header is None:
+            return None, 0
+        return header, self._next_header(header)
+
+    def _next_header(self, start: int) -> int:
+        for number in range(start, len(self._lines)):
+            if _HEADER.match(self._lines[number]):
+                return number
+        return len(self._lines)
+
+
+def _clean(name: str) -> str:
+    return ".".join(part.strip().strip("\"'") for part in name.split("."))
