@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Sets up Rig Planner in ./.venv: the system libraries Qt needs (Debian: installed with apt
+# when run as root, otherwise named), a virtual environment, and the package in editable
+# mode with its test and development tools. Safe to run again: it skips what is done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+QT_DEBS=(libgl1 libegl1 libglib2.0-0 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-dejavu-core)
+TEST_DEBS=(poppler-utils)
+
+say() { printf 'setup: %s\n' "$*"; }
+
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+    say "no '$PYTHON' found: install Python 3.10 or newer (Debian: apt-get install python3)"
+    exit 1
+fi
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+    say "Rig Planner needs Python 3.10 or newer; '$PYTHON' is $("$PYTHON" -V 2>&1)"
+    exit 1
+fi
+
+missing_debs() {
+    # Prints the Debian packages from the arguments that are not installed.
+    local package
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' \
+            || printf '%s\n' "$package"
+    done
+}
+
+install_debs() {
+    local wanted=("$@")
+    [ ${#wanted[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing system packages: ${wanted[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${wanted[@]}" >/dev/null
+    else
+        say "missing system packages: ${wanted[*]}"
+        say "install them with: sudo apt-get install ${wanted[*]}"
+        return 1
+    fi
+}
+
+if command -v dpkg-query >/dev/null 2>&1; then
+    needed=()
+    mapfile -t needed < <(missing_debs "${QT_DEBS[@]}" "${TEST_DEBS[@]}")
+    # Debian's python3 has no venv module until python3-venv is installed.
+    if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+        needed+=("python3-venv")
+    fi
+    if [ ${#needed[@]} -gt 0 ]; then
+        install_debs "${needed[@]}" || {
+            # Qt libraries are required; poppler only serves the PDF tests.
+            mapfile -t qt_missing < <(missing_debs "${QT_DEBS[@]}")
+            if [ ${#qt_missing[@]} -gt 0 ] || ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
+                exit 1
+            fi
+        }
+    fi
+elif [ "$(uname -s)" = "Linux" ]; then
+    say "not a Debian system: make sure these libraries (or your distribution's equivalents) are installed: ${QT_DEBS[*]}"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    say "creating .venv"
+    "$PYTHON" -m venv .venv
+fi
+
+stamp=.venv/.rig-planner-installed
+fingerprint=$(cat pyproject.toml | "$PYTHON" -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$fingerprint" ] || ! .venv/bin/python -c 'import planner' 2>/dev/null; then
+    say "installing Rig Planner and its dependencies into .venv"
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e ".[test,dev]"
+    printf '%s' "$fingerprint" > "$stamp"
+fi
+say "ready"
