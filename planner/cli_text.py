@@ -1,0 +1,112 @@
+"""Plain-text rendering of CLI results: tables and findings for a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from planner.core.checks import CheckReport
+from planner.core.findings import Severity
+from planner.core.parts import (
+    Case,
+    Cooler,
+    Cpu,
+    Gpu,
+    MemoryKit,
+    Motherboard,
+    Part,
+    PartKind,
+    Psu,
+    Storage,
+)
+
+_SEVERITY_MARK = {Severity.ERROR: "ERROR", Severity.WARNING: "WARN ", Severity.INFO: "NOTE "}
+
+
+def key_specs(part: Part) -> str:
+    """The few specs a builder looks at first, as one short line."""
+    if isinstance(part, Gpu):
+        return (
+            f"{part.vram_gb:g} GB {part.memory_type}, {part.memory_bandwidth_gbs:g} GB/s, "
+            f"{part.board_power_w} W, {part.slot_width:g}-slot, {part.length_mm} mm"
+        )
+    if isinstance(part, Cpu):
+        return (
+            f"{part.socket}, {part.cores}C/{part.threads}T, {part.tdp_w} W, "
+            f"{part.pcie_lanes} PCIe {part.pcie_gen}.0 lanes"
+        )
+    if isinstance(part, Motherboard):
+        x16 = sum(1 for slot in part.pcie_slots if slot.mechanical == 16)
+        return (
+            f"{part.socket} {part.chipset}, {part.form_factor}, {part.memory_type} "
+            f"{part.memory_module} ×{part.dimm_slots}, {x16} x16 slots, {len(part.m2_slots)} M.2"
+        )
+    if isinstance(part, MemoryKit):
+        ecc = " ECC" if part.ecc else ""
+        return (
+            f"{part.modules} × {part.module_gb} GB {part.memory_type}-{part.speed_mts} "
+            f"{part.module_type}{ecc}"
+        )
+    if isinstance(part, Psu):
+        c = part.connectors
+        return (
+            f"{part.wattage_w} W, 80+ {part.efficiency}, ATX {part.atx_version}, "
+            f"{c.pcie_8pin}×8-pin, {c.hpwr_12v}×12V-2x6"
+        )
+    if isinstance(part, Case):
+        return (
+            f"{part.case_type}, GPU ≤ {part.max_gpu_length_mm} mm, cooler ≤ "
+            f"{part.max_cooler_height_mm} mm, {part.expansion_slots} slots"
+        )
+    if isinstance(part, Cooler):
+        size = f"{part.height_mm} mm" if part.height_mm else f"{part.radiator_mm} mm radiator"
+        rating = f", {part.tdp_rating_w} W" if part.tdp_rating_w else ""
+        return f"{part.cooler_type}, {size}{rating}"
+    if isinstance(part, Storage):
+        gen = f" Gen{part.pcie_gen}" if part.pcie_gen else ""
+        return (
+            f"{part.capacity_gb / 1000:g} TB {part.interface.upper()}{gen}, "
+            f"{part.seq_read_mbs} MB/s read"
+        )
+    return ""
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    rows = [list(row) for row in rows]
+    widths = [
+        max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)
+    ]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def part_rows(parts: Sequence[Part]) -> str:
+    sections = []
+    for kind in PartKind:
+        of_kind = [part for part in parts if part.KIND is kind]
+        if not of_kind:
+            continue
+        body = table(
+            ("id", "name", "price", "specs"),
+            ((p.id, p.name, f"${p.price_usd:,.0f}", key_specs(p)) for p in of_kind),
+        )
+        sections.append(f"{kind.label} ({len(of_kind)})\n{body}")
+    return "\n\n".join(sections)
+
+
+def findings_text(name: str, report: CheckReport) -> str:
+    counts = {severity: len(report.of_severity(severity)) for severity in Severity}
+    head = (
+        f"{name}: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+        f"{counts[Severity.INFO]} notes"
+    )
+    lines = [head]
+    for finding in report.findings:
+        lines.append(f"{_SEVERITY_MARK[finding.severity]} [{finding.code}] {finding.message}")
+        if finding.fix:
+            lines.append(f"       fix: {finding.fix}")
+    if not report.findings:
+        lines.append("No problems found.")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The desktop app: windows, panels, Qt models and charts. Rules live in planner.core."""
