@@ -9,9 +9,9 @@ from enum import Enum
 from typing import Any, ClassVar
 
 from planner.core.errors import Location, RecordError
-from planner.core.records import internal, spec
+from planner.core.records import internal, record_keys, spec
 
-ID_PATTERN = r"[a-z0-9][a-z0-9-]*[a-z0-9]"
+ID_PATTERN = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
 
 SOCKETS = ("AM4", "AM5", "LGA1700", "LGA1851", "sTRX4", "sTR5", "LGA4677")
 MEMORY_TYPES = ("DDR4", "DDR5")
@@ -51,8 +51,25 @@ class PartKind(str, Enum):
 
     @property
     def label(self) -> str:
+        """A title for the kind: "Power supply"."""
         return _KIND_LABELS[self]
 
+    @property
+    def noun(self) -> str:
+        """The kind inside a sentence: "power supply", "GPU"."""
+        return _KIND_NOUNS[self]
+
+
+_KIND_NOUNS = {
+    PartKind.GPU: "GPU",
+    PartKind.CPU: "CPU",
+    PartKind.MOTHERBOARD: "motherboard",
+    PartKind.MEMORY: "memory kit",
+    PartKind.PSU: "power supply",
+    PartKind.CASE: "case",
+    PartKind.COOLER: "CPU cooler",
+    PartKind.STORAGE: "storage drive",
+}
 
 _KIND_LABELS = {
     PartKind.GPU: "GPU",
@@ -75,10 +92,13 @@ class Part:
     id: str = spec(pattern=ID_PATTERN)
     name: str = spec()
     vendor: str = spec()
-    price_usd: float = spec(low=0, high=1_000_000)
-    price_date: dt.date = spec()
+    # None: the vendor publishes no price (datacenter cards sold on quote); users set one.
+    price_usd: float | None = spec(default=None, low=0, high=1_000_000)
+    price_date: dt.date | None = spec(default=None)
     source: tuple[str, ...] = spec()
     price_source: str | None = spec(default=None)
+    # Fields whose values could not be confirmed against `source` when the part was added.
+    unverified: tuple[str, ...] = spec(default=())
     notes: str = spec(default="")
     extra: Mapping[str, Any] = internal()
 
@@ -86,9 +106,28 @@ class Part:
     def kind(self) -> PartKind:
         return self.KIND
 
+    @property
+    def display_name(self) -> str:
+        """The name with its vendor in front, unless the name already starts with it."""
+        if self.name.casefold().startswith(self.vendor.split()[0].casefold()):
+            return self.name
+        return f"{self.vendor} {self.name}"
+
+    @property
+    def price_or_zero(self) -> float:
+        return self.price_usd or 0.0
+
     def validate(self) -> None:
         if not self.source or not all(item.strip() for item in self.source):
             raise RecordError("must name at least one source", Location(field="source"))
+        if self.price_usd is not None and self.price_date is None:
+            raise RecordError("is required when price_usd is given", Location(field="price_date"))
+        known = set(record_keys(type(self)))
+        for name in self.unverified:
+            if name not in known:
+                raise RecordError(
+                    f"names '{name}', which is not a field", Location(field="unverified")
+                )
 
 
 @dataclass(frozen=True, kw_only=True)
