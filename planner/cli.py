@@ -18,7 +18,7 @@ from planner.core.checks import run_checks
 from planner.core.errors import InputError
 from planner.core.parts import PartKind
 from planner.io.catalog_files import CatalogLoad, load_catalog, part_table
-from planner.io.profiles import load_profile
+from planner.io.profiles import load_profile, unknown_part_error
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -105,6 +105,9 @@ def _check(args: argparse.Namespace) -> int:
 
     build = load_profile(args.profile)
     catalog = _load_catalog().catalog
+    unknown = unknown_part_error(args.profile, build, catalog.__contains__)
+    if unknown is not None:
+        raise unknown
     report = run_checks(build, catalog)
     if args.json:
         _print_json({"profile": str(args.profile), "name": build.name, **report.to_json()})

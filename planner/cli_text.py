@@ -70,6 +70,10 @@ def key_specs(part: Part) -> str:
     return ""
 
 
+def format_price(price_usd: float | None) -> str:
+    return "—" if price_usd is None else f"${price_usd:,.0f}"
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     rows = [list(row) for row in rows]
     widths = [
@@ -90,7 +94,7 @@ def part_rows(parts: Sequence[Part]) -> str:
             continue
         body = table(
             ("id", "name", "price", "specs"),
-            ((p.id, p.name, f"${p.price_usd:,.0f}", key_specs(p)) for p in of_kind),
+            ((p.id, p.display_name, format_price(p.price_usd), key_specs(p)) for p in of_kind),
         )
         sections.append(f"{kind.label} ({len(of_kind)})\n{body}")
     return "\n\n".join(sections)

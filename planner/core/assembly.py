@@ -109,4 +109,9 @@ class Assembly:
 
     @property
     def total_price_usd(self) -> float:
-        return sum(item.part.price_usd * item.count for item in self.items)
+        """The sum of the known prices; see `unpriced` for parts without one."""
+        return sum(item.part.price_or_zero * item.count for item in self.items)
+
+    @property
+    def unpriced(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.part.price_usd is None)

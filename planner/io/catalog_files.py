@@ -150,5 +150,6 @@ def part_table(part: Part) -> dict[str, Any]:
     """The part as a plain table, with its kind: what `catalog list --json` prints."""
     table: dict[str, Any] = {"id": part.id, "kind": part.kind.value}
     table.update(record_to_table(part))
-    table["price_date"] = part.price_date.isoformat()
+    table["price_usd"] = part.price_usd
+    table["price_date"] = part.price_date.isoformat() if part.price_date else None
     return table

@@ -8,6 +8,7 @@ workloads and settings, part ids missing from the catalog) is kept and written b
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 # adds one entry here and a fixture profile of the old version under tests/data.
 MIGRATIONS: dict[int, Migration] = {}
 
+_HEADER_START = re.compile(r"^(\[\[?)", re.MULTILINE)
 _KNOWN_TOP = ("format", "schema_version", "name", "notes", "settings", "parts", "workloads")
 
 
@@ -152,6 +154,26 @@ def _qualified(table: str, index: int | None, field: str) -> str:
     return f"{head}.{field}" if field else head
 
 
+def unknown_part_error(
+    path: Path | str, build: Build, known: Callable[[str], bool]
+) -> ProfileError | None:
+    """An error naming the first part id of `build` for which `known` is false, with its line."""
+    for index, choice in enumerate(build.parts):
+        if known(choice.id):
+            continue
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError:
+            text = ""
+        line = TomlLines(text).key("id", "parts", index)
+        return ProfileError(
+            f"unknown part id '{choice.id}': it is neither in the built-in catalog nor in "
+            "your parts folder",
+            Location(file=str(path), line=line, field=f"parts[{index}].id"),
+        )
+    return None
+
+
 def dumps_profile(build: Build) -> str:
     document: dict[str, Any] = {
         "format": FORMAT,
@@ -164,10 +186,31 @@ def dumps_profile(build: Build) -> str:
     settings = record_to_table(build.settings)
     if settings:
         document["settings"] = settings
-    document["parts"] = [record_to_table(choice) for choice in build.parts]
-    if build.workloads:
-        document["workloads"] = [_workload_table(choice) for choice in build.workloads]
-    return tomli_w.dumps(document)
+    arrays = {
+        "parts": [record_to_table(choice) for choice in build.parts],
+        "workloads": [_workload_table(choice) for choice in build.workloads],
+    }
+    text = tomli_w.dumps(document)
+    for name, entries in arrays.items():
+        for entry in entries:
+            text += f"\n[[{name}]]\n" + _nest_headers(tomli_w.dumps(entry), name)
+    if parse_toml_text(text, "<written profile>", ProfileError) != {
+        **document,
+        **_nonempty(arrays),
+    }:
+        raise AssertionError("profile writer produced TOML that reads back differently")
+    return text
+
+
+def _nest_headers(text: str, parent: str) -> str:
+    """Put the table headers of an entry's own sub-tables under its array, e.g. `[x]` ->
+    `[parts.x]`. tomli_w indents array items and escapes newlines in strings, so a line
+    starting with `[` is always a header."""
+    return _HEADER_START.sub(lambda match: f"{match.group(1)}{parent}.", text)
+
+
+def _nonempty(arrays: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    return {name: entries for name, entries in arrays.items() if entries}
 
 
 def save_profile(build: Build, path: Path | str) -> None:

@@ -54,7 +54,10 @@ def parse_toml_text(
         message = str(error)
         match = _AT_LINE.search(message)
         line = int(match.group(1)) if match else None
-        reason = _AT_LINE.sub("", message).strip().rstrip(".")
+        if line is None and "(at end of document)" in message:
+            line = max(1, len(text.splitlines()))
+        reason = _AT_LINE.sub("", message).replace("(at end of document)", "(the file ends early)")
+        reason = reason.strip().rstrip(".")
         raise error_type(f"is not valid TOML: {reason}", Location(file=file, line=line)) from None
 
 

@@ -28,10 +28,12 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
     if screenshot is not None or headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from planner.ui.main_window import MainWindow
 
+    qInstallMessageHandler(_quiet_offscreen_messages)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -60,6 +62,16 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
     if problems:
         QMessageBox.warning(window, APP_NAME, "\n\n".join(problems))
     return app.exec()
+
+
+_IGNORED_QT_MESSAGES = ("does not support propagateSizeHints",)
+
+
+def _quiet_offscreen_messages(kind: object, context: object, message: str) -> None:
+    """Forward Qt's messages to stderr, less the offscreen platform's notes on window
+    hints it ignores, which are not problems."""
+    if not any(text in message for text in _IGNORED_QT_MESSAGES):
+        print(message, file=sys.stderr)
 
 
 def _initial_build(profile: Path | None) -> tuple[Build, str | None]:

@@ -58,9 +58,12 @@ class BuildTableModel(QAbstractTableModel):
         if column == self.KIND:
             return item.part.kind.label
         if column == self.NAME:
-            return item.part.name
+            return item.part.display_name
         if column == self.COUNT:
             return str(item.count)
+        price = item.part.price_usd
+        if price is None:
+            return "no list price"
         if column == self.UNIT_PRICE:
-            return f"${item.part.price_usd:,.0f}"
-        return f"${item.part.price_usd * item.count:,.0f}"
+            return f"${price:,.0f}"
+        return f"${price * item.count:,.0f}"

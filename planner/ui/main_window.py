@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self._parts_view.horizontalHeader().setSectionResizeMode(
             BuildTableModel.NAME, QHeaderView.ResizeMode.Stretch
         )
-        self._total.setText(f"<b>Total: ${assembly.total_price_usd:,.0f}</b>")
+        unpriced = " + parts without a list price" if assembly.unpriced else ""
+        self._total.setText(f"<b>Total: ${assembly.total_price_usd:,.0f}{unpriced}</b>")
         self._findings.set_findings(run_checks(build, self._catalog).findings)
         self.setWindowTitle(f"{build.name} — {APP_NAME}")

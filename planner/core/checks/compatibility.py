@@ -28,9 +28,11 @@ def check_cpu_socket(context: CheckContext) -> Iterator[Finding]:
             Severity.ERROR,
             Category.COMPATIBILITY,
             "compatibility.cpu_socket",
-            f"The {cpu.name} needs a {cpu.socket} socket, but the {board.name} has {board.socket}.",
+            f"The {cpu.display_name} needs socket {cpu.socket}, but the "
+            f"{board.display_name} has socket {board.socket}.",
             (cpu.id, board.id),
-            f"Choose a {board.socket} CPU{cpus} or a {cpu.socket} motherboard{boards}.",
+            f"Choose a CPU for the {board.socket} socket{cpus}, or a motherboard with the "
+            f"{cpu.socket} socket{boards}.",
         )
     elif cpu.chipsets and board.chipset not in cpu.chipsets:
         boards = context.examples(
@@ -41,8 +43,8 @@ def check_cpu_socket(context: CheckContext) -> Iterator[Finding]:
             Severity.ERROR,
             Category.COMPATIBILITY,
             "compatibility.cpu_chipset",
-            f"The {cpu.name} fits the {board.socket} socket but runs only on "
-            f"{' or '.join(cpu.chipsets)} boards; the {board.name} has the {board.chipset} "
+            f"The {cpu.display_name} fits the {board.socket} socket but runs only on "
+            f"{' or '.join(cpu.chipsets)} boards; the {board.display_name} has the {board.chipset} "
             "chipset.",
             (cpu.id, board.id),
             f"Choose a {' or '.join(cpu.chipsets)} motherboard{boards}.",
@@ -65,14 +67,14 @@ def check_memory(context: CheckContext) -> Iterator[Finding]:
             Severity.ERROR,
             Category.COMPATIBILITY,
             "compatibility.memory_slots",
-            f"The memory adds up to {plural(modules, 'module')}, but the {board.name} has "
+            f"The memory adds up to {plural(modules, 'module')}, but the {board.display_name} has "
             f"{plural(board.dimm_slots, 'DIMM slot')}.",
             (*kit_ids, board.id),
             f"Use at most {board.dimm_slots} modules: fewer kits, or larger modules.",
         )
-    limit_gb, limiter = board.max_memory_gb, board.name
+    limit_gb, limiter = board.max_memory_gb, board.display_name
     if cpu is not None and cpu.max_memory_gb < limit_gb:
-        limit_gb, limiter = cpu.max_memory_gb, cpu.name
+        limit_gb, limiter = cpu.max_memory_gb, cpu.display_name
     if capacity > limit_gb:
         yield Finding(
             Severity.ERROR,
@@ -111,7 +113,7 @@ def _memory_kind(context: CheckContext, kit: MemoryKit, board: Motherboard) -> I
             Severity.ERROR,
             Category.COMPATIBILITY,
             "compatibility.memory_type",
-            f"The {kit.name} is {kit.memory_type}, but the {board.name} takes "
+            f"The {kit.display_name} is {kit.memory_type}, but the {board.display_name} takes "
             f"{board.memory_type}; the modules will not fit the slots.",
             (kit.id, board.id),
             f"Choose a {board.memory_type} {board.memory_module} kit{kits}.",
@@ -129,7 +131,7 @@ def _memory_kind(context: CheckContext, kit: MemoryKit, board: Motherboard) -> I
             Severity.ERROR,
             Category.COMPATIBILITY,
             "compatibility.memory_module",
-            f"The {kit.name} are {kit.module_type}s, but the {board.name} takes "
+            f"The {kit.display_name} are {kit.module_type}s, but the {board.display_name} takes "
             f"{board.memory_module}s; registered and unbuffered modules do not mix with the "
             "wrong board.",
             (kit.id, board.id),
@@ -140,8 +142,8 @@ def _memory_kind(context: CheckContext, kit: MemoryKit, board: Motherboard) -> I
             Severity.INFO,
             Category.COMPATIBILITY,
             "compatibility.memory_ecc",
-            f"The {kit.name} has ECC, but the {board.name} does not support ECC: the modules "
-            "will run without error correction.",
+            f"The {kit.display_name} has ECC, but the {board.display_name} does not support "
+            "ECC: the modules will run without error correction.",
             (kit.id, board.id),
             "Choose a board with ECC support if you want it, or save on non-ECC memory.",
         )
@@ -160,8 +162,9 @@ def _memory_population(
             Severity.INFO,
             Category.COMPATIBILITY,
             "compatibility.memory_channels",
-            f"{plural(modules, 'module')} fill {modules} of the {cpu.name}'s {channels} memory "
-            f"channels, so memory bandwidth is {modules}/{channels} of what the CPU offers.",
+            f"{plural(modules, 'module')} fill {modules} of the {cpu.display_name}'s "
+            f"{channels} memory channels, so memory bandwidth is {modules}/{channels} of what "
+            "the CPU offers.",
             (*kit_ids, cpu.id),
             f"Use {channels} modules (one per channel) for full bandwidth.",
         )
@@ -196,7 +199,7 @@ def check_case_form_factor(context: CheckContext) -> Iterator[Finding]:
         Severity.ERROR,
         Category.COMPATIBILITY,
         "compatibility.case_form_factor",
-        f"The {board.name} is {board.form_factor}, but the {case.name} takes "
+        f"The {board.display_name} is {board.form_factor}, but the {case.display_name} takes "
         f"{', '.join(case.form_factors)} boards.",
         (board.id, case.id),
         f"Choose a case that takes {board.form_factor} boards{cases}.",
@@ -215,11 +218,11 @@ def check_cooler(context: CheckContext) -> Iterator[Finding]:
             Severity.ERROR,
             Category.COMPATIBILITY,
             "compatibility.cooler_socket",
-            f"The {cooler.name} mounts on {', '.join(cooler.sockets)}, not on the "
-            f"{cpu.name}'s {cpu.socket} socket.",
+            f"The {cooler.display_name} mounts on {', '.join(cooler.sockets)}, not on the "
+            f"{cpu.display_name}'s {cpu.socket} socket.",
             (cooler.id, cpu.id),
-            f"Choose a cooler for {cpu.socket}{coolers}, or check whether the maker sells a "
-            f"{cpu.socket} mounting kit.",
+            f"Choose a cooler for socket {cpu.socket}{coolers}, or ask the maker for a "
+            f"mounting kit for {cpu.socket}.",
         )
         return
     rating = cooler.tdp_rating_w
@@ -243,8 +246,9 @@ def check_cooler(context: CheckContext) -> Iterator[Finding]:
         severity,
         Category.COMPATIBILITY,
         "compatibility.cooler_capacity",
-        f"The {cooler.name} is rated for {rating} W, below the {cpu.name}'s {level}: the CPU "
-        "will lower its clocks under long all-core loads such as data preprocessing.",
+        f"The {cooler.display_name} is rated for {rating} W, below the {cpu.display_name}'s "
+        f"{level}: the CPU will lower its clocks under long all-core loads such as data "
+        "preprocessing.",
         (cooler.id, cpu.id),
         f"Choose a cooler rated for at least {cpu.max_power_w} W{coolers}.",
     )

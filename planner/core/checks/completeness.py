@@ -34,9 +34,9 @@ def check_missing_parts(context: CheckContext) -> Iterator[Finding]:
             Severity.ERROR,
             Category.COMPLETENESS,
             f"completeness.missing_{kind.value}",
-            f"The build has no {kind.label.lower()}: {why}.",
+            f"The build has no {kind.noun}: {why}.",
             (),
-            f"Add a {kind.label.lower()} from the catalog.",
+            f"Add {_article(kind.noun)} {kind.noun} from the catalog.",
         )
 
 
@@ -50,10 +50,14 @@ def check_single_parts(context: CheckContext) -> Iterator[Finding]:
             Severity.ERROR,
             Category.COMPLETENESS,
             f"completeness.too_many_{kind.value}",
-            f"The build has {count} of kind {kind.label.lower()}, but a workstation takes one.",
+            f"The build has {count} × {kind.noun}, but a workstation takes one.",
             tuple(item.part.id for item in items),
-            f"Keep one {kind.label.lower()} and remove the others.",
+            f"Keep one {kind.noun} and remove the others.",
         )
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[0].lower() in "aeiou" else "a"
 
 
 def check_unknown_parts(context: CheckContext) -> Iterator[Finding]:

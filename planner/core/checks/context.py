@@ -20,9 +20,9 @@ class CheckContext:
         """Names of the cheapest catalog parts of `kind` that satisfy `fits`, for fixes."""
         matches = sorted(
             (part for part in self.catalog.of_kind(kind) if fits(part)),
-            key=lambda part: part.price_usd,
+            key=lambda part: (part.price_usd is None, part.price_or_zero),
         )
-        names = [part.name for part in matches[:limit]]
+        names = [part.display_name for part in matches[:limit]]
         if not names:
             return ""
         return " (e.g. " + ", ".join(names) + ")"
