@@ -29,6 +29,7 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from planner.ui.main_window import MainWindow
@@ -37,6 +38,7 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "rig-planner.svg")))
 
     loaded = load_catalog()
     build, problem = _initial_build(profile)
