@@ -38,7 +38,7 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "rig-planner.svg")))
+    QApplication.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "rig-planner.svg")))
 
     loaded = load_catalog()
     build, problem = _initial_build(profile)
