@@ -50,7 +50,7 @@ def test_window_shows_findings_of_a_broken_build(qtbot, catalog: Catalog) -> Non
     texts = [findings.item(row).text() for row in range(findings.count())]
     assert any("LGA1700" in text and "AM5" in text for text in texts)
     assert any(text.startswith("The build has no GPU") for text in texts)
-    window.show_build(load_profile(SAMPLE))
+    window.show_build(load_profile(SAMPLE.with_name("single-rtx-4090.rigplan.toml")))
     assert findings.item(0).text() == "No problems found."
 
 

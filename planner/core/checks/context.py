@@ -4,17 +4,47 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from planner.core.assembly import Assembly
 from planner.core.catalog import Catalog
 from planner.core.findings import Finding
-from planner.core.parts import Part, PartKind
+from planner.core.parts import Gpu, Part, PartKind, Storage
+from planner.core.pcie import SlotLayout, plan_slots
+from planner.core.power import PowerBudget, power_budget
 
 
 @dataclass(frozen=True)
 class CheckContext:
     assembly: Assembly
     catalog: Catalog
+
+    @cached_property
+    def gpu_list(self) -> tuple[Gpu, ...]:
+        """Every GPU of the build, one entry per card, in build order."""
+        return tuple(gpu for gpu, item in self.assembly.gpus for _ in range(item.count))
+
+    @cached_property
+    def drive_list(self) -> tuple[Storage, ...]:
+        return tuple(drive for drive, item in self.assembly.drives for _ in range(item.count))
+
+    @cached_property
+    def layout(self) -> SlotLayout | None:
+        board = self.assembly.motherboard
+        if board is None:
+            return None
+        case = self.assembly.case
+        return plan_slots(
+            board,
+            self.assembly.cpu,
+            self.gpu_list,
+            self.drive_list,
+            case.expansion_slots if case else None,
+        )
+
+    @cached_property
+    def power(self) -> PowerBudget:
+        return power_budget(self.assembly)
 
     def examples(self, kind: PartKind, fits: Callable[[Part], bool], limit: int = 2) -> str:
         """Names of the cheapest catalog parts of `kind` that satisfy `fits`, for fixes."""
@@ -33,3 +63,7 @@ Check = Callable[[CheckContext], Iterable[Finding]]
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def watts(value: float) -> str:
+    return f"{value:,.0f} W"

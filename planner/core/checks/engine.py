@@ -1,4 +1,4 @@
-"""Runs every check on a build and gathers the findings."""
+"""Runs every check on a build and gathers the findings, the slot layout and power budget."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from planner.core.assembly import Assembly
 from planner.core.build import Build
 from planner.core.catalog import Catalog
-from planner.core.checks import compatibility, completeness
+from planner.core.checks import advice, compatibility, completeness, cooling, fit, pcie, power
 from planner.core.checks.context import Check, CheckContext
 from planner.core.findings import Finding, Severity, sort_findings
+from planner.core.pcie import SlotLayout
+from planner.core.power import PowerBudget
 
 CHECKS: tuple[Check, ...] = (
     completeness.check_missing_parts,
@@ -19,12 +21,34 @@ CHECKS: tuple[Check, ...] = (
     compatibility.check_memory,
     compatibility.check_case_form_factor,
     compatibility.check_cooler,
+    power.check_psu_capacity,
+    power.check_transients,
+    power.check_connectors,
+    power.check_wall_circuit,
+    power.check_large_psu_on_120v,
+    pcie.check_slots,
+    pcie.check_links,
+    pcie.check_cpu_lanes,
+    pcie.check_peer_to_peer,
+    pcie.check_m2_sockets,
+    fit.check_gpu_length,
+    fit.check_cooler_fit,
+    fit.check_psu_fit,
+    fit.check_drives,
+    cooling.check_packed_cards,
+    cooling.check_passive_cards,
+    cooling.check_heat,
+    advice.check_cpu_cores,
+    advice.check_system_ram,
+    advice.check_storage,
 )
 
 
 @dataclass(frozen=True)
 class CheckReport:
     findings: tuple[Finding, ...]
+    layout: SlotLayout | None = None
+    power: PowerBudget | None = None
 
     def of_severity(self, severity: Severity) -> tuple[Finding, ...]:
         return tuple(finding for finding in self.findings if finding.severity is severity)
@@ -41,6 +65,8 @@ class CheckReport:
             "ok": not self.has_errors,
             "counts": {severity.value: len(self.of_severity(severity)) for severity in Severity},
             "findings": [finding.to_json() for finding in self.findings],
+            "slot_layout": self.layout.to_json() if self.layout else None,
+            "power": self.power.to_json() if self.power else None,
         }
 
 
@@ -49,4 +75,4 @@ def run_checks(build: Build, catalog: Catalog) -> CheckReport:
     findings: list[Finding] = []
     for check in CHECKS:
         findings.extend(check(context))
-    return CheckReport(sort_findings(findings))
+    return CheckReport(sort_findings(findings), context.layout, context.power)

@@ -1,0 +1,239 @@
+"""PCIe: can the board host the GPUs, at what link each runs, and what that costs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import pairwise
+
+from planner.core.checks.context import CheckContext, plural
+from planner.core.findings import Category, Finding, Severity
+from planner.core.parts import Case, Gpu, Motherboard, PartKind
+from planner.core.pcie import Unplaced, card_slots, plan_slots
+
+
+def check_slots(context: CheckContext) -> Iterator[Finding]:
+    """GPUs the board cannot take: too few x16 slots, cards too thick, or the case too short."""
+    layout, board = context.layout, context.assembly.motherboard
+    gpus = context.gpu_list
+    if layout is None or board is None or not layout.unplaced_gpus:
+        return
+    x16 = [slot for slot in board.pcie_slots if slot.mechanical == 16]
+    placed = len(layout.gpus)
+    thickest = max(gpus, key=card_slots)
+    parts = (board.id, *sorted(set(layout.unplaced_gpus)))
+    if layout.unplaced_reason == Unplaced.TOO_FEW_SLOTS:
+        boards = context.examples(
+            PartKind.MOTHERBOARD,
+            lambda part: (
+                isinstance(part, Motherboard)
+                and sum(1 for slot in part.pcie_slots if slot.mechanical == 16) >= len(gpus)
+            ),
+        )
+        yield Finding(
+            Severity.ERROR,
+            Category.PCIE,
+            "pcie.not_enough_slots",
+            f"The {board.display_name} has {plural(len(x16), 'x16 slot')}, but the build has "
+            f"{plural(len(gpus), 'GPU')}.",
+            parts,
+            f"Choose a workstation board with at least {len(gpus)} x16 slots{boards}, or use "
+            "fewer GPUs.",
+        )
+    elif layout.unplaced_reason == Unplaced.CPU_LANES:
+        cpu = context.assembly.cpu
+        lanes = cpu.pcie_lanes if cpu else 0
+        yield Finding(
+            Severity.ERROR,
+            Category.PCIE,
+            "pcie.not_enough_cpu_lanes",
+            f"Only {placed} of the {plural(len(gpus), 'GPU')} get working slots: the "
+            f"{cpu.display_name if cpu else 'CPU'} has {lanes} PCIe lanes, and the "
+            f"{board.display_name} switches its lower slots off when the lanes run out.",
+            (*parts, *((cpu.id,) if cpu else ())),
+            "Choose a CPU with more PCIe lanes for this board, or use fewer GPUs.",
+        )
+    elif layout.unplaced_reason == Unplaced.CASE_SLOTS:
+        case = context.assembly.case
+        needed = _slots_needed(context)
+        cases = context.examples(
+            PartKind.CASE, lambda part: isinstance(part, Case) and part.expansion_slots >= needed
+        )
+        case_name = case.display_name if case else "the case"
+        yield Finding(
+            Severity.ERROR,
+            Category.FIT,
+            "fit.expansion_slots",
+            f"Only {placed} of the {plural(len(gpus), 'GPU')} fit: the lowest card would hang "
+            f"below slot {layout.case_slots} of {case_name}, which has "
+            f"{layout.case_slots} expansion slots; the cards need {needed}.",
+            (*parts, *((case.id,) if case else ())),
+            f"Choose a case with {needed} or more expansion slots{cases}, or thinner cards.",
+        )
+    else:
+        positions = ", ".join(str(slot.position) for slot in x16)
+        yield Finding(
+            Severity.ERROR,
+            Category.FIT,
+            "fit.gpu_spacing",
+            f"Only {placed} of the {plural(len(gpus), 'GPU')} fit side by side: the "
+            f"{thickest.display_name} is {thickest.slot_width:g} slots thick and the board's "
+            f"x16 slots sit at positions {positions}, so each card covers the slot below it.",
+            parts,
+            "Use 2-slot blower or water-cooled versions of the card, PCIe riser cables to a "
+            "vertical or external mount, or a board with more x16 slots.",
+        )
+
+
+def _slots_needed(context: CheckContext) -> int:
+    """Expansion slots the case must have to take every card in the best roomy placement."""
+    layout = context.layout
+    if layout is None or not layout.gpus:
+        return 0
+    board = context.assembly.motherboard
+    if board is None:
+        return 0
+    roomy = plan_slots(board, context.assembly.cpu, context.gpu_list, context.drive_list, 20)
+    return max((placement.last_position for placement in roomy.gpus), default=0)
+
+
+def check_links(context: CheckContext) -> Iterator[Finding]:
+    layout = context.layout
+    gpus = context.gpu_list
+    if layout is None or not layout.gpus:
+        return
+    placed = layout.gpus
+    links = ", ".join(
+        f"{placement.slot} PCIe {placement.link_gen}.0 x{placement.link_width} "
+        f"({placement.bandwidth_gbs:.1f} GB/s)"
+        for placement in placed
+    )
+    many = len(placed) > 1
+    narrow = [placement for placement in placed if placement.link_width <= 4]
+    chipset = [placement for placement in placed if placement.lanes_from == "chipset"]
+    if many and narrow:
+        yield Finding(
+            Severity.WARNING,
+            Category.PCIE,
+            "pcie.narrow_link",
+            f"{plural(len(narrow), 'GPU')} of {len(placed)} run at x4 or narrower ({links}). "
+            "Data-parallel training exchanges gradients every step; with four GPUs, x4 links "
+            "cost about 5–10% of speed, more with fewer GPUs on faster cards.",
+            tuple(sorted({placement.part_id for placement in narrow})),
+            "Use a board whose x16 slots all get x8 or x16 from the CPU, or fewer GPUs.",
+        )
+    if many and chipset:
+        yield Finding(
+            Severity.WARNING,
+            Category.PCIE,
+            "pcie.chipset_lanes",
+            f"{plural(len(chipset), 'GPU')} sit in a slot wired to the chipset, whose single "
+            "uplink to the CPU is shared with the drives, USB and network: gradient traffic "
+            "competes with data loading.",
+            tuple(sorted({placement.part_id for placement in chipset})),
+            "Put every GPU in a CPU-wired slot; that may need a board with more CPU lanes.",
+        )
+    if many:
+        yield Finding(
+            Severity.INFO,
+            Category.PCIE,
+            "pcie.gpu_links",
+            f"GPU links: {links}.",
+            tuple(sorted({placement.part_id for placement in placed})),
+            "",
+        )
+    elif placed[0].link_width < gpus[placed[0].gpu_index].pcie_lanes:
+        only = placed[0]
+        yield Finding(
+            Severity.INFO,
+            Category.PCIE,
+            "pcie.single_gpu_link",
+            f"The GPU runs at PCIe {only.link_gen}.0 x{only.link_width} in {only.slot}; a "
+            "single GPU loses almost nothing to a narrower link.",
+            (only.part_id,),
+            "",
+        )
+
+
+def check_cpu_lanes(context: CheckContext) -> Iterator[Finding]:
+    layout, cpu = context.layout, context.assembly.cpu
+    if layout is None or cpu is None or not layout.cpu_limited_slots:
+        return
+    yield Finding(
+        Severity.WARNING,
+        Category.PCIE,
+        "pcie.cpu_lanes",
+        f"The {cpu.display_name} has {cpu.pcie_lanes} PCIe lanes for slots and M.2, fewer "
+        f"than the populated slots are wired for; {', '.join(layout.cpu_limited_slots)} "
+        "run narrower or not at all with this CPU.",
+        (cpu.id,),
+        "Check the board manual's table for this CPU, or choose a CPU with more lanes.",
+    )
+
+
+def check_peer_to_peer(context: CheckContext) -> Iterator[Finding]:
+    gpus = context.gpu_list
+    if len(gpus) < 2:
+        return
+    no_p2p = [gpu for gpu in gpus if not gpu.pcie_p2p and gpu.nvlink_gbs is None]
+    if no_p2p:
+        yield Finding(
+            Severity.INFO,
+            Category.PCIE,
+            "pcie.no_peer_to_peer",
+            f"The {no_p2p[0].display_name} has no peer-to-peer over PCIe: gradients between "
+            "GPUs travel through host memory, which roughly halves all-reduce bandwidth and "
+            "lowers multi-GPU scaling.",
+            tuple(sorted({gpu.id for gpu in no_p2p})),
+            "Expect lower scaling; workstation cards (RTX A/Ada/PRO) keep peer-to-peer.",
+        )
+    yield from _nvlink(context, gpus)
+
+
+def _nvlink(context: CheckContext, gpus: tuple[Gpu, ...]) -> Iterator[Finding]:
+    layout = context.layout
+    linked = [gpu for gpu in gpus if gpu.nvlink_gbs is not None]
+    if len(linked) < 2 or layout is None:
+        return
+    gpu = linked[0]
+    positions = sorted(p.position for p in layout.gpus if gpus[p.gpu_index].nvlink_gbs)
+    spacing = ", ".join(str(b - a) for a, b in pairwise(positions))
+    yield Finding(
+        Severity.INFO,
+        Category.PCIE,
+        "pcie.nvlink",
+        f"The {gpu.display_name} cards can pair over a 2-way NVLink bridge at "
+        f"{gpu.nvlink_gbs:g} GB/s each way, far faster than PCIe; in this layout the cards sit "
+        f"{spacing} slot(s) apart, and the bridge must match that spacing.",
+        (gpu.id,),
+        "Buy the bridge for that slot spacing (they come in 2-, 3- and 4-slot widths).",
+    )
+
+
+def check_m2_sockets(context: CheckContext) -> Iterator[Finding]:
+    layout, board = context.layout, context.assembly.motherboard
+    if layout is None or board is None:
+        return
+    if layout.unplaced_drives:
+        drives = len(layout.drives) + len(layout.unplaced_drives)
+        yield Finding(
+            Severity.ERROR,
+            Category.STORAGE,
+            "storage.m2_sockets",
+            f"The build has {plural(drives, 'NVMe drive')} but the {board.display_name} has "
+            f"{plural(len(board.m2_slots), 'M.2 socket')} free for them.",
+            (board.id, *sorted(set(layout.unplaced_drives))),
+            "Use fewer, larger drives, or a PCIe-to-M.2 adapter card in a free slot.",
+        )
+    used_sockets = {placement.socket for placement in layout.drives}
+    gpu_slots = {placement.slot for placement in layout.gpus}
+    for rule in board.lane_sharing:
+        if rule.slot in gpu_slots and used_sockets & set(rule.if_used):
+            yield Finding(
+                Severity.WARNING,
+                Category.PCIE,
+                "pcie.m2_shares_gpu_lanes",
+                f"A drive in {', '.join(sorted(used_sockets & set(rule.if_used)))} takes lanes "
+                f"from {rule.slot}, which then runs at x{rule.width}.",
+                (board.id,),
+                "Use another M.2 socket, or fewer drives.",
+            )

@@ -1,0 +1,375 @@
+"""PCIe slot assignment: which GPU goes in which slot, at what link, and which M.2 socket
+takes each NVMe drive.
+
+The board's slots, lane-sharing rules and the CPU's lane budget decide the electrical link;
+the cards' thickness, the slot positions and the case's expansion slots decide what fits
+physically. Among the placements that fit, the best keeps the slowest GPU link fastest,
+leaves free slots between cards, then prefers CPU lanes and the top of the board.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import combinations, pairwise, permutations
+
+from planner.core.parts import Cpu, Gpu, M2Slot, Motherboard, PcieSlot, Storage
+
+# Usable bandwidth per lane and direction, GB/s (PCI-SIG rates after encoding; DOMAIN.md).
+GBS_PER_LANE = {1: 0.25, 2: 0.5, 3: 0.985, 4: 1.969, 5: 3.938, 6: 7.563}
+# Chipset lanes reach the CPU over one shared uplink: x4 on AM4/AM5 and Threadripper,
+# DMI 4.0 x8 on LGA1700/LGA1851 and W790 (DOMAIN.md: "Chipset lanes share one uplink").
+CHIPSET_UPLINK_LANES = {"LGA1700": 8, "LGA1851": 8, "LGA4677": 8}
+DEFAULT_CHIPSET_UPLINK_LANES = 4
+# Expansion-slot openings of a case when no case is chosen yet (ATX and larger).
+DEFAULT_CASE_SLOTS = 7
+
+
+def link_bandwidth_gbs(gen: int, width: int) -> float:
+    return GBS_PER_LANE.get(gen, 0.0) * width
+
+
+@dataclass(frozen=True)
+class GpuPlacement:
+    """One GPU in one slot: the slot, the openings the card covers, and its link."""
+
+    gpu_index: int
+    part_id: str
+    slot: str
+    position: int
+    last_position: int
+    link_gen: int
+    link_width: int
+    lanes_from: str
+
+    @property
+    def bandwidth_gbs(self) -> float:
+        return link_bandwidth_gbs(self.link_gen, self.link_width)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "gpu": self.gpu_index,
+            "part": self.part_id,
+            "slot": self.slot,
+            "position": self.position,
+            "covers": [self.position, self.last_position],
+            "link": f"PCIe {self.link_gen}.0 x{self.link_width}",
+            "link_gen": self.link_gen,
+            "link_width": self.link_width,
+            "lanes_from": self.lanes_from,
+            "bandwidth_gbs": round(self.bandwidth_gbs, 2),
+        }
+
+
+@dataclass(frozen=True)
+class DrivePlacement:
+    part_id: str
+    socket: str
+    link_gen: int
+    link_width: int
+    lanes_from: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "part": self.part_id,
+            "socket": self.socket,
+            "link": f"PCIe {self.link_gen}.0 x{self.link_width}",
+            "lanes_from": self.lanes_from,
+        }
+
+
+class Unplaced:
+    """Why GPUs could not all be placed."""
+
+    NONE = ""
+    TOO_FEW_SLOTS = "too_few_slots"
+    CPU_LANES = "cpu_lanes"
+    SPACING = "spacing"
+    CASE_SLOTS = "case_slots"
+
+
+@dataclass(frozen=True)
+class SlotLayout:
+    board_id: str
+    gpus: tuple[GpuPlacement, ...]
+    unplaced_gpus: tuple[str, ...] = ()
+    unplaced_reason: str = Unplaced.NONE
+    drives: tuple[DrivePlacement, ...] = ()
+    unplaced_drives: tuple[str, ...] = ()
+    slot_widths: dict[str, int] = field(default_factory=dict)
+    cpu_lanes_used: int = 0
+    cpu_lanes_available: int = 0
+    cpu_limited_slots: tuple[str, ...] = ()
+    case_slots: int = DEFAULT_CASE_SLOTS
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "board": self.board_id,
+            "gpus": [placement.to_json() for placement in self.gpus],
+            "unplaced_gpus": list(self.unplaced_gpus),
+            "unplaced_reason": self.unplaced_reason,
+            "drives": [placement.to_json() for placement in self.drives],
+            "unplaced_drives": list(self.unplaced_drives),
+            "slot_widths": dict(self.slot_widths),
+            "cpu_lanes_used": self.cpu_lanes_used,
+            "cpu_lanes_available": self.cpu_lanes_available,
+            "cpu_limited_slots": list(self.cpu_limited_slots),
+            "case_slots": self.case_slots,
+        }
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    layout: SlotLayout
+    score: tuple[float, ...]
+
+
+def card_slots(gpu: Gpu) -> int:
+    """Expansion-slot openings a card covers (a 2.5-slot card blocks three)."""
+    return max(1, math.ceil(gpu.slot_width - 1e-9))
+
+
+def plan_slots(
+    board: Motherboard,
+    cpu: Cpu | None,
+    gpus: Sequence[Gpu],
+    drives: Sequence[Storage],
+    case_slots: int | None = None,
+) -> SlotLayout:
+    """The best placement of `gpus` and the M.2 `drives` on `board`."""
+    limit = case_slots or DEFAULT_CASE_SLOTS
+    nvme = [drive for drive in drives if drive.interface == "nvme" and drive.is_m2]
+    candidates = [slot for slot in board.pcie_slots if slot.mechanical == 16]
+    for count in range(min(len(gpus), len(candidates)), -1, -1):
+        best = _best_with(board, cpu, gpus, nvme, candidates, count, limit)
+        if best is not None:
+            if count == len(gpus):
+                return best.layout
+            reason = _why_unplaced(board, cpu, gpus, nvme, candidates, limit)
+            placed = {placement.gpu_index for placement in best.layout.gpus}
+            unplaced = tuple(gpu.id for index, gpu in enumerate(gpus) if index not in placed)
+            return _replace(best.layout, unplaced, reason)
+    return SlotLayout(board.id, (), tuple(gpu.id for gpu in gpus), Unplaced.TOO_FEW_SLOTS)
+
+
+def _replace(layout: SlotLayout, unplaced: tuple[str, ...], reason: str) -> SlotLayout:
+    return SlotLayout(
+        layout.board_id,
+        layout.gpus,
+        unplaced,
+        reason,
+        layout.drives,
+        layout.unplaced_drives,
+        layout.slot_widths,
+        layout.cpu_lanes_used,
+        layout.cpu_lanes_available,
+        layout.cpu_limited_slots,
+        layout.case_slots,
+    )
+
+
+def _why_unplaced(
+    board: Motherboard,
+    cpu: Cpu | None,
+    gpus: Sequence[Gpu],
+    nvme: Sequence[Storage],
+    candidates: Sequence[PcieSlot],
+    limit: int,
+) -> str:
+    if len(candidates) < len(gpus):
+        return Unplaced.TOO_FEW_SLOTS
+    if cpu is not None and _best_with(board, None, gpus, nvme, candidates, len(gpus), limit):
+        return Unplaced.CPU_LANES
+    roomy_case = _best_with(board, cpu, gpus, nvme, candidates, len(gpus), limit=99)
+    if roomy_case is not None:
+        return Unplaced.CASE_SLOTS
+    return Unplaced.SPACING
+
+
+def _orders(gpus: Sequence[Gpu], count: int) -> list[tuple[int, ...]]:
+    """Which GPUs (indices), in which order, to try in a set of `count` slots."""
+    indices = range(len(gpus))
+    if len({gpu.id for gpu in gpus}) == 1:
+        return [tuple(range(count))]
+    seen: set[tuple[str, ...]] = set()
+    orders = []
+    for chosen in combinations(indices, count):
+        for order in permutations(chosen):
+            key = tuple(gpus[index].id for index in order)
+            if key not in seen:
+                seen.add(key)
+                orders.append(order)
+    return orders
+
+
+def _best_with(
+    board: Motherboard,
+    cpu: Cpu | None,
+    gpus: Sequence[Gpu],
+    nvme: Sequence[Storage],
+    candidates: Sequence[PcieSlot],
+    count: int,
+    limit: int,
+) -> _Candidate | None:
+    best: _Candidate | None = None
+    orders = _orders(gpus, count)
+    for slots in combinations(candidates, count):
+        for order in orders:
+            candidate = _evaluate(board, cpu, gpus, nvme, slots, order, limit)
+            if candidate is not None and (best is None or candidate.score > best.score):
+                best = candidate
+    return best
+
+
+def _evaluate(
+    board: Motherboard,
+    cpu: Cpu | None,
+    gpus: Sequence[Gpu],
+    nvme: Sequence[Storage],
+    slots: Sequence[PcieSlot],
+    order: Sequence[int],
+    limit: int,
+) -> _Candidate | None:
+    spans = []
+    for slot, index in zip(slots, order, strict=True):
+        last = slot.position + card_slots(gpus[index]) - 1
+        if last > limit:
+            return None
+        spans.append((slot.position, last))
+    for (_first, last), (next_first, _next_last) in pairwise(spans):
+        if next_first <= last:
+            return None
+    used_slots = {slot.name for slot in slots}
+    sockets = _choose_sockets(board, used_slots, len(nvme))
+    populated = used_slots | {socket.name for socket in sockets}
+    widths = _shared_widths(board, populated)
+    if any(widths[slot.name] == 0 for slot in slots):
+        return None
+    widths, cpu_used, limited = _apply_cpu_budget(board, cpu, slots, sockets, widths)
+    if any(widths[slot.name] == 0 for slot in slots):
+        return None
+    sockets = [socket for socket in sockets if widths[socket.name] > 0]
+
+    placements = []
+    for slot, index, (first, last) in zip(slots, order, spans, strict=True):
+        gpu = gpus[index]
+        gen = min(gpu.pcie_gen, slot.gen)
+        if slot.lanes_from == "cpu" and cpu is not None:
+            gen = min(gen, cpu.pcie_gen)
+        width = min(gpu.pcie_lanes, widths[slot.name])
+        placements.append(
+            GpuPlacement(index, gpu.id, slot.name, first, last, gen, width, slot.lanes_from)
+        )
+    drives = tuple(
+        DrivePlacement(
+            drive.id,
+            socket.name,
+            min(drive.pcie_gen or socket.gen, socket.gen),
+            min(drive.pcie_lanes or socket.lanes, widths[socket.name]),
+            socket.lanes_from,
+        )
+        for drive, socket in zip(nvme, sockets, strict=False)
+    )
+    layout = SlotLayout(
+        board.id,
+        tuple(placements),
+        drives=drives,
+        unplaced_drives=tuple(drive.id for drive in nvme[len(sockets) :]),
+        slot_widths=widths,
+        cpu_lanes_used=cpu_used,
+        cpu_lanes_available=cpu.pcie_lanes if cpu else 0,
+        cpu_limited_slots=limited,
+        case_slots=limit,
+    )
+    return _Candidate(layout, _score(layout, gpus))
+
+
+def _choose_sockets(board: Motherboard, used_slots: set[str], count: int) -> list[M2Slot]:
+    """M.2 sockets for `count` drives: those that narrow no used GPU slot first, then CPU
+    lanes, then the newest generation."""
+
+    def harm(socket: M2Slot) -> int:
+        return sum(
+            1
+            for rule in board.lane_sharing
+            if socket.name in rule.if_used and rule.slot in used_slots
+        )
+
+    ranked = sorted(
+        board.m2_slots,
+        key=lambda socket: (harm(socket), socket.lanes_from != "cpu", -socket.gen),
+    )
+    return [socket for socket in ranked if not _disabled_by_gpus(board, socket, used_slots)][:count]
+
+
+def _disabled_by_gpus(board: Motherboard, socket: M2Slot, used_slots: set[str]) -> bool:
+    return any(
+        rule.slot == socket.name and rule.width == 0 and used_slots & set(rule.if_used)
+        for rule in board.lane_sharing
+    )
+
+
+def _shared_widths(board: Motherboard, populated: set[str]) -> dict[str, int]:
+    widths = {slot.name: slot.electrical for slot in board.pcie_slots}
+    widths.update({socket.name: socket.lanes for socket in board.m2_slots})
+    for rule in board.lane_sharing:
+        if populated & set(rule.if_used):
+            widths[rule.slot] = min(widths[rule.slot], rule.width)
+    return widths
+
+
+def _apply_cpu_budget(
+    board: Motherboard,
+    cpu: Cpu | None,
+    slots: Sequence[PcieSlot],
+    sockets: Sequence[M2Slot],
+    widths: dict[str, int],
+) -> tuple[dict[str, int], int, tuple[str, ...]]:
+    """Narrow the populated CPU-lane devices, bottom of the board last, to the CPU's lanes.
+
+    Boards are wired for the biggest CPU of their socket; a CPU with fewer lanes (a Xeon
+    W-2400 on a board built for the W-3400) leaves the lower slots narrower or off.
+    """
+    cpu_devices = [
+        slot.name
+        for slot in sorted(slots, key=lambda slot: slot.position)
+        if slot.lanes_from == "cpu"
+    ] + [socket.name for socket in sockets if socket.lanes_from == "cpu"]
+    needed = sum(widths[name] for name in cpu_devices)
+    if cpu is None or needed <= cpu.pcie_lanes:
+        return widths, needed, ()
+    remaining = cpu.pcie_lanes
+    narrowed = dict(widths)
+    limited = []
+    for name in cpu_devices:
+        granted = _power_of_two_at_most(min(widths[name], remaining))
+        if granted < widths[name]:
+            limited.append(name)
+        narrowed[name] = granted
+        remaining -= granted
+    return narrowed, cpu.pcie_lanes - remaining, tuple(limited)
+
+
+def _power_of_two_at_most(lanes: int) -> int:
+    if lanes <= 0:
+        return 0
+    return 1 << (lanes.bit_length() - 1)
+
+
+def _score(layout: SlotLayout, gpus: Sequence[Gpu]) -> tuple[float, ...]:
+    bandwidths = [placement.bandwidth_gbs for placement in layout.gpus]
+    ordered = sorted(layout.gpus, key=lambda placement: placement.position)
+    touching = 0
+    for upper, lower in pairwise(ordered):
+        if lower.position == upper.last_position + 1:
+            touching += 2 if gpus[upper.gpu_index].cooler_type == "open-air" else 1
+    on_cpu = sum(1 for placement in layout.gpus if placement.lanes_from == "cpu")
+    return (
+        round(min(bandwidths, default=0.0), 3),
+        -touching,
+        round(sum(bandwidths), 3),
+        on_cpu,
+        len(layout.drives),
+        -sum(placement.position for placement in layout.gpus),
+    )
