@@ -113,4 +113,28 @@ def findings_text(name: str, report: CheckReport) -> str:
             lines.append(f"       fix: {finding.fix}")
     if not report.findings:
         lines.append("No problems found.")
+    if report.layout is not None and (report.layout.gpus or report.layout.drives):
+        lines += ["", "Slot layout"]
+        for gpu in report.layout.gpus:
+            lines.append(
+                f"  {gpu.slot:<16} {gpu.part_id:<28} PCIe {gpu.link_gen}.0 x{gpu.link_width:<2} "
+                f"{gpu.bandwidth_gbs:5.1f} GB/s  covers slots {gpu.position}-{gpu.last_position}"
+                f"  ({gpu.lanes_from} lanes)"
+            )
+        for drive in report.layout.drives:
+            lines.append(
+                f"  {drive.socket:<16} {drive.part_id:<28} PCIe {drive.link_gen}.0 "
+                f"x{drive.link_width}  ({drive.lanes_from} lanes)"
+            )
+        for part_id in report.layout.unplaced_gpus:
+            lines.append(f"  {'(no slot)':<16} {part_id}")
+    power = report.power
+    if power is not None and power.gpu_w:
+        lines += ["", "Power"]
+        lines += [f"  {line.label:<58} {line.watts:7,.0f} W" for line in power.lines]
+        lines.append(f"  {'Sustained draw under training load':<58} {power.sustained_w:7,.0f} W")
+        lines.append(f"  {'Recommended PSU (+10% margin)':<58} {power.recommended_psu_w:7,.0f} W")
+        if power.psu_w is not None:
+            lines.append(f"  {'Power supply rating':<58} {power.psu_w:7,} W")
+        lines.append(f"  {'Draw at the wall':<58} {power.wall_w:7,.0f} W")
     return "\n".join(lines)

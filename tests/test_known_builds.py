@@ -6,14 +6,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomllib
 
 from planner.core.build import Build, PartChoice, Settings
 from planner.core.catalog import Catalog
 from planner.core.checks import run_checks
 from planner.core.records import parse_record
+from planner.io.tomlfile import parse_toml_text
 
-KNOWN = tomllib.loads((Path(__file__).parent / "data" / "known_builds.toml").read_text("utf-8"))
+KNOWN = parse_toml_text(
+    (Path(__file__).parent / "data" / "known_builds.toml").read_text("utf-8"), "known_builds.toml"
+)
 
 
 def _build(entry: dict[str, Any]) -> Build:

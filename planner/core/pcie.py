@@ -10,6 +10,7 @@ leaves free slots between cards, then prefers CPU lanes and the top of the board
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise, permutations
@@ -130,6 +131,12 @@ def card_slots(gpu: Gpu) -> int:
     return max(1, math.ceil(gpu.slot_width - 1e-9))
 
 
+_CACHE_SIZE = 64
+# Layouts by the identity of their (immutable) inputs; the values keep the inputs alive so
+# their ids cannot be reused while the entry exists.
+_cache: OrderedDict[tuple[int, ...], tuple[tuple[object, ...], SlotLayout]] = OrderedDict()
+
+
 def plan_slots(
     board: Motherboard,
     cpu: Cpu | None,
@@ -137,7 +144,31 @@ def plan_slots(
     drives: Sequence[Storage],
     case_slots: int | None = None,
 ) -> SlotLayout:
-    """The best placement of `gpus` and the M.2 `drives` on `board`."""
+    """The best placement of `gpus` and the M.2 `drives` on `board`.
+
+    The app re-checks the build on every edit and most edits leave board, CPU, GPUs and
+    drives alone, so recent layouts are remembered.
+    """
+    inputs = (board, cpu, *gpus, None, *drives)
+    key = (*map(id, inputs), case_slots or 0)
+    cached = _cache.get(key)
+    if cached is not None:
+        _cache.move_to_end(key)
+        return cached[1]
+    layout = _plan(board, cpu, gpus, drives, case_slots)
+    _cache[key] = (inputs, layout)
+    if len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return layout
+
+
+def _plan(
+    board: Motherboard,
+    cpu: Cpu | None,
+    gpus: Sequence[Gpu],
+    drives: Sequence[Storage],
+    case_slots: int | None,
+) -> SlotLayout:
     limit = case_slots or DEFAULT_CASE_SLOTS
     nvme = [drive for drive in drives if drive.interface == "nvme" and drive.is_m2]
     candidates = [slot for slot in board.pcie_slots if slot.mechanical == 16]
@@ -215,11 +246,38 @@ def _best_with(
     best: _Candidate | None = None
     orders = _orders(gpus, count)
     for slots in combinations(candidates, count):
+        wiring = _wire(board, cpu, slots, len(nvme))
+        if wiring is None:
+            continue
         for order in orders:
-            candidate = _evaluate(board, cpu, gpus, nvme, slots, order, limit)
+            candidate = _evaluate(board, cpu, gpus, nvme, slots, order, limit, wiring)
             if candidate is not None and (best is None or candidate.score > best.score):
                 best = candidate
     return best
+
+
+@dataclass(frozen=True)
+class _Wiring:
+    """What a set of populated slots gets electrically, whichever card sits where."""
+
+    sockets: list[M2Slot]
+    widths: dict[str, int]
+    cpu_used: int
+    limited: tuple[str, ...]
+
+
+def _wire(
+    board: Motherboard, cpu: Cpu | None, slots: Sequence[PcieSlot], drives: int
+) -> _Wiring | None:
+    used_slots = {slot.name for slot in slots}
+    sockets = _choose_sockets(board, used_slots, drives)
+    widths = _shared_widths(board, used_slots | {socket.name for socket in sockets})
+    if any(widths[slot.name] == 0 for slot in slots):
+        return None
+    widths, cpu_used, limited = _apply_cpu_budget(board, cpu, slots, sockets, widths)
+    if any(widths[slot.name] == 0 for slot in slots):
+        return None
+    return _Wiring([s for s in sockets if widths[s.name] > 0], widths, cpu_used, limited)
 
 
 def _evaluate(
@@ -230,6 +288,7 @@ def _evaluate(
     slots: Sequence[PcieSlot],
     order: Sequence[int],
     limit: int,
+    wiring: _Wiring,
 ) -> _Candidate | None:
     spans = []
     for slot, index in zip(slots, order, strict=True):
@@ -240,17 +299,7 @@ def _evaluate(
     for (_first, last), (next_first, _next_last) in pairwise(spans):
         if next_first <= last:
             return None
-    used_slots = {slot.name for slot in slots}
-    sockets = _choose_sockets(board, used_slots, len(nvme))
-    populated = used_slots | {socket.name for socket in sockets}
-    widths = _shared_widths(board, populated)
-    if any(widths[slot.name] == 0 for slot in slots):
-        return None
-    widths, cpu_used, limited = _apply_cpu_budget(board, cpu, slots, sockets, widths)
-    if any(widths[slot.name] == 0 for slot in slots):
-        return None
-    sockets = [socket for socket in sockets if widths[socket.name] > 0]
-
+    widths = wiring.widths
     placements = []
     for slot, index, (first, last) in zip(slots, order, spans, strict=True):
         gpu = gpus[index]
@@ -269,17 +318,17 @@ def _evaluate(
             min(drive.pcie_lanes or socket.lanes, widths[socket.name]),
             socket.lanes_from,
         )
-        for drive, socket in zip(nvme, sockets, strict=False)
+        for drive, socket in zip(nvme, wiring.sockets, strict=False)
     )
     layout = SlotLayout(
         board.id,
         tuple(placements),
         drives=drives,
-        unplaced_drives=tuple(drive.id for drive in nvme[len(sockets) :]),
+        unplaced_drives=tuple(drive.id for drive in nvme[len(wiring.sockets) :]),
         slot_widths=widths,
-        cpu_lanes_used=cpu_used,
+        cpu_lanes_used=wiring.cpu_used,
         cpu_lanes_available=cpu.pcie_lanes if cpu else 0,
-        cpu_limited_slots=limited,
+        cpu_limited_slots=wiring.limited,
         case_slots=limit,
     )
     return _Candidate(layout, _score(layout, gpus))
