@@ -357,3 +357,58 @@ def test_system_ram_below_the_largest_gpu(catalog: Catalog) -> None:
     report = check(catalog, {"gpu": ("rtx-pro-6000-blackwell-workstation", 1)})
     finding = find(report, "memory.system_ram")
     assert "64 GB of RAM" in finding.message and "96 GB" in finding.message
+
+
+def test_wall_circuit_headroom(catalog: Catalog) -> None:
+    near_limit = {
+        "gpu": ("rtx-5090", 2),
+        "cpu": ("ryzen-5-7600x", 1),
+        "psu": ("corsair-hx1500i-2023", 1),
+        "case": ("corsair-7000d-airflow", 1),
+    }
+    report = check(catalog, near_limit, limit_w=540)
+    finding = find(report, "power.wall_circuit_headroom")
+    assert "of what a 120 V / 15 A circuit carries" in finding.message
+    assert "power.wall_circuit" not in report.codes()
+    assert "power.wall_circuit_headroom" not in check(catalog, near_limit, limit_w=450).codes()
+
+
+def test_nvlink_pairs_are_explained(catalog: Catalog) -> None:
+    change = {
+        "gpu": ("rtx-3090", 2),
+        "cpu": ("threadripper-3960x", 1),
+        "motherboard": ("gigabyte-trx40-aorus-xtreme", 1),
+        "memory": ("corsair-vengeance-lpx-128gb-4x32-ddr4-3200-c16", 2),
+        "psu": ("corsair-hx1500i-2023", 1),
+        "case": ("corsair-7000d-airflow", 1),
+        "cooler": ("noctua-nh-u14s-tr4-sp3", 1),
+    }
+    finding = find(check(catalog, change), "pcie.nvlink")
+    assert "56.25 GB/s" in finding.message and "4 slot(s) apart" in finding.message
+    assert "pcie.nvlink" not in check(catalog, {"gpu": ("rtx-4090", 1)}).codes()
+
+
+def test_ecc_kit_on_a_board_without_ecc(catalog: Catalog) -> None:
+    change = {
+        "motherboard": ("msi-mag-b650-tomahawk-wifi", 1),
+        "memory": ("kingston-server-premier-32gb-ddr5-5600-ecc-udimm", 2),
+    }
+    finding = find(check(catalog, change), "compatibility.memory_ecc")
+    assert finding.severity is Severity.INFO
+    assert "without error correction" in finding.message
+
+
+def test_mixed_memory_kits(catalog: Catalog) -> None:
+    base = catalog.get("corsair-vengeance-64gb-2x32-ddr5-6000-c30")
+    assert base is not None
+    other = dataclasses.replace(base, id="test-other-kit", name="Other 64GB kit")
+    report = check(catalog, {"storage": ("samsung-990-pro-2tb", 1)}, (other,))
+    assert "compatibility.memory_mixed_kits" not in report.codes()
+    build = Build(
+        parts=(
+            *(PartChoice(id=part_id, count=count) for part_id, count in BASE.values()),
+            PartChoice(id=other.id),
+        )
+    )
+    mixed = run_checks(build, catalog.overlay([(other, PartOrigin("test"))]))
+    assert find(mixed, "compatibility.memory_mixed_kits").severity is Severity.WARNING

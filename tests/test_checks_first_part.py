@@ -71,10 +71,12 @@ def test_an_empty_build_lists_every_missing_part(catalog: Catalog) -> None:
     assert report.has_errors
 
 
-def test_two_cpus_or_two_boards_are_errors(catalog: Catalog) -> None:
-    report = check(catalog, cpu=2)
-    assert finding(report, "completeness.too_many_cpu").severity is Severity.ERROR
-    assert "2" in finding(report, "completeness.too_many_cpu").message
+@pytest.mark.parametrize("kind", ["cpu", "motherboard", "case", "cooler"])
+def test_two_of_a_single_part_is_an_error(catalog: Catalog, kind: str) -> None:
+    report = check(catalog, **{kind: 2})
+    item = finding(report, f"completeness.too_many_{kind}")
+    assert item.severity is Severity.ERROR
+    assert "2 ×" in item.message
 
 
 def test_unknown_part_ids_are_kept_and_warned_about(catalog: Catalog) -> None:
