@@ -72,7 +72,11 @@ REQUIRED_GPUS = [
 def test_every_file_entry_is_a_valid_part_with_a_source() -> None:
     """Walks each table of each file: every entry parses, none is dropped."""
     seen: Counter[str] = Counter()
-    for path in sorted(CATALOG_DIR.glob("*.toml")):
+    part_files = sorted(CATALOG_DIR / f"{kind.value}.toml" for kind in PartKind)
+    assert sorted(CATALOG_DIR.glob("*.toml")) == sorted(
+        [*part_files, CATALOG_DIR / "workloads.toml"]
+    )
+    for path in part_files:
         document, _text = read_toml(path)
         parts, problems = read_part_file(path)
         assert problems == [], [str(problem) for problem in problems]

@@ -98,7 +98,8 @@ def load_builtin_catalog(directory: Path | None = None) -> Catalog:
 
 @cache
 def _load_builtin_cached(directory: Path) -> Catalog:
-    files = sorted(directory.glob("*.toml"))
+    files = [directory / f"{kind.value}.toml" for kind in PartKind]
+    files = [path for path in files if path.is_file()]
     if not files:
         raise CatalogError("no catalog files found", Location(file=str(directory)))
     collected: dict[str, tuple[Part, PartOrigin]] = {}

@@ -1,0 +1,82 @@
+"""ResNets as torchvision builds them (v1.5: the stride sits on the 3×3 convolution)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from planner.core.networks.common import Activations, Op, Params
+from planner.core.networks.convolutional import FP32, INDEX, Trace
+
+
+@dataclass(frozen=True)
+class ResNet:
+    blocks: tuple[int, ...] = (3, 4, 6, 3)
+    width: int = 64
+    image_size: int = 224
+    classes: int = 1000
+    family: str = "resnet"
+    sample_unit: str = "image"
+
+    def tokens_per_sample(self, seq_len: int) -> int:
+        return 1
+
+    def parameters(self) -> tuple[Params, ...]:
+        return tuple(_trace(self, 1, 2).params)
+
+    def forward_ops(self, batch: int, seq_len: int) -> tuple[Op, ...]:
+        return tuple(_trace(self, batch, 2).ops)
+
+    def activations(
+        self,
+        batch: int,
+        seq_len: int,
+        bytes_per_value: int,
+        fused_attention: bool,
+        checkpointing: bool,
+    ) -> Activations:
+        saved = _trace(self, batch, bytes_per_value).saved
+        return Activations(0.0, 0, saved, checkpointing)
+
+
+@cache
+def _trace(net: ResNet, batch: int, value_bytes: int) -> Trace:
+    trace = Trace(batch, value_bytes)
+    size = trace.conv("conv1", 3, net.width, 7, net.image_size, stride=2)
+    trace.norm("bn1", net.width, size)
+    trace.activation("relu", net.width, size)
+    # Max pooling keeps its input (the ReLU output, already counted) and int64 indices.
+    size = (size + 2 - 3) // 2 + 1
+    trace.saved += batch * net.width * size**2 * INDEX
+    channels = net.width
+    for stage, count in enumerate(net.blocks):
+        width = net.width * 2**stage
+        for block in range(count):
+            stride = 2 if stage > 0 and block == 0 else 1
+            name = f"layer{stage + 1}.{block}"
+            out = trace.conv(f"{name}.conv1", channels, width, 1, size)
+            trace.norm(f"{name}.bn1", width, out)
+            trace.activation(f"{name}.relu1", width, out)
+            out = trace.conv(f"{name}.conv2", width, width, 3, out, stride)
+            trace.norm(f"{name}.bn2", width, out)
+            trace.activation(f"{name}.relu2", width, out)
+            trace.conv(f"{name}.conv3", width, 4 * width, 1, out)
+            trace.norm(f"{name}.bn3", 4 * width, out)
+            if block == 0:
+                # The shortcut convolution shares its input with conv1.
+                trace.conv(
+                    f"{name}.downsample", channels, 4 * width, 1, size, stride, keep_input=False
+                )
+                trace.norm(f"{name}.downsample.bn", 4 * width, out)
+            trace.add(f"{name}.add", 4 * width, out)
+            trace.activation(f"{name}.relu3", 4 * width, out)
+            channels, size = 4 * width, out
+    trace.ops.append(
+        Op("avgpool", "elementwise", batch * channels * size**2, batch * channels * (size**2 + 1))
+    )
+    trace.linear("fc", batch, channels, net.classes)
+    trace.ops.append(
+        Op("cross_entropy", "loss", 5.0 * batch * net.classes, 3.0 * batch * net.classes)
+    )
+    trace.saved += batch * net.classes * FP32
+    return trace

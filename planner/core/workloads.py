@@ -1,0 +1,182 @@
+"""Workloads: the networks users train, defined by their architecture, with the dataset and
+run length time-to-train uses by default."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from planner.core.errors import Location, RecordError
+from planner.core.networks.common import Network, total_params
+from planner.core.networks.resnet import ResNet
+from planner.core.networks.transformer import Transformer
+from planner.core.networks.unet import UNet
+from planner.core.networks.whisper import Whisper
+from planner.core.parts import ID_PATTERN
+from planner.core.records import internal, parse_record, spec
+
+FAMILIES = ("decoder", "encoder", "vit", "resnet", "unet", "whisper")
+TASKS = ("pretrain", "finetune")
+# Chinchilla-optimal pre-training (Hoffmann et al. 2022): about 20 tokens per parameter.
+PRETRAIN_TOKENS_PER_PARAM = 20
+# Default instruction fine-tuning run: Stanford Alpaca, 52,002 examples for 3 epochs.
+FINETUNE_SAMPLES = 52_002
+FINETUNE_EPOCHS = 3.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Architecture:
+    """The sizes a network family needs; which fields matter depends on the family."""
+
+    family: str = spec(choices=FAMILIES)
+    layers: int = spec(default=0, low=0, high=1_000)
+    hidden: int = spec(default=0, low=0, high=100_000)
+    heads: int = spec(default=0, low=0, high=1_024)
+    kv_heads: int = spec(default=0, low=0, high=1_024)
+    ffn: int = spec(default=0, low=0, high=1_000_000)
+    gated_ffn: bool = spec(default=False)
+    vocab: int = spec(default=0, low=0, high=10_000_000)
+    seq_len: int = spec(default=0, low=0, high=10_000_000)
+    tied_embeddings: bool = spec(default=False)
+    positions: str = spec(default="rotary", choices=("rotary", "learned", "alibi", "none"))
+    max_positions: int = spec(default=0, low=0, high=10_000_000)
+    bias: bool = spec(default=False)
+    qkv_bias: bool = spec(default=False)
+    norm: str = spec(default="rmsnorm", choices=("rmsnorm", "layernorm"))
+    norm_bias: bool | None = spec(default=None)
+    dropout: float = spec(default=0.0, low=0.0, high=0.9)
+    head_dim: int = spec(default=0, low=0, high=4_096)
+    post_norm: bool = spec(default=False)
+    type_vocab: int = spec(default=0, low=0, high=16)
+    embedding_norm: bool = spec(default=False)
+    pooler: bool = spec(default=False)
+    head: str = spec(default="", choices=("", "lm", "mlm", "qa", "classifier", "none"))
+    num_classes: int = spec(default=0, low=0, high=1_000_000)
+    patch_size: int = spec(default=0, low=0, high=1_024)
+    image_size: int = spec(default=0, low=0, high=16_384)
+    blocks: tuple[int, ...] = spec(default=())
+    mel_bins: int = spec(default=0, low=0, high=1_024)
+    extra: Mapping[str, Any] = internal()
+
+    def validate(self) -> None:
+        needs = {
+            "decoder": ("layers", "hidden", "heads", "ffn", "vocab", "seq_len"),
+            "encoder": ("layers", "hidden", "heads", "ffn", "vocab", "seq_len"),
+            "vit": ("layers", "hidden", "heads", "ffn", "patch_size", "image_size"),
+            "whisper": ("layers", "hidden", "heads", "ffn", "vocab"),
+            "resnet": ("blocks",),
+            "unet": (),
+        }[self.family]
+        for name in needs:
+            if not getattr(self, name):
+                raise RecordError(f"is required for a {self.family} network", Location(field=name))
+        if self.heads and self.hidden and not self.head_dim and self.hidden % self.heads:
+            raise RecordError(
+                f"hidden ({self.hidden}) must divide by heads ({self.heads})",
+                Location(field="heads"),
+            )
+        kv = self.kv_heads or self.heads
+        if self.heads and kv and self.heads % kv:
+            raise RecordError(
+                f"heads ({self.heads}) must be a multiple of kv_heads ({kv})",
+                Location(field="kv_heads"),
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Workload:
+    id: str = spec(pattern=ID_PATTERN)
+    name: str = spec()
+    source: tuple[str, ...] = spec()
+    params_published: int = spec(low=1)
+    architecture: Architecture = spec()
+    task: str = spec(default="finetune", choices=TASKS)
+    dataset: str = spec()
+    dataset_samples: int = spec(low=1)
+    epochs: float = spec(default=1.0, low=0.0001, high=100_000)
+    dataset_gb: float | None = spec(default=None, low=0)
+    sample_kb: float | None = spec(default=None, low=0)
+    default_batch: int = spec(default=8, low=1)
+    notes: str = spec(default="")
+    extra: Mapping[str, Any] = internal()
+
+    @property
+    def family(self) -> str:
+        return self.architecture.family
+
+
+def build_network(architecture: Architecture) -> Network:
+    a = architecture
+    if a.family in ("decoder", "encoder", "vit"):
+        vision = a.family == "vit"
+        return Transformer(
+            family="decoder" if a.family == "decoder" else "encoder",
+            layers=a.layers,
+            hidden=a.hidden,
+            heads=a.heads,
+            kv_heads=a.kv_heads or a.heads,
+            ffn=a.ffn,
+            vocab=a.vocab,
+            seq_len=a.seq_len or ((a.image_size // a.patch_size) ** 2 + 1 if vision else 0),
+            gated_ffn=a.gated_ffn,
+            tied_embeddings=a.tied_embeddings,
+            positions="none" if vision else a.positions,
+            max_positions=a.max_positions or a.seq_len,
+            bias=a.bias,
+            qkv_bias=a.qkv_bias,
+            norm=a.norm,
+            norm_bias=a.norm_bias,
+            dropout=a.dropout,
+            head_dim=a.head_dim,
+            post_norm=a.post_norm,
+            type_vocab=a.type_vocab,
+            embedding_norm=a.embedding_norm,
+            pooler=a.pooler,
+            head=a.head or ("lm" if a.family == "decoder" else "classifier" if vision else "mlm"),
+            num_classes=a.num_classes,
+            patch_size=a.patch_size,
+            image_size=a.image_size,
+            sample_unit="image" if vision else "sequence",
+        )
+    if a.family == "resnet":
+        return ResNet(a.blocks, image_size=a.image_size or 224, classes=a.num_classes or 1000)
+    if a.family == "unet":
+        return UNet()
+    return Whisper(
+        layers=a.layers,
+        hidden=a.hidden,
+        heads=a.heads,
+        ffn=a.ffn,
+        vocab=a.vocab,
+        mel_bins=a.mel_bins or 80,
+        seq_len=a.seq_len or 448,
+    )
+
+
+def parse_architecture(table: Mapping[str, Any]) -> Architecture:
+    """An inline architecture (profile or estimate case); unknown keys are an error."""
+    architecture = parse_record(Architecture, table)
+    if architecture.extra:
+        unknown = ", ".join(sorted(architecture.extra))
+        raise RecordError(
+            f"unknown key(s): {unknown}", Location(field=sorted(architecture.extra)[0])
+        )
+    return architecture
+
+
+def inline_workload(architecture: Architecture) -> Workload:
+    """A workload around an inline architecture: pre-training for 20 tokens per parameter
+    of a generic corpus, or fine-tuning for an Alpaca-sized run."""
+    params = total_params(build_network(architecture).parameters())
+    return Workload(
+        id="inline",
+        name=f"Custom {architecture.family} ({params / 1e9:.2f}B parameters)",
+        source=("defined inline",),
+        params_published=params,
+        architecture=architecture,
+        task="finetune",
+        dataset="Alpaca-sized instruction set (52,002 examples)",
+        dataset_samples=FINETUNE_SAMPLES,
+        epochs=FINETUNE_EPOCHS,
+    )
