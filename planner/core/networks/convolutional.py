@@ -56,10 +56,13 @@ class Trace:
         if keep_input:
             self.saved += elements * self.value_bytes + 2 * self.batch * channels * FP32
 
-    def activation(self, name: str, channels: int, size: int) -> None:
+    def activation(self, name: str, channels: int, size: int, keep: bool = True) -> None:
+        """ReLU/SiLU. `keep=False` when the tensor it keeps is one the next layer keeps
+        anyway (an in-place ReLU's output is the next convolution's input)."""
         elements = self.batch * channels * size**2
         self.ops.append(Op(name, "elementwise", 4.0 * elements, 2.0 * elements))
-        self.saved += elements * self.value_bytes
+        if keep:
+            self.saved += elements * self.value_bytes
 
     def add(self, name: str, channels: int, size: int) -> None:
         elements = self.batch * channels * size**2

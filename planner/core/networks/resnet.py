@@ -56,10 +56,10 @@ def _trace(net: ResNet, batch: int, value_bytes: int) -> Trace:
             name = f"layer{stage + 1}.{block}"
             out = trace.conv(f"{name}.conv1", channels, width, 1, size)
             trace.norm(f"{name}.bn1", width, out)
-            trace.activation(f"{name}.relu1", width, out)
+            trace.activation(f"{name}.relu1", width, out, keep=False)
             out = trace.conv(f"{name}.conv2", width, width, 3, out, stride)
             trace.norm(f"{name}.bn2", width, out)
-            trace.activation(f"{name}.relu2", width, out)
+            trace.activation(f"{name}.relu2", width, out, keep=False)
             trace.conv(f"{name}.conv3", width, 4 * width, 1, out)
             trace.norm(f"{name}.bn3", 4 * width, out)
             if block == 0:
@@ -69,7 +69,8 @@ def _trace(net: ResNet, batch: int, value_bytes: int) -> Trace:
                 )
                 trace.norm(f"{name}.downsample.bn", 4 * width, out)
             trace.add(f"{name}.add", 4 * width, out)
-            trace.activation(f"{name}.relu3", 4 * width, out)
+            last = stage == len(net.blocks) - 1 and block == count - 1
+            trace.activation(f"{name}.relu3", 4 * width, out, keep=last)
             channels, size = 4 * width, out
     trace.ops.append(
         Op("avgpool", "elementwise", batch * channels * size**2, batch * channels * (size**2 + 1))

@@ -1,9 +1,11 @@
 """Transformers: decoder-only language models and encoders (BERT, ViT) from their sizes.
 
 Parameters follow the Hugging Face / timm implementations. Activations count the tensors
-PyTorch autograd saves for the backward pass of one layer, op by op, with fused norm
-kernels (F.layer_norm / F.rms_norm), SDPA (fused) or explicit (eager) attention, and the
-key/value heads repeated for grouped-query attention before attention as HF does.
+PyTorch autograd saves for the backward pass of one layer, op by op, as Hugging Face
+models run on CUDA: F.layer_norm (input plus fp32 statistics), HF's RMSNorm (an fp32 copy
+of its input, the normalized output in the value dtype and fp32 statistics), SDPA (fused)
+or explicit (eager) attention with key/value heads repeated for grouped-query attention,
+and bool dropout masks. tests/tools/measure_activations.py measures the same with PyTorch.
 """
 
 from __future__ import annotations
@@ -273,16 +275,18 @@ class Transformer:
         tokens = batch * s
         h, f = self.hidden, self.ffn
         heads = self.heads
-        stats = tokens * FP32 * (1 if self.norm == "rmsnorm" else 2)
         mask = 1 if self.dropout else 0
-        # Norms keep their input (and fp32 statistics); q/k/v share their saved input.
-        saved = 2 * (tokens * h * p + stats)
-        saved += tokens * h * p  # input of the q, k, v projections
+        if self.norm == "rmsnorm":
+            norm_saved = tokens * h * (FP32 + p) + tokens * FP32
+        else:
+            norm_saved = tokens * h * p + 2 * tokens * FP32
+        saved = 2 * norm_saved
+        saved += tokens * h * p  # input of the q, k, v projections (shared by all three)
         if self.positions == "rotary":
             saved += 0  # rotary multiplies by constant tables: nothing per token is kept
         if fused:
-            # SDPA keeps q, k and v (k, v repeated to all heads) and its output, plus the
-            # fp32 log-sum-exp per row.
+            # SDPA keeps q, k and v (k, v repeated to all heads), its output (which is also
+            # the output projection's input) and the fp32 log-sum-exp per row.
             saved += 4 * tokens * self.q_width * p + batch * heads * s * FP32
         else:
             scores = batch * heads * s * s
@@ -290,7 +294,7 @@ class Transformer:
             saved += scores * p  # softmax output
             if self.dropout:
                 saved += scores * (mask + p)  # dropout mask and output
-        saved += tokens * self.q_width * p  # input of the output projection
+            saved += tokens * self.q_width * p  # output projection input (a contiguous copy)
         saved += 2 * tokens * h * mask  # dropout masks after attention and MLP
         if self.gated_ffn:
             # gate and up keep the norm output (already counted once); silu keeps its input,
@@ -308,7 +312,10 @@ class Transformer:
             saved += tokens * INDEX  # token ids for the embedding backward
         else:
             saved += batch * self.channels * self.image_size**2 * p  # patchify input
-        saved += tokens * h * p + tokens * FP32  # final norm input and statistics
+        if self.norm == "rmsnorm":
+            saved += tokens * h * (FP32 + p) + tokens * FP32  # final norm
+        else:
+            saved += tokens * h * p + 2 * tokens * FP32
         if self.head in ("lm", "mlm"):
             saved += tokens * h * p  # lm head input
             # The loss upcasts the logits to fp32; log-softmax keeps that fp32 output.
