@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +19,8 @@ from planner.core.checks import run_checks
 from planner.core.errors import InputError
 from planner.core.parts import PartKind
 from planner.io.catalog_files import CatalogLoad, load_catalog, part_table
-from planner.io.profiles import load_profile, unknown_part_error
+from planner.io.profiles import load_profile, unknown_part_error, workload_error
+from planner.io.workload_files import workload_table
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -44,10 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
     listing = catalog_commands.add_parser("list", help="list parts")
     listing.add_argument("--kind", choices=[kind.value for kind in PartKind])
     listing.add_argument("--json", action="store_true", help="print a JSON array")
+    workloads = catalog_commands.add_parser("workloads", help="list the neural networks")
+    workloads.add_argument("--json", action="store_true", help="print a JSON array")
 
     check = commands.add_parser("check", help="findings for a profile's build")
     check.add_argument("profile", type=Path)
     check.add_argument("--json", action="store_true", help="print a JSON document")
+
+    estimate = commands.add_parser(
+        "estimate", help="memory, throughput and time-to-train for a profile or cases"
+    )
+    estimate.add_argument("profile", type=Path, nargs="?")
+    estimate.add_argument("--cases", type=Path, metavar="FILE.json", help="batch mode")
+    estimate.add_argument("--json", action="store_true", help="print a JSON document")
     return parser
 
 
@@ -58,15 +69,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in (None, "gui"):
             return _gui(args)
         if args.command == "catalog":
+            if args.catalog_command == "workloads":
+                return _catalog_workloads(args)
             if args.catalog_command != "list":
                 parser.parse_args(["catalog", "--help"])
             return _catalog_list(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "estimate":
+            if (args.profile is None) == (args.cases is None):
+                parser.error("estimate takes a PROFILE or --cases FILE.json")
+            return _estimate_cases(args) if args.cases else _estimate_profile(args)
     except InputError as error:
         return _bad_input(str(error))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`planner catalog list | head`): not an error.
+        sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115
+        return EXIT_OK
     parser.error(f"unknown command {args.command}")
     return EXIT_BAD_INPUT
 
@@ -100,6 +121,138 @@ def _catalog_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _catalog_workloads(args: argparse.Namespace) -> int:
+    from planner.cli_text import workload_rows
+    from planner.io.workload_files import load_workloads
+
+    workloads = load_workloads()
+    if args.json:
+        _print_json([workload_table(workload) for workload in workloads.values()])
+    else:
+        print(workload_rows(list(workloads.values())))
+    return EXIT_OK
+
+
+def _estimate_profile(args: argparse.Namespace) -> int:
+    from planner.cli_text import estimates_text
+    from planner.core.assembly import Assembly
+    from planner.core.calibrated import CONSTANTS, ERROR_P90
+    from planner.core.checks.context import CheckContext
+    from planner.core.workload_estimates import estimate_build
+    from planner.io.workload_files import load_workloads
+
+    build = load_profile(args.profile)
+    catalog = _load_catalog().catalog
+    unknown = unknown_part_error(args.profile, build, catalog.__contains__)
+    if unknown is not None:
+        raise unknown
+    workloads = load_workloads()
+    context = CheckContext(Assembly.resolve(build, catalog), catalog)
+    results = estimate_build(
+        context.assembly, context.layout, context.power, workloads, CONSTANTS, ERROR_P90
+    )
+    problems = [result for result in results if result.problem]
+    if problems:
+        index = build.workloads.index(problems[0].choice)
+        raise workload_error(args.profile, index, problems[0].problem)
+    if args.json:
+        _print_json(
+            {
+                "profile": str(args.profile),
+                "name": build.name,
+                "estimates": [result.estimate.to_json() for result in results if result.estimate],
+            }
+        )
+    else:
+        print(
+            estimates_text(build.name, [result.estimate for result in results if result.estimate])
+        )
+    return EXIT_OK
+
+
+def _estimate_cases(args: argparse.Namespace) -> int:
+    from planner.core.calibrated import CONSTANTS, ERROR_P90
+    from planner.core.errors import Location, RecordError
+    from planner.core.parts import Gpu
+    from planner.core.workload_estimates import estimate_case
+    from planner.io.workload_files import load_workloads
+
+    path: Path = args.cases
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", Location(file=str(path))) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read: {error}", Location(file=str(path))) from None
+    try:
+        cases = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"is not valid JSON: {error.msg}", Location(file=str(path), line=error.lineno)
+        ) from None
+    if not isinstance(cases, list):
+        raise InputError("must be a JSON list of cases", Location(file=str(path), line=1))
+    catalog = _load_catalog().catalog
+    gpus = {part.id: part for part in catalog if isinstance(part, Gpu)}
+    workloads = load_workloads()
+    results = []
+    for index, case in enumerate(cases):
+        try:
+            results.append(estimate_case(case, gpus, workloads, CONSTANTS, ERROR_P90).to_json())
+        except RecordError as error:
+            raise InputError(
+                error.message,
+                Location(
+                    file=str(path),
+                    line=_case_line(text, index),
+                    record=f"case {index}",
+                    field=error.location.field,
+                ),
+            ) from None
+    if args.json:
+        _print_json(results)
+    else:
+        for result in results:
+            print(
+                f"{result['workload']} on {result['gpu_count']}× {result['gpu']}: "
+                f"{result['samples_per_s']:.2f} samples/s "
+                f"({result['low']:.2f}–{result['high']:.2f}), "
+                f"{result['memory']['total'] / 2**30:.1f} GiB/GPU, "  # type: ignore[index]
+                f"{'fits' if result['memory']['fits'] else 'does NOT fit'}"  # type: ignore[index]
+            )
+    return EXIT_OK
+
+
+def _case_line(text: str, index: int) -> int | None:
+    """The line where the index-th top-level object of a JSON list starts."""
+    depth = 0
+    seen = -1
+    in_string = escape = False
+    line = 1
+    for character in text:
+        if character == "\n":
+            line += 1
+        if in_string:
+            if escape:
+                escape = False
+            elif character == "\\":
+                escape = True
+            elif character == '"':
+                in_string = False
+            continue
+        if character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            if depth == 2 and character == "{":
+                seen += 1
+                if seen == index:
+                    return line
+        elif character in "]}":
+            depth -= 1
+    return None
+
+
 def _check(args: argparse.Namespace) -> int:
     from planner.cli_text import findings_text
 
@@ -108,7 +261,9 @@ def _check(args: argparse.Namespace) -> int:
     unknown = unknown_part_error(args.profile, build, catalog.__contains__)
     if unknown is not None:
         raise unknown
-    report = run_checks(build, catalog)
+    from planner.io.workload_files import load_workloads
+
+    report = run_checks(build, catalog, load_workloads())
     if args.json:
         _print_json({"profile": str(args.profile), "name": build.name, **report.to_json()})
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from planner.core.checks import CheckReport
+from planner.core.estimate import Estimate
 from planner.core.findings import Severity
 from planner.core.parts import (
     Case,
@@ -18,6 +19,7 @@ from planner.core.parts import (
     Psu,
     Storage,
 )
+from planner.core.workloads import Workload
 
 _SEVERITY_MARK = {Severity.ERROR: "ERROR", Severity.WARNING: "WARN ", Severity.INFO: "NOTE "}
 
@@ -137,4 +139,71 @@ def findings_text(name: str, report: CheckReport) -> str:
         if power.psu_w is not None:
             lines.append(f"  {'Power supply rating':<58} {power.psu_w:7,} W")
         lines.append(f"  {'Draw at the wall':<58} {power.wall_w:7,.0f} W")
+    return "\n".join(lines)
+
+
+def workload_rows(workloads: Sequence[Workload]) -> str:
+    from planner.core.networks.common import total_params
+    from planner.core.workloads import build_network
+
+    return table(
+        ("id", "name", "family", "params", "default run"),
+        (
+            (
+                w.id,
+                w.name,
+                w.family,
+                f"{total_params(build_network(w.architecture).parameters()) / 1e6:,.0f}M",
+                f"{w.dataset[:48]}",
+            )
+            for w in workloads
+        ),
+    )
+
+
+def duration(seconds: float) -> str:
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 3 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
+
+
+def estimates_text(name: str, estimates: Sequence[Estimate]) -> str:
+    lines = [name]
+    for item in estimates:
+        memory = item.memory
+        gib = 2**30
+        setup = item.setup
+        lines += [
+            "",
+            f"{item.workload.name} — {setup.mode}, {setup.precision}, micro-batch "
+            f"{setup.batch_size}, sequence {setup.seq_len}, {setup.optimizer}"
+            + (", checkpointing" if setup.activation_checkpointing else "")
+            + (f", {setup.sharding}" if setup.sharding != "none" else ""),
+            f"  GPU: {setup.gpus} × {item.gpu.name}",
+            f"  memory per GPU: {memory.total / gib:.1f} GiB of {item.gpu.vram_gb:g} GB — "
+            + ("fits" if memory.fits else "does NOT fit")
+            + f" (weights {memory.weights.bytes / gib:.1f}, "
+            f"gradients {memory.gradients.bytes / gib:.1f}, "
+            f"optimizer {memory.optimizer.bytes / gib:.1f}, activations "
+            f"{memory.activations.bytes / gib:.1f}, overhead {memory.overhead.bytes / gib:.1f})",
+            f"  largest micro-batch that fits: {item.largest_batch}",
+        ]
+        tokens = f", {item.tokens_per_s:,.0f} tokens/s" if item.tokens_per_s is not None else ""
+        lines.append(
+            f"  speed: {item.samples_per_s:,.2f} samples/s{tokens} "
+            f"(range {item.low:,.2f}–{item.high:,.2f}); bound by {item.step.bound}"
+        )
+        lines.append(
+            f"  run: {item.run.description} — {duration(item.time_to_train_s)} "
+            f"({duration(item.run.samples / item.high)}–{duration(item.run.samples / item.low)}), "
+            f"{item.energy_kwh:,.1f} kWh, ${item.cost_usd:,.2f} of electricity"
+        )
+        for suggestion in item.suggestions[:3]:
+            verdict = "fits" if suggestion.fits else "still too big"
+            lines.append(
+                f"  try: {suggestion.change} — {suggestion.memory_bytes / gib:.1f} GiB, {verdict}, "
+                f"{suggestion.speed_change:+.0%} speed"
+            )
     return "\n".join(lines)

@@ -33,6 +33,7 @@ class PartChoice:
     id: str = spec()
     count: int = spec(default=1, low=1, high=64)
     power_limit_w: int | None = spec(default=None, low=50, high=2_000)
+    nvlink_bridge: bool = spec(default=False)
     extra: Mapping[str, Any] = internal()
 
 
@@ -50,6 +51,10 @@ class WorkloadChoice:
     optimizer: str = spec(default="adamw", choices=OPTIMIZERS)
     activation_checkpointing: bool = spec(default=False)
     sharding: str = spec(default="none", choices=SHARDING)
+    offload_optimizer: bool = spec(default=False)
+    lora_rank: int = spec(default=16, low=1, high=4_096)
+    task: str | None = spec(default=None, choices=("pretrain", "finetune"))
+    epochs: float | None = spec(default=None, low=0.0001, high=100_000)
     extra: Mapping[str, Any] = internal()
 
 

@@ -149,13 +149,71 @@ def _lora_params(params: tuple[Params, ...], rank: int) -> tuple[Params, ...]:
     return tuple(adapters)
 
 
+@dataclass(frozen=True)
+class ParamSummary:
+    """Sums over a network's parameter tensors that the memory model needs."""
+
+    total: int
+    frozen: int
+    matrices: int  # linear and convolution weights (autocast casts these)
+    adapted: int  # the matrices LoRA adapts and QLoRA quantizes
+    largest_adapted: float
+    largest_layer: float
+    per_layer: float
+    adapted_tensors: int  # adapted matrices, counting repeats
+    lora: dict[int, int]  # adapter parameters by rank
+    states: dict[str, float]  # optimizer state bytes of all trainable tensors
+    lora_states: dict[tuple[str, int], float]
+
+
+_summaries: dict[Network, ParamSummary] = {}
+
+
+def summarize(network: Network) -> ParamSummary:
+    cached = _summaries.get(network)
+    if cached is not None:
+        return cached
+    params = network.parameters()
+    trainable = tuple(item for item in params if item.role != "frozen")
+    repeated = [item.numel / item.repeat for item in params if item.repeat > 1]
+    summary = ParamSummary(
+        total=sum(item.numel for item in params),
+        frozen=sum(item.numel for item in params if item.role == "frozen"),
+        matrices=sum(item.numel for item in params if item.role in ("linear", "conv")),
+        adapted=sum(item.numel for item in params if _adapted(item)),
+        largest_adapted=max(
+            (item.numel / item.repeat for item in params if _adapted(item)), default=0.0
+        ),
+        largest_layer=max(repeated, default=0.0),
+        per_layer=sum(repeated),
+        adapted_tensors=sum(item.repeat for item in params if _adapted(item)),
+        lora={},
+        states={
+            optimizer: _optimizer_state_bytes(optimizer, trainable, None)
+            for optimizer in ("adamw", "sgd", "adamw8bit", "adafactor")
+        },
+        lora_states={},
+    )
+    _summaries[network] = summary
+    return summary
+
+
+def _lora(network: Network, summary: ParamSummary, rank: int, optimizer: str) -> tuple[int, float]:
+    """Adapter parameters at `rank` and their optimizer state bytes (cached)."""
+    key = (optimizer, rank)
+    if key not in summary.lora_states:
+        adapters = _lora_params(network.parameters(), rank)
+        summary.lora[rank] = sum(item.numel for item in adapters)
+        summary.lora_states[key] = _optimizer_state_bytes(optimizer, adapters, None)
+    return summary.lora[rank], summary.lora_states[key]
+
+
 def estimate_memory(
     network: Network, setup: TrainingSetup, capacity_bytes: float | None = None
 ) -> MemoryEstimate:
-    params = network.parameters()
-    total = sum(item.numel for item in params)
-    frozen = sum(item.numel for item in params if item.role == "frozen")
-    trainable_params = tuple(item for item in params if item.role != "frozen")
+    summary = summarize(network)
+    total = summary.total
+    frozen = summary.frozen
     value = VALUE_BYTES[setup.precision]
     n = max(1, setup.gpus)
     stage = setup.stage
@@ -163,8 +221,8 @@ def estimate_memory(
 
     if setup.mode == "full":
         trainable = total - frozen
-        state = _optimizer_state_bytes(setup.optimizer, trainable_params, None)
-        matrices = sum(item.numel for item in params if item.role in ("linear", "conv"))
+        state = summary.states[setup.optimizer]
+        matrices = summary.matrices
         if stage:
             weight_bytes = (2 if setup.mixed else 4) * total / (n if stage == 3 else 1)
             grad_bytes = (2 if setup.mixed else 4) * trainable / (n if stage >= 2 else 1)
@@ -213,9 +271,8 @@ def estimate_memory(
                 "optimizer", 0.0, f"offloaded to host RAM ({host / GIB:.1f} GiB)"
             )
     else:
-        adapters = _lora_params(params, setup.lora_rank)
-        trainable = sum(item.numel for item in adapters)
-        adapted = sum(item.numel for item in params if _adapted(item))
+        trainable, state = _lora(network, summary, setup.lora_rank, setup.optimizer)
+        adapted = summary.adapted
         rest = total - adapted
         base_value = 4 if not setup.mixed else 2
         if setup.mode == "qlora":
@@ -226,7 +283,6 @@ def estimate_memory(
         else:
             base = base_value * total
             base_formula = f"{total:,} frozen params × {base_value} B"
-        state = _optimizer_state_bytes(setup.optimizer, adapters, None)
         weights = MemoryPart(
             "weights",
             base + 4 * trainable,
@@ -257,10 +313,10 @@ def estimate_memory(
     )
     if setup.mode in ("lora", "qlora"):
         tokens = setup.batch_size * network.tokens_per_sample(setup.seq_len)
-        extra = sum(item.repeat for item in params if _adapted(item)) * tokens * setup.lora_rank * 2
+        extra = summary.adapted_tensors * tokens * setup.lora_rank * 2
         act_bytes += extra
     overhead = _overhead(
-        params, setup, weights.bytes + gradients.bytes + optimizer.bytes + act_bytes
+        summary, setup, weights.bytes + gradients.bytes + optimizer.bytes + act_bytes
     )
     return MemoryEstimate(
         weights=weights,
@@ -275,18 +331,15 @@ def estimate_memory(
     )
 
 
-def _overhead(params: tuple[Params, ...], setup: TrainingSetup, allocated: float) -> MemoryPart:
+def _overhead(summary: ParamSummary, setup: TrainingSetup, allocated: float) -> MemoryPart:
     extra = 0.0
     notes = []
     if setup.stage == 3:
         # ZeRO-3/FSDP gathers the next layer's weights while one is in use.
-        layer = max((item.numel / item.repeat for item in params if item.repeat > 1), default=0.0)
-        per_layer = sum(item.numel / item.repeat for item in params if item.repeat > 1)
-        extra += 2 * 2 * max(layer, per_layer)
+        extra += 2 * 2 * max(summary.largest_layer, summary.per_layer)
         notes.append("2 gathered layers of 16-bit weights")
     if setup.mode == "qlora":
-        largest = max((item.numel / item.repeat for item in params if _adapted(item)), default=0.0)
-        extra += 2 * largest
+        extra += 2 * summary.largest_adapted
         notes.append("one dequantized matrix")
     fragmentation = FRAGMENTATION * allocated
     formula = f"CUDA context {CONTEXT_BYTES / GIB:.2f} GiB + {FRAGMENTATION:.0%} fragmentation"
@@ -296,22 +349,26 @@ def _overhead(params: tuple[Params, ...], setup: TrainingSetup, allocated: float
 
 
 def largest_batch(
-    network: Network, setup: TrainingSetup, capacity_bytes: float, limit: int = 4096
+    network: Network, setup: TrainingSetup, capacity_bytes: float, limit: int = 65_536
 ) -> int:
-    """The largest micro-batch that fits, 0 if not even one sample does."""
-    if not estimate_memory(network, replace(setup, batch_size=1), capacity_bytes).fits:
+    """The largest micro-batch that fits, 0 if not even one sample does.
+
+    Memory is affine in the micro-batch (every activation scales with it), so two
+    estimates give the answer; a check on each side guards against rounding.
+    """
+
+    def total(batch: int) -> float:
+        return estimate_memory(network, replace(setup, batch_size=batch)).total
+
+    one = total(1)
+    if one > capacity_bytes:
         return 0
-    low, high = 1, 2
-    while (
-        high <= limit
-        and estimate_memory(network, replace(setup, batch_size=high), capacity_bytes).fits
-    ):
-        low, high = high, high * 2
-    high = min(high, limit + 1)
-    while high - low > 1:
-        middle = (low + high) // 2
-        if estimate_memory(network, replace(setup, batch_size=middle), capacity_bytes).fits:
-            low = middle
-        else:
-            high = middle
-    return low
+    per_sample = total(2) - one
+    if per_sample <= 0:
+        return limit
+    batch = min(limit, int((capacity_bytes - one) // per_sample) + 1)
+    while batch > 1 and total(batch) > capacity_bytes:
+        batch -= 1
+    while batch < limit and total(batch + 1) <= capacity_bytes:
+        batch += 1
+    return batch

@@ -174,6 +174,22 @@ def unknown_part_error(
     return None
 
 
+def workload_error(path: Path | str, index: int, message: str) -> ProfileError:
+    """An error about the index-th [[workloads]] entry of a profile, with its line."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    return ProfileError(
+        message,
+        Location(
+            file=str(path),
+            line=TomlLines(text).array_entry("workloads", index),
+            field=f"workloads[{index}]",
+        ),
+    )
+
+
 def dumps_profile(build: Build) -> str:
     document: dict[str, Any] = {
         "format": FORMAT,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from planner.core.errors import CatalogError, Location, RecordError
-from planner.core.records import parse_record
+from planner.core.records import parse_record, record_to_table
 from planner.core.workloads import Workload
 from planner.io import paths
 from planner.io.tomlfile import TomlLines, read_toml
@@ -52,3 +53,14 @@ def _load(path: Path) -> tuple[tuple[str, Workload], ...]:
             )
         workloads[workload.id] = workload
     return tuple(workloads.items())
+
+
+def workload_table(workload: Workload) -> dict[str, Any]:
+    """A workload as `catalog workloads --json` prints it."""
+    from planner.core.networks.common import total_params
+    from planner.core.workloads import build_network
+
+    table = record_to_table(workload)
+    table["family"] = workload.family
+    table["params"] = total_params(build_network(workload.architecture).parameters())
+    return table

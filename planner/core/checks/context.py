@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from planner.core.assembly import Assembly
@@ -12,12 +12,26 @@ from planner.core.findings import Finding
 from planner.core.parts import Gpu, Part, PartKind, Storage
 from planner.core.pcie import SlotLayout, plan_slots
 from planner.core.power import PowerBudget, power_budget
+from planner.core.workload_estimates import BuildEstimate, estimate_build
+from planner.core.workloads import Workload
 
 
 @dataclass(frozen=True)
 class CheckContext:
     assembly: Assembly
     catalog: Catalog
+    workloads: Mapping[str, Workload] = field(default_factory=dict)
+
+    @cached_property
+    def estimates(self) -> tuple[BuildEstimate, ...]:
+        """Estimates of the build's workloads on its GPUs (empty without a workload catalog)."""
+        if not self.workloads or not self.assembly.build.workloads:
+            return ()
+        from planner.core.calibrated import CONSTANTS, ERROR_P90
+
+        return estimate_build(
+            self.assembly, self.layout, self.power, self.workloads, CONSTANTS, ERROR_P90
+        )
 
     @cached_property
     def gpu_list(self) -> tuple[Gpu, ...]:

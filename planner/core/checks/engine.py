@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from planner.core.assembly import Assembly
 from planner.core.build import Build
 from planner.core.catalog import Catalog
-from planner.core.checks import advice, compatibility, completeness, cooling, fit, pcie, power
+from planner.core.checks import (
+    advice,
+    compatibility,
+    completeness,
+    cooling,
+    fit,
+    pcie,
+    power,
+    training,
+)
 from planner.core.checks.context import Check, CheckContext
 from planner.core.findings import Finding, Severity, sort_findings
 from planner.core.pcie import SlotLayout
 from planner.core.power import PowerBudget
+from planner.core.workload_estimates import BuildEstimate
+from planner.core.workloads import Workload
 
 CHECKS: tuple[Check, ...] = (
     completeness.check_missing_parts,
@@ -41,6 +53,8 @@ CHECKS: tuple[Check, ...] = (
     advice.check_cpu_cores,
     advice.check_system_ram,
     advice.check_storage,
+    training.check_gpu_memory,
+    training.check_dataset_storage,
 )
 
 
@@ -49,6 +63,7 @@ class CheckReport:
     findings: tuple[Finding, ...]
     layout: SlotLayout | None = None
     power: PowerBudget | None = None
+    estimates: tuple[BuildEstimate, ...] = ()
 
     def of_severity(self, severity: Severity) -> tuple[Finding, ...]:
         return tuple(finding for finding in self.findings if finding.severity is severity)
@@ -70,9 +85,12 @@ class CheckReport:
         }
 
 
-def run_checks(build: Build, catalog: Catalog) -> CheckReport:
-    context = CheckContext(Assembly.resolve(build, catalog), catalog)
+def run_checks(
+    build: Build, catalog: Catalog, workloads: Mapping[str, Workload] | None = None
+) -> CheckReport:
+    """Findings for the build; with a workload catalog, also for the workloads it trains."""
+    context = CheckContext(Assembly.resolve(build, catalog), catalog, workloads or {})
     findings: list[Finding] = []
     for check in CHECKS:
         findings.extend(check(context))
-    return CheckReport(sort_findings(findings), context.layout, context.power)
+    return CheckReport(sort_findings(findings), context.layout, context.power, context.estimates)

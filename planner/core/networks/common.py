@@ -68,7 +68,9 @@ class Network(Protocol):
 
     def parameters(self) -> tuple[Params, ...]: ...
 
-    def forward_ops(self, batch: int, seq_len: int) -> tuple[Op, ...]: ...
+    def forward_ops(
+        self, batch: int, seq_len: int, fused_attention: bool = True
+    ) -> tuple[Op, ...]: ...
 
     def activations(
         self,

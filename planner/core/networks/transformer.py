@@ -179,7 +179,7 @@ class Transformer:
 
     # ---- operations -----------------------------------------------------------------------
 
-    def forward_ops(self, batch: int, seq_len: int) -> tuple[Op, ...]:
+    def forward_ops(self, batch: int, seq_len: int, fused_attention: bool = True) -> tuple[Op, ...]:
         s = self.tokens_per_sample(seq_len)
         tokens = batch * s
         h, f, layers = self.hidden, self.ffn, self.layers
@@ -197,7 +197,7 @@ class Transformer:
             ops.append(
                 elementwise("rotary", tokens * (self.q_width + self.kv_width), 2, 3.0, layers)
             )
-        ops += self._attention_ops(batch, s)
+        ops += self._attention_ops(batch, s, fused_attention)
         ops += [
             matmul("attn_out", tokens, h, self.q_width, layers),
             elementwise("residual1", tokens * h, 2, 1.0, layers),
@@ -223,13 +223,44 @@ class Transformer:
         ops += self._head_ops(batch, s)
         return tuple(ops)
 
-    def _attention_ops(self, batch: int, s: int) -> list[Op]:
+    def _attention_ops(self, batch: int, s: int, fused: bool) -> list[Op]:
         heads, d, layers = self.heads, self.head_size, self.layers
-        causal = 0.5 if self.family == "decoder" else 1.0
-        flops = 4.0 * batch * heads * s * s * d * causal
-        # Fused (flash) attention reads q, k, v and writes the output once.
-        moved = batch * s * (2 * self.q_width + 2 * self.kv_width)
-        return [Op("attention", "attention", flops, moved, layers, batch * heads * s, s, d)]
+        if fused:
+            causal = 0.5 if self.family == "decoder" else 1.0
+            flops = 4.0 * batch * heads * s * s * d * causal
+            # Fused (flash) attention reads q, k, v and writes the output once.
+            moved = batch * s * (2 * self.q_width + 2 * self.kv_width)
+            return [Op("attention", "attention", flops, moved, layers, batch * heads * s, s, d)]
+        # Explicit attention: two batched products around passes over the score matrix
+        # (scale and mask, softmax, dropout), each reading and writing b·heads·s² values.
+        scores = batch * heads * s * s
+        ops = [
+            Op(
+                "scores",
+                "matmul",
+                2.0 * scores * d,
+                2 * batch * heads * s * d + scores,
+                layers,
+                s,
+                s,
+                d,
+            ),
+            Op("softmax", "softmax", 5.0 * scores, 2.0 * scores, layers),
+            elementwise("scale_mask", scores, 1, 2.0, layers),
+            Op(
+                "context",
+                "matmul",
+                2.0 * scores * d,
+                scores + 2 * batch * heads * s * d,
+                layers,
+                s,
+                d,
+                s,
+            ),
+        ]
+        if self.dropout:
+            ops.append(elementwise("attention_dropout", scores, 1, 2.0, layers))
+        return ops
 
     def _head_ops(self, batch: int, s: int) -> list[Op]:
         tokens = batch * s

@@ -29,7 +29,7 @@ class UNet:
     def parameters(self) -> tuple[Params, ...]:
         return tuple(_trace(self, 1, 2).params)
 
-    def forward_ops(self, batch: int, seq_len: int) -> tuple[Op, ...]:
+    def forward_ops(self, batch: int, seq_len: int, fused_attention: bool = True) -> tuple[Op, ...]:
         return tuple(_trace(self, batch, 2).ops)
 
     def activations(
@@ -40,7 +40,8 @@ class UNet:
         fused_attention: bool,
         checkpointing: bool,
     ) -> Activations:
-        saved = _trace(self, batch, bytes_per_value).saved
+        # Every tensor autograd keeps scales with the micro-batch.
+        saved = _trace(self, 1, bytes_per_value).saved * batch
         return Activations(0.0, 0, saved, checkpointing)
 
 

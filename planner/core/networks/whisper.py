@@ -77,7 +77,7 @@ class Whisper:
         ]
         return tuple(items)
 
-    def forward_ops(self, batch: int, seq_len: int) -> tuple[Op, ...]:
+    def forward_ops(self, batch: int, seq_len: int, fused_attention: bool = True) -> tuple[Op, ...]:
         d = self.hidden
         frames = batch * AUDIO_FRAMES
         source = batch * self.source_positions
@@ -89,7 +89,11 @@ class Whisper:
             elementwise("gelu2", source * d, 1, 8.0),
         ]
         encoder = self._stack("encoder")
-        ops += [op for op in encoder.forward_ops(batch, self.source_positions) if op.repeat > 1]
+        ops += [
+            op
+            for op in encoder.forward_ops(batch, self.source_positions, fused_attention)
+            if op.repeat > 1
+        ]
         decoder = Transformer(
             "decoder",
             self.layers,
@@ -105,7 +109,7 @@ class Whisper:
             norm="layernorm",
             tied_embeddings=True,
         )
-        ops += list(decoder.forward_ops(batch, seq_len))
+        ops += list(decoder.forward_ops(batch, seq_len, fused_attention))
         # Cross-attention: queries from the decoder, keys and values from the encoder output.
         ops += [
             matmul("cross_q", target, d, d, self.layers),

@@ -1,0 +1,1 @@
+"""Calibrating the performance model on measured training throughput."""

@@ -1,0 +1,248 @@
+"""Estimates for one workload on one GPU model: memory, speed, time-to-train, energy, cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from planner.core.memory import GIB, MemoryEstimate, TrainingSetup, estimate_memory, largest_batch
+from planner.core.networks.common import Network
+from planner.core.performance import ComputeSpec, Constants, Link, StepTime, step_time
+from planner.core.workloads import PRETRAIN_TOKENS_PER_PARAM, Workload
+
+# Everything but the GPUs while training: CPU, board, memory, drives, fans (DOMAIN.md's
+# ~10% rule on a typical 250-350 W CPU); used when no build is known.
+DEFAULT_HOST_W = 300.0
+DEFAULT_EFFICIENCY = 0.92
+
+
+@dataclass(frozen=True)
+class RunLength:
+    samples: float  # training samples (images, sequences) the run processes
+    description: str
+
+
+def run_length(
+    workload: Workload, task: str | None, seq_len: int, params: int, epochs: float | None = None
+) -> RunLength:
+    """The default run of a workload: its dataset × epochs, or 20 tokens per parameter."""
+    task = task or workload.task
+    if task == "pretrain" and workload.family in ("decoder",):
+        tokens = PRETRAIN_TOKENS_PER_PARAM * params
+        return RunLength(
+            tokens / seq_len, f"pre-training on {tokens / 1e9:,.1f}B tokens (20 per parameter)"
+        )
+    epochs = epochs if epochs is not None else workload.epochs
+    samples = workload.dataset_samples * epochs
+    return RunLength(samples, f"{workload.dataset}, {epochs:g} epochs")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    change: str
+    setup: TrainingSetup
+    memory_bytes: float
+    fits: bool
+    samples_per_s: float
+    speed_change: float  # relative to the setup as asked (negative = slower)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "change": self.change,
+            "memory_bytes": int(self.memory_bytes),
+            "fits": self.fits,
+            "samples_per_s": round(self.samples_per_s, 3),
+            "speed_change": round(self.speed_change, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Estimate:
+    workload: Workload
+    gpu: ComputeSpec
+    setup: TrainingSetup
+    memory: MemoryEstimate
+    step: StepTime
+    samples_per_s: float
+    low: float
+    high: float
+    tokens_per_sample: int | None
+    run: RunLength
+    wall_w: float
+    electricity_usd_per_kwh: float
+    largest_batch: int
+    suggestions: tuple[Suggestion, ...] = ()
+
+    @property
+    def tokens_per_s(self) -> float | None:
+        if self.tokens_per_sample is None:
+            return None
+        return self.samples_per_s * self.tokens_per_sample
+
+    @property
+    def time_to_train_s(self) -> float:
+        return self.run.samples / self.samples_per_s if self.samples_per_s else float("inf")
+
+    @property
+    def energy_kwh(self) -> float:
+        return self.wall_w * self.time_to_train_s / 3600 / 1000
+
+    @property
+    def cost_usd(self) -> float:
+        return self.energy_kwh * self.electricity_usd_per_kwh
+
+    def to_json(self) -> dict[str, object]:
+        hours = self.time_to_train_s / 3600
+        return {
+            "workload": self.workload.id,
+            "gpu": self.gpu.name,
+            "gpu_count": self.setup.gpus,
+            "mode": self.setup.mode,
+            "precision": self.setup.precision,
+            "batch_size": self.setup.batch_size,
+            "seq_len": self.setup.seq_len,
+            "samples_per_s": round(self.samples_per_s, 4),
+            "tokens_per_s": round(self.tokens_per_s, 2) if self.tokens_per_s is not None else None,
+            "step_time_s": round(self.step.total_s, 6),
+            "bound": self.step.bound,
+            "low": round(self.low, 4),
+            "high": round(self.high, 4),
+            "memory": self.memory.to_json(),
+            "largest_batch": self.largest_batch,
+            "run": {"samples": self.run.samples, "description": self.run.description},
+            "time_to_train_h": round(hours, 3),
+            "time_to_train_h_range": [
+                round(self.run.samples / self.high / 3600, 3),
+                round(self.run.samples / self.low / 3600, 3),
+            ],
+            "energy_kwh": round(self.energy_kwh, 3),
+            "electricity_usd": round(self.cost_usd, 2),
+            "wall_w": round(self.wall_w, 1),
+            "suggestions": [suggestion.to_json() for suggestion in self.suggestions],
+        }
+
+
+def throughput(
+    network: Network,
+    setup: TrainingSetup,
+    gpu: ComputeSpec,
+    constants: Constants,
+    link: Link | None,
+) -> tuple[float, StepTime]:
+    """Samples per second over all the setup's GPUs, and the step behind it."""
+    memory = estimate_memory(network, setup)
+    step = step_time(
+        network,
+        setup,
+        gpu,
+        constants,
+        link,
+        trainable_params=memory.trainable_params,
+        total_params=memory.total_params,
+    )
+    return setup.gpus * setup.batch_size / step.total_s, step
+
+
+def estimate(
+    workload: Workload,
+    network: Network,
+    setup: TrainingSetup,
+    gpu: ComputeSpec,
+    constants: Constants,
+    error_p90: float,
+    link: Link | None = None,
+    gpu_power_w: float | None = None,
+    host_w: float = DEFAULT_HOST_W,
+    efficiency: float = DEFAULT_EFFICIENCY,
+    electricity_usd_per_kwh: float = 0.165,
+    task: str | None = None,
+    epochs: float | None = None,
+    with_suggestions: bool = True,
+) -> Estimate:
+    capacity = gpu.vram_gb * GIB
+    memory = estimate_memory(network, setup, capacity)
+    samples_per_s, step = throughput(network, setup, gpu, constants, link)
+    power = gpu_power_w if gpu_power_w is not None else gpu.board_power_w
+    wall = (power * setup.gpus + host_w) / efficiency
+    tokens = network.tokens_per_sample(setup.seq_len) if network.sample_unit == "sequence" else None
+    run = run_length(workload, task, setup.seq_len, memory.total_params, epochs)
+    suggestions: tuple[Suggestion, ...] = ()
+    if with_suggestions and not memory.fits:
+        suggestions = tuple(suggest(network, setup, gpu, constants, link, samples_per_s))
+    return Estimate(
+        workload=workload,
+        gpu=gpu,
+        setup=setup,
+        memory=memory,
+        step=step,
+        samples_per_s=samples_per_s,
+        low=samples_per_s / (1 + error_p90),
+        high=samples_per_s / max(0.05, 1 - error_p90),
+        tokens_per_sample=tokens,
+        run=run,
+        wall_w=wall,
+        electricity_usd_per_kwh=electricity_usd_per_kwh,
+        largest_batch=largest_batch(network, setup, capacity),
+        suggestions=suggestions,
+    )
+
+
+def suggest(
+    network: Network,
+    setup: TrainingSetup,
+    gpu: ComputeSpec,
+    constants: Constants,
+    link: Link | None,
+    baseline: float,
+) -> list[Suggestion]:
+    """Changes that shrink memory, each with its memory and speed, fitting ones first."""
+    capacity = gpu.vram_gb * GIB
+    candidates: list[tuple[str, TrainingSetup]] = []
+    if not setup.activation_checkpointing:
+        candidates.append(
+            ("turn on activation checkpointing", replace(setup, activation_checkpointing=True))
+        )
+    biggest = largest_batch(network, setup, capacity)
+    if 0 < biggest < setup.batch_size:
+        candidates.append(
+            (
+                f"micro-batch {biggest} with gradient accumulation",
+                replace(setup, batch_size=biggest),
+            )
+        )
+    if setup.optimizer == "adamw":
+        candidates.append(("8-bit AdamW", replace(setup, optimizer="adamw8bit")))
+    if setup.gpus > 1 and setup.mode == "full":
+        for sharding in ("zero2", "zero3"):
+            if setup.stage < int(sharding[-1]):
+                candidates.append(
+                    (
+                        f"{sharding.upper().replace('ZERO', 'ZeRO-')} over {setup.gpus} GPUs",
+                        replace(setup, sharding=sharding),
+                    )
+                )
+    if setup.mode == "full":
+        candidates.append(
+            ("LoRA (rank 16) instead of full fine-tuning", replace(setup, mode="lora"))
+        )
+    if setup.mode in ("full", "lora"):
+        candidates.append(("QLoRA (4-bit base weights)", replace(setup, mode="qlora")))
+    if setup.mode == "full" and not setup.offload_optimizer:
+        candidates.append(
+            ("offload optimizer states to CPU RAM", replace(setup, offload_optimizer=True))
+        )
+    # Combine with checkpointing, which most fixes need at the sizes where they matter.
+    combined = [
+        (f"{label} + activation checkpointing", replace(change, activation_checkpointing=True))
+        for label, change in candidates
+        if not change.activation_checkpointing
+    ]
+    found = []
+    for label, candidate in candidates + combined:
+        memory = estimate_memory(network, candidate, capacity)
+        speed, _ = throughput(network, candidate, gpu, constants, link)
+        found.append(
+            Suggestion(label, candidate, memory.total, memory.fits, speed, speed / baseline - 1)
+        )
+    fitting = sorted((s for s in found if s.fits), key=lambda s: -s.samples_per_s)
+    others = sorted((s for s in found if not s.fits), key=lambda s: s.memory_bytes)
+    return fitting[:5] + others[: max(0, 3 - len(fitting))]

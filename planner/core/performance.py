@@ -1,0 +1,314 @@
+"""Training throughput from a per-operation roofline (DESIGN.md, DOMAIN.md Performance).
+
+Each forward operation of a micro-batch takes
+    max(FLOPs / (peak × compute efficiency), bytes / (bandwidth × memory efficiency))
+plus a kernel launch overhead; compute efficiency grows with the size of the operation.
+The backward pass is derived from the forward (2× for matrix products), the optimizer
+step and autocast weight casts are bandwidth-bound passes over the parameters, and data
+parallelism adds a ring all-reduce over the slowest link, partly hidden behind backward.
+A handful of global constants (planner/core/calibrated.py) are fitted on measured runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from planner.core.memory import TrainingSetup, summarize
+from planner.core.networks.common import Network, Op
+from planner.core.parts import Gpu
+
+TENSOR_ARCHITECTURES = (
+    "volta",
+    "turing",
+    "ampere",
+    "ada",
+    "hopper",
+    "blackwell",
+    "cdna2",
+    "cdna3",
+    "rdna3",
+    "rdna4",
+)
+TF32_ARCHITECTURES = ("ampere", "ada", "hopper", "blackwell")
+FP8_ARCHITECTURES = ("ada", "hopper", "blackwell")
+BF16_ARCHITECTURES = ("ampere", "ada", "hopper", "blackwell", "cdna2", "cdna3", "rdna3", "rdna4")
+
+
+@dataclass(frozen=True)
+class ComputeSpec:
+    """What the performance model needs to know of a GPU."""
+
+    name: str
+    architecture: str
+    memory_bandwidth_gbs: float
+    fp32_tflops: float
+    fp16_tensor_tflops: float | None
+    tf32_tensor_tflops: float | None = None
+    fp8_tensor_tflops: float | None = None
+    l2_cache_mb: float = 4.0
+    vram_gb: float = 24.0
+    nvlink_gbs: float | None = None
+    pcie_p2p: bool = True
+    board_power_w: float = 300.0
+    sxm: bool = False  # an SXM module or superchip: GPUs talk over NVLink/NVSwitch
+
+    @classmethod
+    def of(cls, gpu: Gpu) -> ComputeSpec:
+        return cls(
+            name=gpu.display_name,
+            architecture=gpu.architecture,
+            memory_bandwidth_gbs=gpu.memory_bandwidth_gbs,
+            fp32_tflops=gpu.fp32_tflops,
+            fp16_tensor_tflops=gpu.fp16_tensor_tflops,
+            tf32_tensor_tflops=gpu.tf32_tensor_tflops,
+            fp8_tensor_tflops=gpu.fp8_tensor_tflops,
+            l2_cache_mb=gpu.l2_cache_mb,
+            vram_gb=gpu.vram_gb,
+            nvlink_gbs=gpu.nvlink_gbs,
+            pcie_p2p=gpu.pcie_p2p,
+            board_power_w=gpu.board_power_w,
+        )
+
+    def matmul_peak_tflops(self, precision: str) -> tuple[float, bool]:
+        """The dense peak for matrix products at `precision`, and whether it is a tensor-core
+        (matrix unit) rate. Without tensor cores (Pascal) 16-bit math runs at the FP32 rate."""
+        tensor = self.fp16_tensor_tflops
+        if precision == "fp8" and self.fp8_tensor_tflops:
+            return self.fp8_tensor_tflops, True
+        if precision in ("fp16", "bf16", "fp8") and tensor:
+            return tensor, True
+        if precision == "tf32" and self.tf32_tensor_tflops:
+            return self.tf32_tensor_tflops, True
+        return self.fp32_tflops, False
+
+
+@dataclass(frozen=True)
+class Constants:
+    """The global constants of the model; calibrated.py holds the fitted values."""
+
+    tensor_efficiency: float  # fraction of dense tensor peak on large matrix products
+    simt_efficiency: float  # fraction of FP32 peak on large products without tensor cores
+    half_size_gflop: float  # product size (GFLOP) at which efficiency is half its maximum
+    memory_efficiency: float  # fraction of DRAM bandwidth bandwidth-bound kernels reach
+    l2_gain: float  # bandwidth multiplier for an operation whose data fits in L2
+    launch_us: float  # per kernel launch
+    overlap: float  # fraction of gradient all-reduce hidden behind the backward pass
+    conv_efficiency: float = 1.0  # convolutions relative to matrix products
+    attention_efficiency: float = 1.0  # fused attention relative to matrix products
+    image_decode_us: float = 0.0  # host time per JPEG image (decode, augment) per GPU
+
+
+@dataclass(frozen=True)
+class OpTime:
+    name: str
+    kind: str
+    seconds: float
+    bound: str  # compute, memory or launch
+    flops: float
+    bytes: float
+
+
+@dataclass(frozen=True)
+class Link:
+    """The link gradients cross between GPUs, per direction."""
+
+    name: str
+    gbs: float
+
+
+@dataclass(frozen=True)
+class StepTime:
+    compute_s: float
+    optimizer_s: float
+    communication_s: float
+    exposed_communication_s: float
+    ops: tuple[OpTime, ...] = field(default_factory=tuple)
+    input_s: float = 0.0  # host-side data preparation, overlapped with the GPU
+
+    @property
+    def gpu_s(self) -> float:
+        return self.compute_s + self.optimizer_s + self.exposed_communication_s
+
+    @property
+    def total_s(self) -> float:
+        return max(self.gpu_s, self.input_s)
+
+    @property
+    def bound(self) -> str:
+        """What limits the step: the input pipeline, the link, compute, memory bandwidth or
+        kernel launches."""
+        if self.input_s > self.gpu_s:
+            return "input pipeline"
+        if self.exposed_communication_s > 0.25 * self.total_s:
+            return "communication"
+        totals: dict[str, float] = {}
+        for op in self.ops:
+            totals[op.bound] = totals.get(op.bound, 0.0) + op.seconds
+        return max(totals, key=lambda key: totals[key]) if totals else "compute"
+
+
+VALUE_BYTES = {"fp32": 4, "tf32": 4, "fp16": 2, "bf16": 2, "fp8": 2}
+# Backward of each kind relative to its forward: (FLOPs, bytes, kernels).
+BACKWARD = {
+    "matmul": (2.0, 2.0, 2),
+    "attention": (2.5, 2.0, 1),
+    "conv": (2.0, 2.0, 2),
+    "norm": (2.0, 2.0, 1),
+    "elementwise": (1.0, 1.5, 1),
+    "softmax": (1.0, 1.5, 1),
+    "loss": (1.0, 1.0, 1),
+    "embedding": (0.0, 1.0, 1),
+}
+
+
+def op_time(
+    op: Op,
+    flop_scale: float,
+    byte_scale: float,
+    gpu: ComputeSpec,
+    precision: str,
+    constants: Constants,
+    traffic: str | None = None,
+) -> OpTime:
+    """One repetition's time of `op` scaled to forward or backward."""
+    flops = op.flops * flop_scale
+    moved = op.elements * VALUE_BYTES[traffic or precision] * byte_scale
+    bandwidth = gpu.memory_bandwidth_gbs * 1e9 * constants.memory_efficiency
+    if moved <= gpu.l2_cache_mb * 2**20 * 0.5:
+        bandwidth *= constants.l2_gain
+    memory_s = moved / bandwidth
+    compute_s = 0.0
+    if op.kind in ("matmul", "attention", "conv") and flops:
+        peak, tensor = gpu.matmul_peak_tflops(precision)
+        ceiling = constants.tensor_efficiency if tensor else constants.simt_efficiency
+        size = flops / 1e9
+        efficiency = ceiling * size / (size + constants.half_size_gflop)
+        if op.kind == "conv":
+            efficiency *= constants.conv_efficiency
+        elif op.kind == "attention":
+            efficiency *= constants.attention_efficiency
+        compute_s = flops / (peak * 1e12 * efficiency)
+    elif flops:
+        compute_s = flops / (gpu.fp32_tflops * 1e12 * constants.simt_efficiency)
+    seconds = max(compute_s, memory_s)
+    bound = "compute" if compute_s >= memory_s else "memory"
+    launch = constants.launch_us * 1e-6
+    if launch > seconds:
+        bound = "launch"
+    return OpTime(op.name, op.kind, seconds + launch, bound, flops, moved)
+
+
+_grouped: dict[tuple[object, ...], tuple[Op, ...]] = {}
+
+
+def grouped_ops(network: Network, batch: int, seq_len: int, fused: bool) -> tuple[Op, ...]:
+    """The forward ops with identical ones merged into one op with a repeat count: a
+    UNet has hundreds of convolutions of a few shapes. Cached per network and shape."""
+    key = (network, batch, seq_len, fused)
+    cached = _grouped.get(key)
+    if cached is not None:
+        return cached
+    merged: dict[tuple[object, ...], Op] = {}
+    for op in network.forward_ops(batch, seq_len, fused):
+        shape = (op.kind, op.flops, op.elements, op.m, op.n, op.k)
+        seen = merged.get(shape)
+        merged[shape] = op if seen is None else replace(seen, repeat=seen.repeat + op.repeat)
+    result = tuple(merged.values())
+    if len(_grouped) > 512:
+        _grouped.clear()
+    _grouped[key] = result
+    return result
+
+
+def step_time(
+    network: Network,
+    setup: TrainingSetup,
+    gpu: ComputeSpec,
+    constants: Constants,
+    link: Link | None = None,
+    trainable_params: int | None = None,
+    total_params: int | None = None,
+) -> StepTime:
+    """Time of one optimizer step of one micro-batch per GPU."""
+    precision = setup.precision
+    if precision == "bf16" and gpu.architecture not in BF16_ARCHITECTURES:
+        precision = "fp16"
+    if precision == "fp8" and gpu.architecture not in FP8_ARCHITECTURES:
+        precision = "bf16" if gpu.architecture in BF16_ARCHITECTURES else "fp16"
+    ops = grouped_ops(network, setup.batch_size, setup.seq_len, setup.fused_attention)
+    traffic = precision
+    if precision in ("fp16", "bf16", "fp8") and not gpu.fp16_tensor_tflops:
+        # Without tensor cores (Pascal) mixed precision computes, and mostly moves, fp32.
+        traffic = "fp32"
+    times: list[OpTime] = []
+    compute = 0.0
+    recompute = 1.0 if setup.activation_checkpointing else 0.0
+    frozen_base = setup.mode in ("lora", "qlora")
+    for op in ops:
+        forward = op_time(op, 1.0, 1.0, gpu, precision, constants, traffic)
+        flop_scale, byte_scale, kernels = BACKWARD[op.kind]
+        if frozen_base and op.kind == "matmul":
+            # Frozen weights need no weight gradient: one product, not two.
+            flop_scale, byte_scale, kernels = 1.0, 1.0, 1
+        backward = op_time(op, flop_scale, byte_scale, gpu, precision, constants, traffic)
+        launch = constants.launch_us * 1e-6
+        per_rep = forward.seconds * (1 + recompute) + backward.seconds + launch * (kernels - 1)
+        compute += per_rep * op.repeat
+        times.append(
+            OpTime(
+                op.name,
+                op.kind,
+                per_rep * op.repeat,
+                forward.bound,
+                op.flops * op.repeat,
+                forward.bytes * op.repeat,
+            )
+        )
+    summary = summarize(network)
+    total = total_params if total_params is not None else summary.total
+    trainable = trainable_params if trainable_params is not None else total
+    optimizer = _optimizer_seconds(setup, gpu, constants, trainable, total)
+    comm, exposed = _communication(setup, constants, link, trainable, compute)
+    if setup.mode == "qlora":
+        # 4-bit weights are dequantized to 16-bit for each product, forward and backward.
+        matrices = summary.adapted
+        dequant = (
+            matrices
+            * (0.5 + 2)
+            * (2 + recompute)
+            / (gpu.memory_bandwidth_gbs * 1e9 * constants.memory_efficiency)
+        )
+        compute += dequant
+    input_s = 0.0
+    if network.family in ("resnet", "vit"):
+        input_s = setup.batch_size * constants.image_decode_us * 1e-6
+    return StepTime(compute, optimizer, comm, exposed, tuple(times), input_s)
+
+
+def _optimizer_seconds(
+    setup: TrainingSetup, gpu: ComputeSpec, constants: Constants, trainable: int, total: int
+) -> float:
+    bandwidth = gpu.memory_bandwidth_gbs * 1e9 * constants.memory_efficiency
+    # AdamW reads parameter, gradient and two moments and writes three of them (fp32).
+    per_param = {"adamw": 28.0, "sgd": 20.0, "adamw8bit": 16.0, "adafactor": 20.0}[setup.optimizer]
+    shards = setup.gpus if setup.stage else 1
+    seconds = trainable / shards * per_param / bandwidth
+    if setup.mode == "full" and setup.mixed and not setup.stage:
+        # Autocast casts every fp32 weight to 16-bit once per step.
+        seconds += total * 6.0 / bandwidth
+    return seconds + 10 * constants.launch_us * 1e-6
+
+
+def _communication(
+    setup: TrainingSetup, constants: Constants, link: Link | None, trainable: int, compute_s: float
+) -> tuple[float, float]:
+    n = setup.gpus
+    if n <= 1 or link is None:
+        return 0.0, 0.0
+    grad_bytes = 4 if not setup.stage else 2
+    volume = 2 * (n - 1) / n * trainable * grad_bytes
+    if setup.stage == 3:
+        volume *= 1.5  # ZeRO-3/FSDP also all-gathers the weights for forward and backward
+    seconds = volume / (link.gbs * 1e9)
+    hidden = min(seconds * constants.overlap, compute_s * 2 / 3)
+    return seconds, seconds - hidden
