@@ -161,41 +161,25 @@ BACKWARD = {
 }
 
 
-def op_time(
-    op: Op,
-    flop_scale: float,
-    byte_scale: float,
-    gpu: ComputeSpec,
-    precision: str,
-    constants: Constants,
-    traffic: str | None = None,
-) -> OpTime:
-    """One repetition's time of `op` scaled to forward or backward."""
-    flops = op.flops * flop_scale
-    moved = op.elements * VALUE_BYTES[traffic or precision] * byte_scale
-    bandwidth = gpu.memory_bandwidth_gbs * 1e9 * constants.memory_efficiency
-    if moved <= gpu.l2_cache_mb * 2**20 * 0.5:
-        bandwidth *= constants.l2_gain
-    memory_s = moved / bandwidth
-    compute_s = 0.0
-    if op.kind in ("matmul", "attention", "conv") and flops:
-        peak, tensor = gpu.matmul_peak_tflops(precision)
-        ceiling = constants.tensor_efficiency if tensor else constants.simt_efficiency
-        size = flops / 1e9
-        efficiency = ceiling * size / (size + constants.half_size_gflop)
-        if op.kind == "conv":
-            efficiency *= constants.conv_efficiency
-        elif op.kind == "attention":
-            efficiency *= constants.attention_efficiency
-        compute_s = flops / (peak * 1e12 * efficiency)
-    elif flops:
-        compute_s = flops / (gpu.fp32_tflops * 1e12 * constants.simt_efficiency)
-    seconds = max(compute_s, memory_s)
-    bound = "compute" if compute_s >= memory_s else "memory"
-    launch = constants.launch_us * 1e-6
-    if launch > seconds:
-        bound = "launch"
-    return OpTime(op.name, op.kind, seconds + launch, bound, flops, moved)
+@dataclass(frozen=True)
+class Term:
+    """One forward or backward kernel of an op, with what does not depend on the constants."""
+
+    name: str
+    kind: str
+    flops: float
+    moved: float  # bytes
+    peak: float  # FLOP/s of the unit the kernel runs on
+    tensor: bool
+    fits_l2: bool
+    count: float  # how many times it runs per step (repeats, recomputation)
+
+
+@dataclass(frozen=True)
+class _Terms:
+    terms: tuple[Term, ...]
+    extra_launches: float
+    dequant_bytes: float
 
 
 _grouped: dict[tuple[object, ...], tuple[Op, ...]] = {}
@@ -220,6 +204,97 @@ def grouped_ops(network: Network, batch: int, seq_len: int, fused: bool) -> tupl
     return result
 
 
+_term_cache: dict[tuple[object, ...], _Terms] = {}
+
+
+def _effective_precision(setup: TrainingSetup, gpu: ComputeSpec) -> tuple[str, str]:
+    """The precision the GPU really runs, and the one its memory traffic is in."""
+    precision = setup.precision
+    if precision == "bf16" and gpu.architecture not in BF16_ARCHITECTURES:
+        precision = "fp16"
+    if precision == "fp8" and gpu.architecture not in FP8_ARCHITECTURES:
+        precision = "bf16" if gpu.architecture in BF16_ARCHITECTURES else "fp16"
+    traffic = precision
+    if precision in ("fp16", "bf16", "fp8") and not gpu.fp16_tensor_tflops:
+        # Without tensor cores (Pascal) mixed precision computes, and mostly moves, fp32.
+        traffic = "fp32"
+    return precision, traffic
+
+
+def _terms(network: Network, setup: TrainingSetup, gpu: ComputeSpec) -> _Terms:
+    key = (network, setup, gpu)
+    cached = _term_cache.get(key)
+    if cached is not None:
+        return cached
+    precision, traffic = _effective_precision(setup, gpu)
+    peak_tflops, tensor = gpu.matmul_peak_tflops(precision)
+    l2_bytes = gpu.l2_cache_mb * 2**20 * 0.5
+    recompute = 1.0 if setup.activation_checkpointing else 0.0
+    frozen_base = setup.mode in ("lora", "qlora")
+    value = VALUE_BYTES[traffic]
+    terms: list[Term] = []
+    extra = 0.0
+    for op in grouped_ops(network, setup.batch_size, setup.seq_len, setup.fused_attention):
+        flop_scale, byte_scale, kernels = BACKWARD[op.kind]
+        if frozen_base and op.kind == "matmul":
+            # Frozen weights need no weight gradient: one product, not two.
+            flop_scale, byte_scale, kernels = 1.0, 1.0, 1
+        matrix = op.kind in ("matmul", "attention", "conv")
+        for phase, flops, moved, count in (
+            ("forward", op.flops, op.elements * value, op.repeat * (1 + recompute)),
+            ("backward", op.flops * flop_scale, op.elements * value * byte_scale, op.repeat),
+        ):
+            terms.append(
+                Term(
+                    f"{op.name} {phase}",
+                    op.kind,
+                    flops,
+                    moved,
+                    (peak_tflops if matrix else gpu.fp32_tflops) * 1e12,
+                    tensor and matrix,
+                    moved <= l2_bytes,
+                    count,
+                )
+            )
+        extra += (kernels - 1) * op.repeat
+    dequant = 0.0
+    if setup.mode == "qlora":
+        # 4-bit weights are dequantized to 16-bit for each product, forward and backward.
+        dequant = summarize(network).adapted * (0.5 + 2) * (2 + recompute)
+    result = _Terms(tuple(terms), extra, dequant)
+    if len(_term_cache) > 2048:
+        _term_cache.clear()
+    _term_cache[key] = result
+    return result
+
+
+def term_seconds(term: Term, gpu: ComputeSpec, constants: Constants) -> tuple[float, str]:
+    """One run of a kernel: the roofline time plus a launch, and what bounds it."""
+    bandwidth = gpu.memory_bandwidth_gbs * 1e9 * constants.memory_efficiency
+    if term.fits_l2:
+        bandwidth *= constants.l2_gain
+    memory_s = term.moved / bandwidth
+    compute_s = 0.0
+    if term.flops:
+        if term.kind in ("matmul", "attention", "conv"):
+            ceiling = constants.tensor_efficiency if term.tensor else constants.simt_efficiency
+            size = term.flops / 1e9
+            efficiency = ceiling * size / (size + constants.half_size_gflop)
+            if term.kind == "conv":
+                efficiency *= constants.conv_efficiency
+            elif term.kind == "attention":
+                efficiency *= constants.attention_efficiency
+        else:
+            efficiency = constants.simt_efficiency
+        compute_s = term.flops / (term.peak * efficiency)
+    launch = constants.launch_us * 1e-6
+    seconds = max(compute_s, memory_s)
+    bound = "compute" if compute_s >= memory_s else "memory"
+    if launch > seconds:
+        bound = "launch"
+    return seconds + launch, bound
+
+
 def step_time(
     network: Network,
     setup: TrainingSetup,
@@ -228,57 +303,35 @@ def step_time(
     link: Link | None = None,
     trainable_params: int | None = None,
     total_params: int | None = None,
+    detail: bool = True,
 ) -> StepTime:
     """Time of one optimizer step of one micro-batch per GPU."""
-    precision = setup.precision
-    if precision == "bf16" and gpu.architecture not in BF16_ARCHITECTURES:
-        precision = "fp16"
-    if precision == "fp8" and gpu.architecture not in FP8_ARCHITECTURES:
-        precision = "bf16" if gpu.architecture in BF16_ARCHITECTURES else "fp16"
-    ops = grouped_ops(network, setup.batch_size, setup.seq_len, setup.fused_attention)
-    traffic = precision
-    if precision in ("fp16", "bf16", "fp8") and not gpu.fp16_tensor_tflops:
-        # Without tensor cores (Pascal) mixed precision computes, and mostly moves, fp32.
-        traffic = "fp32"
+    cached = _terms(network, setup, gpu)
     times: list[OpTime] = []
-    compute = 0.0
-    recompute = 1.0 if setup.activation_checkpointing else 0.0
-    frozen_base = setup.mode in ("lora", "qlora")
-    for op in ops:
-        forward = op_time(op, 1.0, 1.0, gpu, precision, constants, traffic)
-        flop_scale, byte_scale, kernels = BACKWARD[op.kind]
-        if frozen_base and op.kind == "matmul":
-            # Frozen weights need no weight gradient: one product, not two.
-            flop_scale, byte_scale, kernels = 1.0, 1.0, 1
-        backward = op_time(op, flop_scale, byte_scale, gpu, precision, constants, traffic)
-        launch = constants.launch_us * 1e-6
-        per_rep = forward.seconds * (1 + recompute) + backward.seconds + launch * (kernels - 1)
-        compute += per_rep * op.repeat
-        times.append(
-            OpTime(
-                op.name,
-                op.kind,
-                per_rep * op.repeat,
-                forward.bound,
-                op.flops * op.repeat,
-                forward.bytes * op.repeat,
+    compute = cached.extra_launches * constants.launch_us * 1e-6
+    for term in cached.terms:
+        seconds, bound = term_seconds(term, gpu, constants)
+        compute += seconds * term.count
+        if detail:
+            times.append(
+                OpTime(
+                    term.name,
+                    term.kind,
+                    seconds * term.count,
+                    bound,
+                    term.flops * term.count,
+                    term.moved * term.count,
+                )
             )
+    if cached.dequant_bytes:
+        compute += cached.dequant_bytes / (
+            gpu.memory_bandwidth_gbs * 1e9 * constants.memory_efficiency
         )
     summary = summarize(network)
     total = total_params if total_params is not None else summary.total
     trainable = trainable_params if trainable_params is not None else total
     optimizer = _optimizer_seconds(setup, gpu, constants, trainable, total)
     comm, exposed = _communication(setup, constants, link, trainable, compute)
-    if setup.mode == "qlora":
-        # 4-bit weights are dequantized to 16-bit for each product, forward and backward.
-        matrices = summary.adapted
-        dequant = (
-            matrices
-            * (0.5 + 2)
-            * (2 + recompute)
-            / (gpu.memory_bandwidth_gbs * 1e9 * constants.memory_efficiency)
-        )
-        compute += dequant
     input_s = 0.0
     if network.family in ("resnet", "vit"):
         input_s = setup.batch_size * constants.image_decode_us * 1e-6

@@ -13,6 +13,7 @@ tests/data/calibration_report.json.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -145,7 +146,7 @@ def main() -> int:
             all_model += errors[group]
             all_rule += rule[group]
         table.append(
-            {
+            {  # nan (no other GPU to scale from) is written as null
                 "rows": group,
                 "n": len(errors[group]),
                 "model_median": model_median,
@@ -175,8 +176,11 @@ def main() -> int:
 
 
 def _line(group: str, n: int, *errors: float) -> str:
-    median, p90, rule_median, rule_p90 = errors
-    return f"{group:<22} {n:>4} {median:>13.1%} {p90:>10.1%} {rule_median:>15.1%} {rule_p90:>12.1%}"
+    cells = [f"{value:.1%}" if value == value else "n/a" for value in errors]  # nan: no rule
+    widths = (13, 10, 15, 12)
+    return f"{group:<22} {n:>4} " + " ".join(
+        f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)
+    )
 
 
 def write(full, table, rows) -> None:  # type: ignore[no-untyped-def]
@@ -193,17 +197,8 @@ def write(full, table, rows) -> None:  # type: ignore[no-untyped-def]
         "",
         "CONSTANTS = Constants(",
     ]
-    for name in (
-        "tensor_efficiency",
-        "simt_efficiency",
-        "half_size_gflop",
-        "memory_efficiency",
-        "l2_gain",
-        "launch_us",
-        "overlap",
-        "conv_efficiency",
-    ):
-        lines.append(f"    {name}={getattr(constants, name)!r},")
+    for field in dataclasses.fields(constants):
+        lines.append(f"    {field.name}={getattr(constants, field.name)!r},")
     lines += [
         ")",
         "# Speed of the 2022+ software stacks over the 2020-22 ones in the measured data.",
@@ -218,6 +213,10 @@ def write(full, table, rows) -> None:  # type: ignore[no-untyped-def]
     (ROOT / "planner" / "core" / "calibrated.py").write_text(
         "\n".join(lines) + "\n", encoding="utf-8"
     )
+    for entry in table:  # JSON has no NaN: groups the rule cannot predict get null
+        for key, value in entry.items():
+            if isinstance(value, float) and value != value:
+                entry[key] = None
     (DATA / "calibration_report.json").write_text(
         json.dumps(
             {"table": table, "loss": full.loss, "software_gain": full.software_gain}, indent=1
