@@ -109,3 +109,23 @@ def test_bad_inline_architectures_name_the_field(table: dict[str, object], field
     with pytest.raises(RecordError) as caught:
         parse_architecture(table)
     assert caught.value.location.field == field
+
+
+@pytest.mark.parametrize("workload_id", sorted(WORKLOADS))
+def test_every_workload_estimates_on_a_workstation_gpu(workload_id: str) -> None:
+    from planner.core.calibrated import CONSTANTS, ERROR_P90
+    from planner.core.parts import Gpu
+    from planner.core.workload_estimates import estimate_case
+    from planner.io.catalog_files import load_builtin_catalog
+
+    gpus = {part.id: part for part in load_builtin_catalog() if isinstance(part, Gpu)}
+    case = {"gpu": "rtx-pro-6000-blackwell-workstation", "workload": workload_id, "batch_size": 1}
+    if (
+        WORKLOADS[workload_id].family == "decoder"
+        and WORKLOADS[workload_id].params_published > 20e9
+    ):
+        case["mode"] = "qlora"
+    result = estimate_case(case, gpus, WORKLOADS, CONSTANTS, ERROR_P90)
+    assert result.samples_per_s > 0 and result.time_to_train_s > 0
+    assert result.memory.fits, result.memory.to_json()
+    assert result.largest_batch >= 1
