@@ -21,6 +21,8 @@ CONSTANTS = Constants(
 )
 # Speed of the 2022+ software stacks over the 2020-22 ones in the measured data.
 SOFTWARE_GAIN = 1.0438747285242633
+# Measured runs the constants were fitted on.
+FITTED_ROWS = 753
 
 # Leave-one-GPU-out median and 90th-percentile absolute percentage error of
 # single-GPU throughput: the model's uncertainty range.

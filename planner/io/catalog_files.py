@@ -11,7 +11,7 @@ from planner.core.catalog import Catalog, PartOrigin, kind_from_table_name, pars
 from planner.core.errors import CatalogError, InputError, Location, RecordError
 from planner.core.parts import Part, PartKind
 from planner.core.records import record_to_table
-from planner.io import paths
+from planner.io import parts_cache, paths
 from planner.io.tomlfile import TomlLines, read_toml
 
 
@@ -24,7 +24,17 @@ class CatalogLoad:
 
 
 def read_part_file(path: Path) -> tuple[list[tuple[Part, PartOrigin]], list[InputError]]:
-    """Every part in one TOML file; bad entries come back as located errors."""
+    """Every part in one TOML file; bad entries come back as located errors. A file read
+    before and unchanged since comes from the parts cache."""
+    kept = parts_cache.load(path)
+    if kept is not None:
+        return kept  # type: ignore[no-any-return]
+    result = _parse_part_file(path)
+    parts_cache.store(path, result)
+    return result
+
+
+def _parse_part_file(path: Path) -> tuple[list[tuple[Part, PartOrigin]], list[InputError]]:
     document, text = read_toml(path, CatalogError)
     lines = TomlLines(text)
     parts: list[tuple[Part, PartOrigin]] = []

@@ -67,3 +67,11 @@ def user_catalog_dir() -> Path:
 
 def autosave_dir() -> Path:
     return user_data_dir() / "autosave"
+
+
+def cache_dir() -> Path:
+    """Parsed part files, kept to start faster; safe to delete at any time."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override) / "cache"
+    return Path(platformdirs.user_cache_dir(APP_DIR_NAME, APP_AUTHOR))

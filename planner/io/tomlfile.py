@@ -66,17 +66,23 @@ class TomlLines:
 
     def __init__(self, text: str) -> None:
         self._lines = text.splitlines()
+        self._array_headers: dict[str, list[int]] | None = None
+
+    def _headers_of(self, table: str) -> list[int]:
+        """Header lines of every `[[table]]`, found in one pass over the text and kept."""
+        if self._array_headers is None:
+            found: dict[str, list[int]] = {}
+            for number, line in enumerate(self._lines, start=1):
+                match = _ARRAY_HEADER.match(line)
+                if match:
+                    found.setdefault(_clean(match.group(1)), []).append(number)
+            self._array_headers = found
+        return self._array_headers.get(table, [])
 
     def array_entry(self, table: str, index: int) -> int | None:
         """The header line of the `index`-th `[[table]]`."""
-        seen = -1
-        for number, line in enumerate(self._lines, start=1):
-            match = _ARRAY_HEADER.match(line)
-            if match and _clean(match.group(1)) == table:
-                seen += 1
-                if seen == index:
-                    return number
-        return None
+        headers = self._headers_of(table)
+        return headers[index] if 0 <= index < len(headers) else None
 
     def key(self, field_path: str, table: str = "", index: int | None = None) -> int | None:
         """The line where `field_path` (e.g. `pcie_slots[2].gen`) is written.

@@ -203,6 +203,8 @@ def write(full, table, rows) -> None:  # type: ignore[no-untyped-def]
         ")",
         "# Speed of the 2022+ software stacks over the 2020-22 ones in the measured data.",
         f"SOFTWARE_GAIN = {full.software_gain!r}",
+        "# Measured runs the constants were fitted on.",
+        f"FITTED_ROWS = {len(rows)}",
         "",
         "# Leave-one-GPU-out median and 90th-percentile absolute percentage error of",
         "# single-GPU throughput: the model's uncertainty range.",
