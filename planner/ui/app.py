@@ -1,72 +1,45 @@
-"""Starting the app: QApplication, catalog and profile, the window, or a screenshot."""
+"""Starting the app: QApplication, catalog, workloads, the window and its first document,
+crash recovery, or a screenshot for `planner gui PROFILE --screenshot OUT.png`."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
 
-from planner import APP_NAME, __version__
-from planner.core.build import Build
-from planner.core.errors import InputError
+from planner import APP_ID, APP_NAME, __version__
+from planner.core.catalog import Catalog
 from planner.io import paths
 from planner.io.catalog_files import load_catalog
-from planner.io.profiles import load_profile
+from planner.io.workload_files import load_workloads
 
-DEFAULT_SAMPLE = "single-rtx-4090.rigplan.toml"
+DEFAULT_SAMPLE = "four-gpu-threadripper.rigplan.toml"
 SCREENSHOT_SIZE = (1280, 800)
+_IGNORED_QT_MESSAGES = ("does not support propagateSizeHints",)
+
+
+# The rules and models the window uses. Imported before PySide6, whose import hook
+# otherwise reads the source of every module imported after it (measurably slower start).
+_CORE_MODULES = (
+    "planner.core.build_edits",
+    "planner.core.checks",
+    "planner.core.estimate",
+    "planner.core.hints",
+    "planner.core.workload_estimates",
+    "planner.io.profiles",
+)
+
+
+def _import_core_first() -> None:
+    for name in _CORE_MODULES:
+        importlib.import_module(name)
 
 
 def _has_display() -> bool:
     if sys.platform in ("win32", "darwin"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
-    headless = not _has_display() and not os.environ.get("QT_QPA_PLATFORM")
-    if screenshot is not None or headless:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-    from PySide6.QtCore import qInstallMessageHandler
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
-    from planner.ui.main_window import MainWindow
-
-    qInstallMessageHandler(_quiet_offscreen_messages)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    QApplication.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "rig-planner.svg")))
-
-    loaded = load_catalog()
-    build, problem = _initial_build(profile)
-    window = MainWindow(loaded.catalog, build)
-    window.resize(*SCREENSHOT_SIZE)
-    problems = [str(item) for item in loaded.problems] + ([problem] if problem else [])
-
-    if screenshot is not None or headless:
-        target = screenshot or paths.user_data_dir() / "last-window.png"
-        window.show()
-        app.processEvents()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(target)):
-            print(f"planner: error: cannot write {target}", file=sys.stderr)
-            return 2
-        if headless and screenshot is None:
-            print(f"No display found: rendered the window offscreen to {target}")
-        for text in problems:
-            print(f"planner: warning: {text}", file=sys.stderr)
-        return 0
-
-    window.show()
-    if problems:
-        QMessageBox.warning(window, APP_NAME, "\n\n".join(problems))
-    return app.exec()
-
-
-_IGNORED_QT_MESSAGES = ("does not support propagateSizeHints",)
 
 
 def _quiet_offscreen_messages(kind: object, context: object, message: str) -> None:
@@ -76,10 +49,133 @@ def _quiet_offscreen_messages(kind: object, context: object, message: str) -> No
         print(message, file=sys.stderr)
 
 
-def _initial_build(profile: Path | None) -> tuple[Build, str | None]:
-    """The profile to open, or the default sample; a broken profile is reported, not fatal."""
-    path = profile or paths.samples_dir() / DEFAULT_SAMPLE
+def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
+    headless = not _has_display() and not os.environ.get("QT_QPA_PLATFORM")
+    if screenshot is not None or headless:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    _import_core_first()
+    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from planner.ui.main_window import MainWindow
+    from planner.ui.session import Autosave, Settings
+    from planner.ui.theme import apply_theme
+
+    qInstallMessageHandler(_quiet_offscreen_messages)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("RigPlanner")
+    QGuiApplication.setDesktopFileName(APP_ID)
+    QApplication.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "rig-planner.svg")))
+    settings = Settings()
+    apply_theme(app, settings.theme() if screenshot is None else "light")
+
+    loaded = load_catalog()
+
+    def reload_catalog() -> Catalog:
+        return load_catalog().catalog
+
+    offscreen = screenshot is not None or headless
+    autosave = Autosave()
+    problems = [str(problem) for problem in loaded.problems]
+    window = MainWindow(
+        loaded.catalog,
+        load_workloads(),
+        settings,
+        autosave,
+        complain=(lambda title, text: problems.append(f"{title}: {text}")) if offscreen else None,
+        reload_catalog=reload_catalog,
+    )
+    if not offscreen:
+        window.restore_layout()
+    recovery = None if offscreen else autosave.crashed_session()
+    autosave.start()
+    if recovery is not None and _ask_recover(window, recovery.original):
+        window.open_build(recovery.build, recovery.original, modified=True)
+    else:
+        _open_first(window, profile, settings.last_profile() if not offscreen else None)
+
     try:
-        return load_profile(path), None
-    except InputError as error:
-        return Build(), f"Could not open the profile: {error}"
+        if offscreen:
+            return _screenshot(app, window, screenshot, headless, problems)
+        window.show()
+        if problems:
+            QMessageBox.warning(window, APP_NAME, "\n\n".join(problems))
+        return app.exec()
+    finally:
+        _tear_down(window)
+
+
+def _tear_down(window: object) -> None:
+    """Destroy the window while Python is still fully alive: finishing background work and
+    deleting Qt objects here, not during interpreter shutdown, avoids crashes at exit."""
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from planner.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.ranker.wait()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+
+
+def _open_first(window: object, profile: Path | None, last: str | None) -> None:
+    from planner.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    if profile is not None:
+        window.files.open(profile, confirm=False)
+        return
+    if last and Path(last).is_file() and window.files.open(Path(last), confirm=False):
+        return
+    window.files.open(paths.samples_dir() / DEFAULT_SAMPLE, confirm=False)
+
+
+def _ask_recover(window: object, original: Path | None) -> bool:
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    assert isinstance(window, QWidget)
+    where = f" to “{original.name}”" if original else ""
+    answer = QMessageBox.question(
+        window,
+        "Recover unsaved changes?",
+        f"{APP_NAME} did not close properly last time. Recover the unsaved changes{where}?",
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _screenshot(
+    app: object, window: object, target: Path | None, headless: bool, problems: list[str]
+) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from planner.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow) and isinstance(app, QApplication)
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    app.processEvents()
+    window.charts.build()
+    window.ranker.wait()  # let the ranking chart be drawn before the picture
+    app.processEvents()
+    window.repaint()
+    app.processEvents()
+    destination = target or paths.user_data_dir() / "last-window.png"
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(destination))
+    window.autosave.stop()
+    for text in problems:
+        print(f"planner: warning: {text}", file=sys.stderr)
+    if not ok:
+        print(f"planner: error: cannot write {destination}", file=sys.stderr)
+        return 2
+    if headless and target is None:
+        print(f"No display found: rendered the window offscreen to {destination}")
+    return 0

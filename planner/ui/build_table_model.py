@@ -1,69 +1,136 @@
-"""The parts of a build as a Qt table: kind, part, count, unit price, line total."""
+"""The parts of a build as a Qt table: kind, part, count, unit price, line total, power limit.
+
+Counts and GPU power limits are editable; edits go to `on_edit`, which the panel connects to
+the document, so undo and the analysis see every change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from planner.core.assembly import Assembly, Item
+from planner.core.assembly import Assembly
+from planner.core.build import PartChoice
+from planner.core.parts import Gpu, Part
 
-PART_ROLE = Qt.ItemDataRole.UserRole + 1
+PART_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class BuildTableModel(QAbstractTableModel):
-    KIND, NAME, COUNT, UNIT_PRICE, LINE_TOTAL = range(5)
-    HEADERS = ("Kind", "Part", "Count", "Unit price", "Line total")
+    KIND, NAME, COUNT, UNIT_PRICE, LINE_TOTAL, POWER_LIMIT = range(6)
+    HEADERS = ("Kind", "Part", "Count", "Unit price", "Line total", "Power limit")
 
-    def __init__(self, assembly: Assembly | None = None) -> None:
+    def __init__(
+        self,
+        assembly: Assembly | None = None,
+        on_edit: Callable[[str, int, int], None] | None = None,
+    ) -> None:
         super().__init__()
-        self._items: tuple[Item, ...] = assembly.items if assembly else ()
+        self._rows: list[tuple[PartChoice, Part | None]] = []
+        self._on_edit = on_edit
+        if assembly is not None:
+            self.set_assembly(assembly)
 
     def set_assembly(self, assembly: Assembly) -> None:
         self.beginResetModel()
-        self._items = assembly.items
+        self._rows = [(item.choice, item.part) for item in assembly.items]
+        self._rows += [(choice, None) for choice in assembly.unknown]
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._items)
+    def part_id(self, row: int) -> str:
+        return self._rows[row][0].id
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def row_of(self, part_id: str) -> int | None:
+        return next((row for row, (c, _p) in enumerate(self._rows) if c.id == part_id), None)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         return None
 
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if not index.isValid():
+            return flags
+        _choice, part = self._rows[index.row()]
+        if index.column() == self.COUNT or (
+            index.column() == self.POWER_LIMIT and isinstance(part, Gpu)
+        ):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if not index.isValid():
             return None
-        item = self._items[index.row()]
+        choice, part = self._rows[index.row()]
         column = index.column()
-        if role == PART_ROLE:
-            return item.part
+        if role == PART_ID_ROLE:
+            return choice.id
+        if role == Qt.ItemDataRole.EditRole:
+            if column == self.COUNT:
+                return choice.count
+            if column == self.POWER_LIMIT:
+                return choice.power_limit_w or 0
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(item, column)
+            return self._display(choice, part, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= self.COUNT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.NAME:
-            return f"{item.part.vendor} · id {item.part.id}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if part is None:
+                return (
+                    f"'{choice.id}' is not in the catalog: kept in the profile, left out of checks"
+                )
+            if column == self.POWER_LIMIT and isinstance(part, Gpu):
+                return f"Board power {part.board_power_w} W; double-click to set a limit (0 = none)"
+            return f"{part.display_name}\n{part.vendor} · id {part.id}"
         return None
 
-    def _display(self, item: Item, column: int) -> str:
+    def _display(self, choice: PartChoice, part: Part | None, column: int) -> str:
         if column == self.KIND:
-            return item.part.kind.label
+            return part.kind.label if part else "Unknown"
         if column == self.NAME:
-            return item.part.display_name
+            return part.display_name if part else f"{choice.id} (not in catalog)"
         if column == self.COUNT:
-            return str(item.count)
-        price = item.part.price_usd
+            return str(choice.count)
+        if column == self.POWER_LIMIT:
+            if not isinstance(part, Gpu):
+                return ""
+            return (
+                f"{choice.power_limit_w} W"
+                if choice.power_limit_w
+                else f"— ({part.board_power_w} W)"
+            )
+        price = part.price_usd if part else None
         if price is None:
             return "no list price"
         if column == self.UNIT_PRICE:
             return f"${price:,.0f}"
-        return f"${price * item.count:,.0f}"
+        return f"${price * choice.count:,.0f}"
+
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value: Any,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or self._on_edit is None:
+            return False
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            return False
+        if number < 0:
+            return False
+        self._on_edit(self._rows[index.row()][0].id, index.column(), number)
+        return True

@@ -1,68 +1,352 @@
-"""The main window: the loaded build's parts with prices, and its findings."""
+"""The main window: lays out the panels, menus and shortcuts and wires them to the document.
+Rules live in planner.core; file handling in FileController."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QLabel,
-    QMainWindow,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
-from planner import APP_NAME
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+)
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+
+from planner import APP_NAME, __version__
 from planner.core.assembly import Assembly
 from planner.core.build import Build
 from planner.core.catalog import Catalog
-from planner.core.checks import run_checks
-from planner.ui.build_table_model import BuildTableModel
+from planner.core.estimate import Estimate
+from planner.core.parts import Gpu, PartKind
+from planner.core.performance import Link
+from planner.core.workload_estimates import build_link
+from planner.core.workloads import Workload
+from planner.ui.build_panel import BuildPanel
+from planner.ui.chart_host import ChartHost
+from planner.ui.custom_part_dialog import CustomPartDialog
+from planner.ui.document import BuildDocument
+from planner.ui.explain_dialog import ExplainDialog
+from planner.ui.file_controller import Complaint, FileController, UnsavedQuestion
 from planner.ui.findings_view import FindingsView
+from planner.ui.part_picker import PartPicker
+from planner.ui.ranking import Ranked, Ranker
+from planner.ui.session import Autosave, Settings
+from planner.ui.theme import THEMES, apply_theme
+from planner.ui.workload_panel import WorkloadPanel
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, catalog: Catalog, build: Build) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        workloads: Mapping[str, Workload],
+        settings: Settings | None = None,
+        autosave: Autosave | None = None,
+        ask_unsaved: UnsavedQuestion | None = None,
+        complain: Complaint | None = None,
+        reload_catalog: Callable[[], Catalog] | None = None,
+    ) -> None:
         super().__init__()
-        self._catalog = catalog
-        self._parts_model = BuildTableModel()
-        self._parts_view = QTableView()
-        self._parts_view.setModel(self._parts_model)
-        self._parts_view.setObjectName("parts")
-        self._parts_view.verticalHeader().hide()
-        self._parts_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        header = self._parts_view.horizontalHeader()
-        header.setSectionResizeMode(BuildTableModel.NAME, QHeaderView.ResizeMode.Stretch)
-        self._total = QLabel()
-        self._total.setObjectName("total")
-        self._findings = FindingsView()
-
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(QLabel("<b>Parts</b>"))
-        left_layout.addWidget(self._parts_view)
-        left_layout.addWidget(self._total, alignment=Qt.AlignmentFlag.AlignRight)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.addWidget(QLabel("<b>Findings</b>"))
-        right_layout.addWidget(self._findings)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([640, 520])
-        self.setCentralWidget(splitter)
-        self.statusBar().showMessage(f"Catalog: {len(catalog)} parts")
-        self.show_build(build)
-
-    def show_build(self, build: Build) -> None:
-        assembly = Assembly.resolve(build, self._catalog)
-        self._parts_model.set_assembly(assembly)
-        self._parts_view.resizeColumnsToContents()
-        self._parts_view.horizontalHeader().setSectionResizeMode(
-            BuildTableModel.NAME, QHeaderView.ResizeMode.Stretch
+        self.settings = settings or Settings()
+        self.autosave = autosave or Autosave()
+        self.document = BuildDocument(catalog, workloads, self)
+        self.files = FileController(
+            self, self.document, self.settings, self.autosave, ask_unsaved, complain
         )
-        unpriced = " + parts without a list price" if assembly.unpriced else ""
-        self._total.setText(f"<b>Total: ${assembly.total_price_usd:,.0f}{unpriced}</b>")
-        self._findings.set_findings(run_checks(build, self._catalog).findings)
-        self.setWindowTitle(f"{build.name} — {APP_NAME}")
+        self._reload_catalog = reload_catalog
+        self._workload_row = -1
+        self.ranker = Ranker(self)
+        self.ranker.ranked.connect(self._show_ranking)
+
+        self.build_panel = BuildPanel(self.document)
+        self.setCentralWidget(self.build_panel)
+        self.picker = PartPicker(catalog)
+        self.picker.add_requested.connect(self.document.add_part)
+        self.findings = FindingsView()
+        self.findings.parts_selected.connect(self.show_parts)
+        self.workload_panel = WorkloadPanel(self.document)
+        self.charts = ChartHost()
+        self.workload_panel.selection_changed.connect(self._workload_selected)
+        self.workload_panel.explain_requested.connect(self.explain)
+        self.build_panel.part_activated.connect(self._reveal_in_picker)
+        self.parts_dock = self._dock("Parts", self.picker, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.findings_dock = self._dock(
+            "Findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.workloads_dock = self._dock(
+            "Workloads", self.workload_panel, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.charts_dock = self._dock("Charts", self.charts, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.workloads_dock, self.charts_dock)
+        self.workloads_dock.raise_()
+        self.picker.setMinimumWidth(260)
+        self.findings.setMinimumWidth(220)
+        self._status = QLabel()
+        self.statusBar().addPermanentWidget(self._status)
+        self._build_menus()
+        self.setAcceptDrops(True)
+        self.document.changed.connect(self._changed)
+        self.document.file_changed.connect(self._update_title)
+        self.files.recent_changed.connect(self._fill_recent)
+        self._changed()
+        self._update_title()
+        self._docks_sized = False
+        self._charts_scheduled = False
+
+    def restore_layout(self) -> None:
+        """Geometry and dock layout as the user left them (not for screenshots: those use a
+        fixed size and the default layout)."""
+        geometry, state = self.settings.geometry(), self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None and self.restoreState(state):
+            self._docks_sized = True
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if (
+            event.type() == QEvent.Type.UpdateRequest
+            and not self._charts_scheduled
+            and not self.charts.built
+        ):
+            # The first frame is painted: now load the charts (pyqtgraph takes a moment).
+            self._charts_scheduled = True
+            QTimer.singleShot(0, self.charts.build)
+        return handled
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._docks_sized:
+            # First run: share the width between the catalog, the build and the findings,
+            # and the height between the build and the workloads/charts, at any window size.
+            self._docks_sized = True
+            QTimer.singleShot(0, self._size_docks)
+
+    def _size_docks(self) -> None:
+        width, height = self.width(), self.height()
+        self.resizeDocks(
+            [self.parts_dock, self.findings_dock],
+            [int(width * 0.3), int(width * 0.24)],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks([self.workloads_dock], [int(height * 0.36)], Qt.Orientation.Vertical)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title.lower()}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # ---- menus --------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[..., object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        files = self.menuBar().addMenu("&File")
+        files.addAction(self._action("&New", self.files.new, QKeySequence.StandardKey.New))
+        files.addAction(
+            self._action("&Open…", self.files.open_dialog, QKeySequence.StandardKey.Open)
+        )
+        self.recent_menu = files.addMenu("Open &Recent")
+        self._fill_recent()
+        files.addSeparator()
+        files.addAction(self._action("&Save", self.files.save, QKeySequence.StandardKey.Save))
+        files.addAction(
+            self._action("Save &As…", self.files.save_as, QKeySequence.StandardKey.SaveAs)
+        )
+        files.addSeparator()
+        files.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+        edit = self.menuBar().addMenu("&Edit")
+        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
+        )
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        remove = self._action(
+            "&Remove Part", self.build_panel.remove_selected, QKeySequence.StandardKey.Delete
+        )
+        remove.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.build_panel.table.addAction(remove)
+        edit.addAction(remove)
+        edit.addAction(self._action("Add &Custom Part…", self.add_custom_part))
+        view = self.menuBar().addMenu("&View")
+        for dock in (self.parts_dock, self.findings_dock, self.workloads_dock, self.charts_dock):
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        themes = view.addMenu("&Theme")
+        for theme in THEMES:
+            action = self._action(
+                theme.capitalize(), lambda _checked=False, t=theme: self.set_theme(t)
+            )
+            themes.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action(f"&About {APP_NAME}", self.about))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.files.recent()
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.files.open(Path(p)))
+        self.recent_menu.setEnabled(bool(recent))
+
+    # ---- reacting to the document -------------------------------------------------------
+
+    def _changed(self) -> None:
+        document = self.document
+        report = document.report
+        self.findings.set_findings(report.findings)
+        assembly = Assembly.resolve(document.build, document.catalog)
+        self.picker.set_assembly(assembly)
+        self.charts.show_power(report.power)
+        self._show_estimates()
+        self._request_ranking()
+        errors = sum(1 for f in report.findings if f.severity.value == "error")
+        warnings = sum(1 for f in report.findings if f.severity.value == "warning")
+        self._status.setText(
+            f"{errors} errors · {warnings} warnings · ${assembly.total_price_usd:,.0f}"
+        )
+        self.findings_dock.setWindowTitle(f"Findings ({errors} errors, {warnings} warnings)")
+
+    def _update_title(self) -> None:
+        name = self.document.build.name
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(self.document.modified)
+        self.setWindowFilePath(str(self.document.path) if self.document.path else "")
+
+    def _workload_selected(self, row: int) -> None:
+        if row == self._workload_row:
+            return  # an edit re-showing the same row: _changed updates the charts
+        self._workload_row = row
+        self._show_estimates()
+        self._request_ranking()
+
+    def _estimates(self) -> list[Estimate]:
+        return [r.estimate for r in self.document.report.estimates if r.estimate is not None]
+
+    def _selected_estimate(self) -> Estimate | None:
+        results = self.document.report.estimates
+        if 0 <= self._workload_row < len(results):
+            return results[self._workload_row].estimate
+        return None
+
+    def _link(self) -> Link | None:
+        assembly = Assembly.resolve(self.document.build, self.document.catalog)
+        return build_link(assembly, self.document.report.layout)
+
+    def _show_estimates(self) -> None:
+        self.charts.show_estimate(self._selected_estimate(), self._estimates(), self._link())
+
+    def _request_ranking(self) -> None:
+        estimate = self._selected_estimate()
+        if estimate is None:
+            self.charts.show_ranking([], None, "", 1)
+            self.picker.set_gpu_speeds({})
+            return
+        gpus = tuple(p for p in self.document.catalog.of_kind(PartKind.GPU) if isinstance(p, Gpu))
+        self.ranker.request(estimate.workload, estimate.setup, gpus, self._link())
+
+    def _show_ranking(self, results: list[Ranked]) -> None:
+        estimate = self._selected_estimate()
+        assembly = Assembly.resolve(self.document.build, self.document.catalog)
+        build_gpu = next((gpu.id for gpu, _item in assembly.gpus), None)
+        name = estimate.workload.name if estimate is not None else ""
+        count = estimate.setup.gpus if estimate is not None else 1
+        self.charts.show_ranking(results, build_gpu, name, count)
+        speeds = {r.gpu.id: r.samples_per_s for r in results if r.fits}
+        self.picker.set_gpu_speeds(speeds, count)
+
+    # ---- user actions -------------------------------------------------------------------
+
+    def show_parts(self, part_ids: tuple[str, ...]) -> None:
+        for part_id in part_ids:
+            if self.build_panel.select_part(part_id):
+                return
+        if part_ids:
+            self._reveal_in_picker(part_ids[0])
+
+    def _reveal_in_picker(self, part_id: str) -> None:
+        part = self.document.catalog.get(part_id)
+        if part is not None:
+            self.parts_dock.show()
+            self.picker.show_part(part.kind, part_id)
+
+    def explain(self, row: int) -> None:
+        results = self.document.report.estimates
+        estimate = results[row].estimate if 0 <= row < len(results) else None
+        if estimate is not None:
+            link = self._link()
+            ExplainDialog(estimate, link.name if link else "no link (one GPU)", self).exec()
+
+    def add_custom_part(self) -> None:
+        dialog = CustomPartDialog(self)
+        if dialog.exec() and dialog.saved and self._reload_catalog is not None:
+            catalog = self._reload_catalog()
+            self.document.set_catalog(catalog)
+            self.picker.set_catalog(catalog)
+            self.picker.set_assembly(Assembly.resolve(self.document.build, catalog))
+
+    def set_theme(self, theme: str) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+            self.settings.set_theme(theme)
+            self.charts.apply_palette()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3><p>Plan a deep-learning workstation part by part: "
+            "compatibility, power, PCIe, cooling, training memory and speed.</p><p>Parts come "
+            "from vendors' spec sheets (each part names its sources); speed comes from a roofline "
+            "model calibrated on measured training runs.</p>",
+        )
+
+    def open_build(self, build: Build, path: Path | None, modified: bool = False) -> None:
+        self.document.load(build, path, modified)
+
+    # ---- window events ------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and all(url.isLocalFile() and url.toLocalFile().endswith(".toml") for url in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls:
+            self.files.open(Path(urls[0].toLocalFile()))
+            event.acceptProposedAction()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.confirm_discard():
+            event.ignore()
+            return
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.set_last_profile(self.document.path)
+        self.settings.sync()
+        self.ranker.wait()
+        self.autosave.stop()
+        event.accept()

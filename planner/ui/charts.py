@@ -1,0 +1,290 @@
+"""The charts: time-to-train on every catalog GPU, scaling with GPU count, memory against
+VRAM, the power budget against the PSU, and price against speed. Each plot's items are
+created once and updated with new data; each chart exports to PNG."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pyqtgraph as pg
+import pyqtgraph.exporters
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.core.calibrated import CONSTANTS
+from planner.core.estimate import Estimate, throughput
+from planner.core.memory import GIB
+from planner.core.performance import Link
+from planner.core.power import PowerBudget
+from planner.core.workload_estimates import network_for
+from planner.ui.ranking import Ranked
+from planner.ui.text import duration
+
+BLUE = (52, 120, 200)
+ORANGE = (230, 126, 34)
+GREEN = (46, 160, 90)
+RED = (200, 60, 60)
+GREY = (140, 140, 140)
+PART_COLORS = [(52, 120, 200), (155, 89, 182), (230, 126, 34), (46, 160, 90), (140, 140, 140)]
+TOP = 18
+
+
+class Chart(QWidget):
+    """A titled pyqtgraph plot with a PNG export button."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName(f"chart-{name}")
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        export = QPushButton("Export PNG…")
+        export.clicked.connect(self.export_dialog)
+        row = QHBoxLayout()
+        row.addWidget(self.caption, 1)
+        row.addWidget(export, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(row)
+        layout.addWidget(self.plot, 1)
+
+    def apply_palette(self) -> None:
+        palette = self.palette()
+        self.plot.setBackground(palette.color(QPalette.ColorRole.Base))
+        pen = pg.mkPen(palette.color(QPalette.ColorRole.Text))
+        for axis in ("left", "bottom"):
+            item = self.plot.getAxis(axis)
+            item.setPen(pen)
+            item.setTextPen(pen)
+
+    def export_png(self, path: str) -> None:
+        pyqtgraph.exporters.ImageExporter(self.plot.plotItem).export(path)
+
+    def export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export chart", f"{self.name}.png", "PNG images (*.png)"
+        )
+        if path:
+            self.export_png(path)
+
+
+class ChartPanel(QTabWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("charts")
+        self.time = Chart("time-to-train")
+        self.scaling = Chart("scaling")
+        self.memory = Chart("memory")
+        self.power = Chart("power")
+        self.price = Chart("price-vs-speed")
+        for chart, title in (
+            (self.time, "Time to train"),
+            (self.scaling, "GPUs"),
+            (self.memory, "Memory"),
+            (self.power, "Power"),
+            (self.price, "Price vs speed"),
+        ):
+            chart.apply_palette()
+            self.addTab(chart, title)
+        self._time_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brushes=[])
+        self.time.plot.addItem(self._time_bars)
+        self.time.plot.setLabel("bottom", "hours")
+        self._scaling_line = self.scaling.plot.plot(
+            [], [], pen=pg.mkPen(BLUE, width=2), symbol="o", symbolBrush=BLUE
+        )
+        self._ideal_line = self.scaling.plot.plot(
+            [], [], pen=pg.mkPen(GREY, width=1, style=Qt.PenStyle.DashLine)
+        )
+        self.scaling.plot.setLabel("bottom", "GPUs")
+        self.scaling.plot.setLabel("left", "samples/s")
+        self._memory_bars = pg.BarGraphItem(x0=[], y=[], height=0.6, width=[], brushes=[])
+        self._vram_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(RED, width=2))
+        self.memory.plot.addItem(self._memory_bars)
+        self.memory.plot.addItem(self._vram_line)
+        self.memory.plot.setLabel("bottom", "GiB per GPU")
+        self._power_bars = pg.BarGraphItem(x=[], height=[], width=0.6, brushes=[])
+        self._psu_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(RED, width=2))
+        self.power.plot.addItem(self._power_bars)
+        self.power.plot.addItem(self._psu_line)
+        self.power.plot.setLabel("left", "watts")
+        self._price_points = pg.ScatterPlotItem(size=9)
+        self._price_build = pg.ScatterPlotItem(size=16, symbol="star", brush=pg.mkBrush(ORANGE))
+        self._price_label = pg.TextItem(anchor=(0, 1), color=ORANGE)
+        for item in (self._price_points, self._price_build, self._price_label):
+            self.price.plot.addItem(item)
+        self.price.plot.setLabel("bottom", "GPU price, $")
+        self.price.plot.setLabel("left", "samples/s")
+
+    @property
+    def charts(self) -> tuple[Chart, ...]:
+        return (self.time, self.scaling, self.memory, self.power, self.price)
+
+    # ---- updates ----------------------------------------------------------------------
+
+    def show_ranking(
+        self, results: list[Ranked], build_gpu: str | None, workload_name: str, gpu_count: int
+    ) -> None:
+        fitting = sorted((r for r in results if r.fits), key=lambda r: r.time_to_train_s)
+        shown = fitting[:TOP]
+        build = next((r for r in fitting if r.gpu.id == build_gpu), None)
+        if build is not None and build not in shown:
+            shown.append(build)
+        shown.reverse()  # fastest at the top
+        hours = [r.time_to_train_s / 3600 for r in shown]
+        brushes = [pg.mkBrush(ORANGE if r.gpu.id == build_gpu else BLUE) for r in shown]
+        self._time_bars.setOpts(
+            x0=[0] * len(shown), y=list(range(len(shown))), width=hours, brushes=brushes
+        )
+        ticks = [
+            (i, r.gpu.display_name.replace("NVIDIA ", "").replace("GeForce ", ""))
+            for i, r in enumerate(shown)
+        ]
+        self.time.plot.getAxis("left").setTicks([ticks])
+        self.time.plot.setYRange(-0.5, max(0.5, len(shown) - 0.5), padding=0)
+        self.time.plot.setXRange(0, max(hours, default=1) * 1.05, padding=0)
+        missing = len(results) - len(fitting)
+        self.time.caption.setText(
+            f"{workload_name}: time to train on the {len(shown)} fastest catalog GPUs (same count "
+            f"as this build); this build in orange. {missing} GPUs run out of memory."
+            if results
+            else "Add a workload to rank the catalog's GPUs."
+        )
+        priced = [r for r in results if r.fits and r.gpu.price_usd]
+        count = max(1, gpu_count)
+
+        def cost(r: Ranked) -> float:
+            return (r.gpu.price_usd or 0) * count
+
+        self.price.plot.setLabel(
+            "bottom", "GPU price, $" if count == 1 else f"price of {count} GPUs, $"
+        )
+        self._price_points.setData(
+            [cost(r) for r in priced],
+            [r.samples_per_s for r in priced],
+            brush=pg.mkBrush(BLUE),
+            data=[r.gpu.display_name for r in priced],
+            tip=lambda x, y, data: f"{data}\n${x:,.0f} · {y:,.1f} samples/s",
+        )
+        mine = [r for r in priced if r.gpu.id == build_gpu]
+        self._price_build.setData([cost(r) for r in mine], [r.samples_per_s for r in mine])
+        if mine:
+            self._price_label.setText(mine[0].gpu.display_name.replace("NVIDIA ", ""))
+            self._price_label.setPos(cost(mine[0]), mine[0].samples_per_s)
+        else:
+            self._price_label.setText("")
+        best = max(priced, key=lambda r: r.samples_per_s / cost(r), default=None)
+        self.price.caption.setText(
+            f"{workload_name}: speed against price for catalog GPUs that fit, {count} of each; "
+            "best value: "
+            f"{best.gpu.display_name} "
+            f"({best.samples_per_s / cost(best) * 1000:,.2f} samples/s per $1k)."
+            if best
+            else "No GPU with a list price fits this workload."
+        )
+
+    def show_estimate(
+        self, estimate: Estimate | None, estimates: list[Estimate], link: Link | None
+    ) -> None:
+        self._show_memory(estimates)
+        self._show_scaling(estimate, link)
+
+    def _show_memory(self, estimates: list[Estimate]) -> None:
+        x0, y, width, brushes = [], [], [], []
+        ticks = []
+        for row, item in enumerate(estimates):
+            start = 0.0
+            for index, part in enumerate(item.memory.parts):
+                size = part.bytes / GIB
+                x0.append(start)
+                y.append(row)
+                width.append(size)
+                brushes.append(pg.mkBrush(PART_COLORS[index]))
+                start += size
+            ticks.append((row, item.workload.name))
+        self._memory_bars.setOpts(x0=x0, y=y, width=width, brushes=brushes)
+        self.memory.plot.getAxis("left").setTicks([ticks])
+        if estimates:
+            vram = estimates[0].gpu.vram_gb
+            self._vram_line.setValue(vram)
+            self._vram_line.show()
+            largest = max(e.memory.total / GIB for e in estimates)
+            self.memory.plot.setXRange(0, max(vram, largest) * 1.08, padding=0)
+            self.memory.plot.setYRange(-0.6, len(estimates) - 0.4, padding=0)
+            self.memory.caption.setText(
+                f"Per GPU: weights, gradients, optimizer, activations, overhead (blue, purple, "
+                f"orange, green, grey); red line: the {estimates[0].gpu.name}'s {vram:g} GB."
+            )
+        else:
+            self._vram_line.hide()
+            self.memory.caption.setText("Add a workload to see its memory against the GPU's.")
+
+    def _show_scaling(self, estimate: Estimate | None, link: Link | None) -> None:
+        if estimate is None:
+            self._scaling_line.setData([], [])
+            self._ideal_line.setData([], [])
+            self.scaling.caption.setText("Add a workload and a GPU to see how speed scales.")
+            return
+        network = network_for(estimate.workload)
+        counts = list(range(1, 9))
+        speeds = []
+        chosen = link
+        for count in counts:
+            setup = replace(estimate.setup, gpus=count)
+            speed, _step = throughput(
+                network, setup, estimate.gpu, CONSTANTS, chosen if count > 1 else None
+            )
+            speeds.append(speed)
+        self._scaling_line.setData(counts, speeds)
+        self._ideal_line.setData(counts, [speeds[0] * n for n in counts])
+        name = chosen.name if chosen else "PCIe"
+        self.scaling.caption.setText(
+            f"{estimate.workload.name} on 1–8 × {estimate.gpu.name} over {name}; dashed: "
+            f"perfect scaling. At 4 GPUs: {speeds[3] / speeds[0]:.2f}× one GPU."
+        )
+
+    def show_power(self, power: PowerBudget | None) -> None:
+        if power is None or not power.gpu_w:
+            self._power_bars.setOpts(x=[], height=[], brushes=[])
+            self._psu_line.hide()
+            self.power.caption.setText("Add GPUs, a CPU and a power supply to see the budget.")
+            return
+        labels = ["GPUs", "CPU", "Rest", "Sustained", "Recommended", "Peak spikes"]
+        values = [
+            power.gpu_w,
+            power.cpu_w,
+            power.rest_w,
+            power.sustained_w,
+            power.recommended_psu_w,
+            power.transient_peak_w,
+        ]
+        colors = [BLUE, BLUE, BLUE, GREEN, ORANGE, GREY]
+        self._power_bars.setOpts(
+            x=list(range(len(values))), height=values, brushes=[pg.mkBrush(c) for c in colors]
+        )
+        self.power.plot.getAxis("bottom").setTicks([list(enumerate(labels))])
+        if power.psu_w:
+            self._psu_line.setValue(power.psu_w)
+            self._psu_line.show()
+        else:
+            self._psu_line.hide()
+        self.power.plot.setYRange(0, max([*values, power.psu_w or 0]) * 1.1, padding=0)
+        rating = f"{power.psu_w:,} W PSU (red line)" if power.psu_w else "no PSU chosen"
+        self.power.caption.setText(
+            f"Sustained {power.sustained_w:,.0f} W under training load; recommended "
+            f"{power.recommended_psu_w:,.0f} W; {rating}; {power.wall_w:,.0f} W at the wall."
+        )
+
+
+def time_label(seconds: float) -> str:
+    return duration(seconds)

@@ -1,0 +1,153 @@
+"""Picking parts: one tab per kind with a sortable, filterable table of the catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.core.assembly import Assembly
+from planner.core.catalog import Catalog
+from planner.core.parts import PartKind
+from planner.ui.catalog_model import PART_ROLE, CatalogFilterProxy, CatalogTableModel
+
+COUNTED = (PartKind.GPU, PartKind.MEMORY, PartKind.STORAGE)
+
+
+class KindPicker(QWidget):
+    add_requested = Signal(str, int)  # part id, count
+
+    def __init__(self, kind: PartKind, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.model = CatalogTableModel(kind, catalog.of_kind(kind))
+        self.proxy = CatalogFilterProxy()
+        self.proxy.setSourceModel(self.model)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(f"Type to filter {kind.label.lower()}s…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setObjectName(f"filter-{kind.value}")
+        self.filter.textChanged.connect(self.proxy.set_text)
+        self.table = QTableView()
+        self.table.setObjectName(f"catalog-{kind.value}")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setResizeContentsPrecision(64)  # widths from the first rows, not all of them
+        header.resizeSection(0, 230)
+        self.table.doubleClicked.connect(self._add_index)
+        self.count = QSpinBox()
+        self.count.setRange(1, 16)
+        self.count.setPrefix("× ")
+        self.count.setVisible(kind in COUNTED)
+        self.count.setToolTip("How many to add")
+        self.add_button = QPushButton(f"Add {kind.noun}")
+        self.add_button.setObjectName(f"add-{kind.value}")
+        self.add_button.clicked.connect(self.add_selected)
+        self.status = QLabel()
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.count)
+        row.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+        self.proxy.rowsInserted.connect(self._count_rows)
+        self.proxy.modelReset.connect(self._count_rows)
+        self.proxy.layoutChanged.connect(self._count_rows)
+        self.filter.textChanged.connect(self._count_rows)
+        self._count_rows()
+        self._sized = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:  # sized when first shown: most tabs are never opened at start
+            self._sized = True
+            for column in range(1, self.model.columns):
+                self.table.resizeColumnToContents(column)
+
+    def _count_rows(self) -> None:
+        self.status.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()}")
+
+    def selected_id(self) -> str | None:
+        indexes = self.table.selectionModel().selectedRows()
+        if not indexes:
+            return None
+        part = indexes[0].data(PART_ROLE)
+        return part.id if part is not None else None
+
+    def select(self, part_id: str) -> bool:
+        row = self.model.row_of(part_id)
+        if row is None:
+            return False
+        self.filter.clear()
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    def add_selected(self) -> None:
+        part_id = self.selected_id()
+        if part_id:
+            self.add_requested.emit(part_id, self.count.value())
+
+    def _add_index(self, index: QModelIndex) -> None:
+        part = index.data(PART_ROLE)
+        if part is not None:
+            self.add_requested.emit(part.id, self.count.value())
+
+
+class PartPicker(QTabWidget):
+    add_requested = Signal(str, int)
+
+    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("partPicker")
+        self.pickers: dict[PartKind, KindPicker] = {}
+        for kind in PartKind:
+            picker = KindPicker(kind, catalog)
+            picker.add_requested.connect(self.add_requested)
+            self.pickers[kind] = picker
+            self.addTab(picker, kind.label)
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        for kind, picker in self.pickers.items():
+            picker.model.set_parts(catalog.of_kind(kind))
+
+    def set_assembly(self, assembly: Assembly) -> None:
+        for picker in self.pickers.values():
+            picker.model.set_assembly(assembly)
+
+    def set_gpu_speeds(self, speeds: Mapping[str, float], gpu_count: int = 1) -> None:
+        self.pickers[PartKind.GPU].model.set_speeds(speeds, gpu_count)
+
+    def show_part(self, kind: PartKind, part_id: str) -> None:
+        picker = self.pickers[kind]
+        self.setCurrentWidget(picker)
+        picker.select(part_id)

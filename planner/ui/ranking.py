@@ -1,0 +1,136 @@
+"""Estimates for one workload on every GPU of the catalog, computed off the UI thread."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.estimate import estimate
+from planner.core.memory import TrainingSetup
+from planner.core.parts import Gpu
+from planner.core.pcie import link_bandwidth_gbs
+from planner.core.performance import ComputeSpec, Link
+from planner.core.workload_estimates import network_for
+from planner.core.workloads import Workload
+
+
+@dataclass(frozen=True)
+class Ranked:
+    gpu: Gpu
+    samples_per_s: float
+    time_to_train_s: float
+    fits: bool
+
+
+def rank_gpus(
+    workload: Workload, setup: TrainingSetup, gpus: tuple[Gpu, ...], link: Link | None
+) -> list[Ranked]:
+    network = network_for(workload)
+    results = []
+    for gpu in gpus:
+        own_link = link
+        if setup.gpus > 1 and own_link is None:
+            own_link = Link("PCIe 4.0 x16", link_bandwidth_gbs(4, 16) / (1 if gpu.pcie_p2p else 2))
+        result = estimate(
+            workload,
+            network,
+            replace(setup),
+            ComputeSpec.of(gpu),
+            CONSTANTS,
+            ERROR_P90,
+            own_link,
+            with_suggestions=False,
+        )
+        results.append(
+            Ranked(gpu, result.samples_per_s, result.time_to_train_s, result.memory.fits)
+        )
+    return results
+
+
+class _Signals(QObject):
+    done = Signal(int)  # generation whose results are ready
+
+
+class _Results:
+    """Results handed from the worker threads to the UI thread. Only the generation number
+    crosses Qt's queued connection: Python objects stay on the Python side, under a lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_generation: dict[int, list[Ranked]] = {}
+
+    def put(self, generation: int, results: list[Ranked]) -> None:
+        with self._lock:
+            self._by_generation[generation] = results
+
+    def take(self, generation: int) -> list[Ranked] | None:
+        with self._lock:
+            results = self._by_generation.pop(generation, None)
+            self._by_generation = {g: r for g, r in self._by_generation.items() if g > generation}
+            return results
+
+
+class _Task(QRunnable):
+    def __init__(
+        self, generation: int, signals: _Signals, results: _Results, args: tuple[object, ...]
+    ) -> None:
+        super().__init__()
+        self._generation = generation
+        self._signals = signals
+        self._results = results
+        self._args = args
+
+    def run(self) -> None:
+        self._results.put(self._generation, rank_gpus(*self._args))  # type: ignore[arg-type]
+        self._signals.done.emit(self._generation)
+
+
+class Ranker(QObject):
+    """Runs rankings on the global thread pool; only the newest request's result is shown."""
+
+    ranked = Signal(object)  # list[Ranked]
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._generation = 0
+        self._results = _Results()
+        self._signals = _Signals()
+        self._signals.done.connect(self._done)
+        self._pending: tuple[object, ...] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._start)
+
+    def request(
+        self, workload: Workload, setup: TrainingSetup, gpus: tuple[Gpu, ...], link: Link | None
+    ) -> None:
+        """Rank soon: requests made while handling one edit (or before the window is first
+        drawn) collapse into one job, started once the event loop is free."""
+        self._generation += 1
+        self._pending = (workload, setup, gpus, link)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def _start(self) -> None:
+        if self._pending is None:
+            return
+        args, self._pending = self._pending, None
+        QThreadPool.globalInstance().start(
+            _Task(self._generation, self._signals, self._results, args)
+        )
+
+    def _done(self, generation: int) -> None:
+        results = self._results.take(generation)
+        if generation == self._generation and results is not None:
+            self.ranked.emit(results)
+
+    def wait(self) -> None:
+        """Start anything pending and wait for it (screenshots, tests, closing)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._start()
+        QThreadPool.globalInstance().waitForDone()

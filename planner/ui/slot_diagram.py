@@ -1,0 +1,141 @@
+"""A drawing of the board's expansion slots with each GPU where the planner placed it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from planner.core.parts import Gpu, Motherboard
+from planner.core.pcie import GpuPlacement, SlotLayout
+
+ROW = 22
+LEFT = 34
+
+
+class SlotDiagram(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("slotDiagram")
+        self._board: Motherboard | None = None
+        self._layout: SlotLayout | None = None
+        self._names: dict[str, str] = {}
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+    def set_layout(
+        self, board: Motherboard | None, layout: SlotLayout | None, gpus: dict[str, Gpu]
+    ) -> None:
+        self._board = board
+        self._layout = layout
+        self._names = {
+            part_id: gpu.display_name.replace("NVIDIA ", "") for part_id, gpu in gpus.items()
+        }
+        self.setMinimumHeight(self._rows() * ROW + 2 * ROW)
+        self.updateGeometry()
+        self.update()
+
+    def gpu_labels(self) -> list[str]:
+        """The text on each placed card, top slot first."""
+        return [self._card_label(p) for p in (self._layout.gpus if self._layout else ())]
+
+    def _card_label(self, placement: GpuPlacement) -> str:
+        name = self._names.get(placement.part_id, placement.part_id)
+        return (
+            f"{name}\nPCIe {placement.link_gen}.0 x{placement.link_width} · "
+            f"{placement.bandwidth_gbs:.1f} GB/s"
+        )
+
+    def _rows(self) -> int:
+        if self._board is None:
+            return 1
+        positions = max(slot.position for slot in self._board.pcie_slots)
+        limit = self._layout.case_slots if self._layout else 7
+        lowest = max((p.last_position for p in self._layout.gpus), default=0) if self._layout else 0
+        return max(positions, limit, lowest)
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, self._rows() * ROW + 2 * ROW)
+
+    def paintEvent(self, event: object) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        mid = palette.color(QPalette.ColorRole.Mid)
+        base = palette.color(QPalette.ColorRole.Base)
+        highlight = palette.color(QPalette.ColorRole.Highlight)
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
+        painter.setFont(small)
+        if self._board is None:
+            painter.setPen(text)
+            painter.drawText(
+                self.rect(), Qt.AlignmentFlag.AlignCenter, "Choose a motherboard to see its slots"
+            )
+            return
+        width = self.width() - LEFT - 8
+        layout = self._layout
+        case_slots = layout.case_slots if layout else 7
+        rows = self._rows()
+        covered = {
+            position
+            for placement in (layout.gpus if layout else ())
+            for position in range(placement.position, placement.last_position + 1)
+        }
+        for position in range(1, rows + 1):
+            top = (position - 1) * ROW
+            painter.setPen(text)
+            painter.drawText(
+                QRectF(0, top, LEFT - 6, ROW),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                str(position),
+            )
+            if position in covered:
+                painter.fillRect(QRectF(LEFT, top + 1, width, ROW - 2), mid.lighter(115))
+            if position > case_slots:
+                painter.fillRect(QRectF(LEFT, top + 1, width, ROW - 2), QColor(200, 60, 60, 60))
+        slot_area = width * 0.46
+        for slot in self._board.pcie_slots:
+            top = (slot.position - 1) * ROW + 5
+            share = 0.32 if slot.mechanical == 16 else 0.16 if slot.mechanical >= 4 else 0.08
+            length = slot_area * share
+            effective = (
+                layout.slot_widths.get(slot.name, slot.electrical) if layout else slot.electrical
+            )
+            painter.setPen(QPen(text, 1))
+            painter.setBrush(base)
+            painter.drawRoundedRect(QRectF(LEFT + 4, top, length, ROW - 10), 3, 3)
+            label = f"{slot.name}  Gen{slot.gen} x{effective if effective else 0}"
+            label += "" if effective else " (off)"
+            if slot.lanes_from == "chipset":
+                label += " · chipset"
+            painter.drawText(
+                QRectF(LEFT + length + 10, top - 4, slot_area - length - 10, ROW),
+                Qt.AlignmentFlag.AlignVCenter,
+                label,
+            )
+        for placement in layout.gpus if layout else ():
+            top = (placement.position - 1) * ROW + 2
+            height = (placement.last_position - placement.position + 1) * ROW - 4
+            card = QRectF(LEFT + slot_area + 6, top, width - slot_area - 6, height)
+            fill = QColor(highlight)
+            fill.setAlpha(200)
+            painter.setBrush(fill)
+            painter.setPen(QPen(highlight.darker(130), 1))
+            painter.drawRoundedRect(card, 4, 4)
+            painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+            painter.drawText(
+                card.adjusted(6, 0, -6, 0),
+                Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap,
+                self._card_label(placement),
+            )
+        painter.setPen(QPen(QColor(200, 60, 60), 2, Qt.PenStyle.DashLine))
+        bottom = case_slots * ROW
+        painter.drawLine(LEFT, bottom, LEFT + width, bottom)
+        painter.setPen(text)
+        note = f"bottom of the case ({case_slots} expansion slots)"
+        if layout and layout.unplaced_gpus:
+            note += (
+                f" · no room for: {', '.join(self._names.get(i, i) for i in layout.unplaced_gpus)}"
+            )
+        painter.drawText(QRectF(LEFT, bottom + 2, width, ROW), Qt.AlignmentFlag.AlignLeft, note)

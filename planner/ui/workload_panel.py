@@ -1,0 +1,280 @@
+"""The workloads the build should train: pick networks, set how they train, see whether
+each fits and how long it takes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.core.build import OPTIMIZERS, PRECISIONS, SHARDING, TRAINING_MODES, WorkloadChoice
+from planner.core.estimate import Estimate
+from planner.core.workloads import Workload
+from planner.ui.document import BuildDocument
+from planner.ui.transformer_dialog import TransformerDialog
+from planner.ui.workload_summary import APPLY, summary_html
+
+OPTIMIZER_LABELS = {
+    "adamw": "AdamW",
+    "sgd": "SGD momentum",
+    "adamw8bit": "8-bit AdamW",
+    "adafactor": "Adafactor",
+}
+SHARDING_LABELS = {
+    "none": "none",
+    "zero1": "ZeRO-1",
+    "zero2": "ZeRO-2",
+    "zero3": "ZeRO-3",
+    "fsdp": "FSDP",
+}
+MODE_LABELS = {"full": "Full training", "lora": "LoRA", "qlora": "QLoRA (4-bit)"}
+
+
+class WorkloadPanel(QWidget):
+    selection_changed = Signal(int)  # index into build.workloads, -1 for none
+    explain_requested = Signal(int)
+
+    def __init__(self, document: BuildDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._updating = False
+        self.list = QListWidget()
+        self.list.setObjectName("workloadList")
+        self.list.currentRowChanged.connect(self._row_changed)
+        self.catalog_combo = QComboBox()
+        self.catalog_combo.setObjectName("workloadCatalog")
+        for workload in document.workloads.values():
+            self.catalog_combo.addItem(f"{workload.name}", workload.id)
+        add = QPushButton("Add")
+        add.setObjectName("addWorkload")
+        add.clicked.connect(self.add_selected)
+        define = QPushButton("Define transformer…")
+        define.clicked.connect(self.define_transformer)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self.remove_current)
+        picker = QHBoxLayout()
+        picker.addWidget(self.catalog_combo, 1)
+        picker.addWidget(add)
+        side = QVBoxLayout()
+        side.addLayout(picker)
+        side.addWidget(self.list, 1)
+        side_buttons = QHBoxLayout()
+        side_buttons.addWidget(define)
+        side_buttons.addWidget(remove)
+        side.addLayout(side_buttons)
+
+        self.mode = self._combo(MODE_LABELS, TRAINING_MODES)
+        self.precision = self._combo({p: p for p in PRECISIONS}, PRECISIONS)
+        self.batch = QSpinBox()
+        self.batch.setRange(1, 100_000)
+        self.seq = QSpinBox()
+        self.seq.setRange(1, 1_000_000)
+        self.seq.setSpecialValueText("default")
+        self.seq.setMinimum(0)
+        self.optimizer = self._combo(OPTIMIZER_LABELS, OPTIMIZERS)
+        self.checkpointing = QCheckBox("Activation checkpointing")
+        self.sharding = self._combo(SHARDING_LABELS, SHARDING)
+        self.task = QComboBox()
+        self.task.addItem("Workload default", None)
+        self.task.addItem("Fine-tune (dataset × epochs)", "finetune")
+        self.task.addItem("Pre-train (20 tokens per parameter)", "pretrain")
+        self.epochs = QDoubleSpinBox()
+        self.epochs.setRange(0, 10_000)
+        self.epochs.setDecimals(2)
+        self.epochs.setSpecialValueText("default")
+        for spin in (self.batch, self.seq, self.epochs):
+            spin.setKeyboardTracking(False)
+            spin.valueChanged.connect(self._edited)
+        for combo in (self.mode, self.precision, self.optimizer, self.sharding, self.task):
+            combo.currentIndexChanged.connect(self._edited)
+        self.checkpointing.toggled.connect(self._edited)
+        form = QFormLayout()
+        form.addRow("Training", self.mode)
+        form.addRow("Precision", self.precision)
+        form.addRow("Micro-batch per GPU", self.batch)
+        form.addRow("Sequence length", self.seq)
+        form.addRow("Optimizer", self.optimizer)
+        form.addRow("", self.checkpointing)
+        form.addRow("Sharding", self.sharding)
+        form.addRow("Run", self.task)
+        form.addRow("Epochs", self.epochs)
+        self.editor = QGroupBox("How it trains")
+        self.editor.setLayout(form)
+        self.summary = QLabel()
+        self.summary.setObjectName("estimateSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.summary.linkActivated.connect(self.apply_link)
+        explain = QPushButton("Explain these numbers…")
+        explain.clicked.connect(lambda: self.explain_requested.emit(self.list.currentRow()))
+        result = QVBoxLayout()
+        result.addWidget(_scrolling(self.summary), 1)
+        result.addWidget(explain, 0, Qt.AlignmentFlag.AlignRight)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(side, 3)
+        layout.addWidget(_scrolling(self.editor), 3)
+        layout.addLayout(result, 4)
+        document.changed.connect(self.refresh)
+        self.refresh()
+
+    @staticmethod
+    def _combo(labels: Mapping[str, str], values: tuple[str, ...]) -> QComboBox:
+        combo = QComboBox()
+        for value in values:
+            combo.addItem(labels.get(value, value), value)
+        return combo
+
+    # ---- showing ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        build = self._document.build
+        current = max(0, self.list.currentRow())
+        self.list.blockSignals(True)
+        self.list.clear()
+        for result in self._document.report.estimates:
+            self.list.addItem(
+                QListWidgetItem(self._label(result.choice, result.workload, result.estimate))
+            )
+        if len(self._document.report.estimates) != len(build.workloads):
+            for choice in build.workloads[self.list.count() :]:
+                self.list.addItem(self._label(choice, None, None))
+        if build.workloads:
+            self.list.setCurrentRow(min(current, len(build.workloads) - 1))
+        self.list.blockSignals(False)
+        self._show(self.list.currentRow() if build.workloads else -1)
+
+    def _label(
+        self, choice: WorkloadChoice, workload: Workload | None, estimate: Estimate | None
+    ) -> str:
+        name = workload.name if workload else (choice.id or "custom transformer")
+        text = f"{name} — {MODE_LABELS[choice.mode]}, {choice.precision}"
+        if estimate is not None:
+            text += "  ✓ fits" if estimate.memory.fits else "  ✗ does not fit"
+        return text
+
+    def _row_changed(self, row: int) -> None:
+        self._show(row)
+
+    def _show(self, row: int) -> None:
+        self.editor.setEnabled(row >= 0)
+        self.selection_changed.emit(row)
+        if row < 0:
+            self.summary.setText(
+                "Add a network above to see whether it fits in GPU memory and how long it trains."
+            )
+            return
+        choice = self._document.build.workloads[row]
+        self._updating = True
+        for combo, value in (
+            (self.mode, choice.mode),
+            (self.precision, choice.precision),
+            (self.optimizer, choice.optimizer),
+            (self.sharding, choice.sharding),
+            (self.task, choice.task),
+        ):
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+        self.batch.setValue(choice.batch_size)
+        self.seq.setValue(choice.seq_len or 0)
+        self.epochs.setValue(choice.epochs or 0)
+        self.checkpointing.setChecked(choice.activation_checkpointing)
+        self._updating = False
+        results = self._document.report.estimates
+        self.summary.setText(
+            summary_html(results[row].estimate, results[row].problem) if row < len(results) else ""
+        )
+
+    # ---- editing ------------------------------------------------------------------------
+
+    def _edited(self) -> None:
+        row = self.list.currentRow()
+        if self._updating or row < 0:
+            return
+        choice = self._document.build.workloads[row]
+        changed = dataclasses.replace(
+            choice,
+            mode=self.mode.currentData(),
+            precision=self.precision.currentData(),
+            batch_size=self.batch.value(),
+            seq_len=self.seq.value() or None,
+            optimizer=self.optimizer.currentData(),
+            activation_checkpointing=self.checkpointing.isChecked(),
+            sharding=self.sharding.currentData(),
+            task=self.task.currentData(),
+            epochs=self.epochs.value() or None,
+        )
+        self._document.update_workload(row, changed)
+
+    def apply_link(self, href: str) -> None:
+        """Apply the suggestion a summary link names to the current workload."""
+        row = self.list.currentRow()
+        results = self._document.report.estimates
+        if not href.startswith(APPLY) or not 0 <= row < len(results):
+            return
+        estimate = results[row].estimate
+        index = int(href.removeprefix(APPLY))
+        if estimate is None or not 0 <= index < len(estimate.suggestions):
+            return
+        suggestion = estimate.suggestions[index]
+        setup = suggestion.setup
+        changed = dataclasses.replace(
+            self._document.build.workloads[row],
+            mode=setup.mode,
+            batch_size=setup.batch_size,
+            optimizer=setup.optimizer,
+            activation_checkpointing=setup.activation_checkpointing,
+            sharding=setup.sharding,
+            offload_optimizer=setup.offload_optimizer,
+        )
+        workload = results[row].workload
+        name = workload.name if workload is not None else "the workload"
+        self._document.update_workload(row, changed, f"Apply {suggestion.change} to {name}")
+
+    def add_selected(self) -> None:
+        workload_id = self.catalog_combo.currentData()
+        workload = self._document.workloads[workload_id]
+        self._document.add_workload(
+            WorkloadChoice(id=workload_id, batch_size=workload.default_batch)
+        )
+        self.list.setCurrentRow(len(self._document.build.workloads) - 1)
+
+    def remove_current(self) -> None:
+        row = self.list.currentRow()
+        if row >= 0:
+            self._document.remove_workload(row)
+
+    def define_transformer(self) -> None:
+        dialog = TransformerDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.table is not None:
+            self._document.add_workload(WorkloadChoice(inline=dialog.table, batch_size=4))
+            self.list.setCurrentRow(len(self._document.build.workloads) - 1)
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """`widget` in a frameless scroll area, so the dock can shrink below its full height."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area

@@ -1,0 +1,46 @@
+"""The summary of one workload on the build: fit, memory parts, speed, run time and cost,
+and fixes that fit, each with an Apply link."""
+
+from __future__ import annotations
+
+from planner.core.estimate import Estimate
+from planner.ui.text import duration, gib
+
+APPLY = "apply:"
+
+
+def summary_html(estimate: Estimate | None, problem: str = "") -> str:
+    if estimate is None:
+        return f"<p><b>No estimate:</b> {problem or 'add a GPU to the build'}.</p>"
+    memory = estimate.memory
+    verdict = (
+        "<span style='color:#2e8b57'><b>Fits</b></span>"
+        if memory.fits
+        else "<span style='color:#c0392b'><b>Does not fit</b></span>"
+    )
+    setup = estimate.setup
+    lines = [
+        f"<p>{verdict} — {gib(memory.total)} per GPU of {estimate.gpu.vram_gb:g} GB on "
+        f"{setup.gpus} × {estimate.gpu.name}.<br>Weights {gib(memory.weights.bytes)}, gradients "
+        f"{gib(memory.gradients.bytes)}, optimizer {gib(memory.optimizer.bytes)}, activations "
+        f"{gib(memory.activations.bytes)}, overhead {gib(memory.overhead.bytes)}. Largest "
+        f"micro-batch that fits: {estimate.largest_batch}.</p>"
+    ]
+    tokens = f" ({estimate.tokens_per_s:,.0f} tokens/s)" if estimate.tokens_per_s else ""
+    lines.append(
+        f"<p><b>{estimate.samples_per_s:,.1f} samples/s</b>{tokens}, likely "
+        f"{estimate.low:,.1f}–{estimate.high:,.1f}; bound by {estimate.step.bound}.</p>"
+    )
+    run = estimate.run
+    lines.append(
+        f"<p><b>{duration(estimate.time_to_train_s)}</b> for {run.description} "
+        f"({duration(run.samples / estimate.high)}–{duration(run.samples / estimate.low)}); "
+        f"{estimate.energy_kwh:,.1f} kWh at the wall, ${estimate.cost_usd:,.2f} of electricity.</p>"
+    )
+    shown = [(i, s) for i, s in enumerate(estimate.suggestions) if s.fits][:3]
+    for index, suggestion in shown:
+        lines.append(
+            f"<p>Try <b>{suggestion.change}</b>: {gib(suggestion.memory_bytes)}, "
+            f"{suggestion.speed_change:+.0%} speed. <a href='{APPLY}{index}'>Apply</a></p>"
+        )
+    return "".join(lines)
