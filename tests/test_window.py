@@ -118,7 +118,7 @@ def test_changing_a_count_updates_findings_power_and_charts(qtbot, driver, tmp_p
     assert window.document.undo_stack.undoText() == "Set NVIDIA RTX A6000 to 8"
     errors = sum(1 for f in window.document.report.findings if f.severity is Severity.ERROR)
     assert errors >= 3
-    assert window.findings_dock.windowTitle().startswith(f"Findings ({errors} errors")
+    assert window.findings_dock.windowTitle().startswith(f"Findings ({errors} errors, 1 warning)")
     status = [label.text() for label in window.statusBar().findChildren(QLabel)]
     assert any(text.startswith(f"{errors} errors") for text in status), status
 

@@ -36,6 +36,7 @@ from planner.ui.findings_view import FindingsView
 from planner.ui.part_picker import PartPicker
 from planner.ui.ranking import Ranked, Ranker
 from planner.ui.session import Autosave, Settings
+from planner.ui.text import count
 from planner.ui.theme import THEMES, apply_theme
 from planner.ui.workload_panel import WorkloadPanel
 
@@ -225,9 +226,12 @@ class MainWindow(QMainWindow):
         errors = sum(1 for f in report.findings if f.severity.value == "error")
         warnings = sum(1 for f in report.findings if f.severity.value == "warning")
         self._status.setText(
-            f"{errors} errors · {warnings} warnings · ${assembly.total_price_usd:,.0f}"
+            f"{count(errors, 'error')} · {count(warnings, 'warning')} · "
+            f"${assembly.total_price_usd:,.0f}"
         )
-        self.findings_dock.setWindowTitle(f"Findings ({errors} errors, {warnings} warnings)")
+        self.findings_dock.setWindowTitle(
+            f"Findings ({count(errors, 'error')}, {count(warnings, 'warning')})"
+        )
 
     def _update_title(self) -> None:
         name = self.document.build.name
