@@ -66,7 +66,7 @@ class CustomPartDialog(QDialog):
         self.saved: str | None = None
         self.kind = QComboBox()
         for kind in PartKind:
-            self.kind.addItem(kind.label, kind)
+            self.kind.addItem(kind.label, kind.value)
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("customPartEditor")
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -86,13 +86,16 @@ class CustomPartDialog(QDialog):
         self.kind.currentIndexChanged.connect(self._new_template)
         self._new_template()
 
+    def current_kind(self) -> PartKind:
+        return PartKind(self.kind.currentData())
+
     def _new_template(self) -> None:
-        self.editor.setPlainText(template(self.kind.currentData()))
+        self.editor.setPlainText(template(self.current_kind()))
         self.message.setText("Fields of catalog/README.md; the planner checks every value.")
 
     def validate(self) -> dict[str, object] | None:
         """The part's table if it is valid; otherwise shows the problem and returns None."""
-        kind: PartKind = self.kind.currentData()
+        kind = self.current_kind()
         text = self.editor.toPlainText()
         try:
             table = parse_toml_text(text, "custom part")
@@ -111,6 +114,6 @@ class CustomPartDialog(QDialog):
         table = self.validate()
         if table is None:
             return
-        save_custom_part(self.kind.currentData(), table)
+        save_custom_part(self.current_kind(), table)
         self.saved = str(table.get("id"))
         super().accept()
