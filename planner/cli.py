@@ -174,6 +174,7 @@ def _estimate_cases(args: argparse.Namespace) -> int:
     from planner.core.calibrated import CONSTANTS, ERROR_P90
     from planner.core.errors import Location, RecordError
     from planner.core.parts import Gpu
+    from planner.core.units import gib
     from planner.core.workload_estimates import estimate_case
     from planner.io.workload_files import load_workloads
 
@@ -217,7 +218,7 @@ def _estimate_cases(args: argparse.Namespace) -> int:
                 f"{result['workload']} on {result['gpu_count']}× {result['gpu']}: "
                 f"{result['samples_per_s']:.2f} samples/s "
                 f"({result['low']:.2f}–{result['high']:.2f}), "
-                f"{result['memory']['total'] / 2**30:.1f} GiB/GPU, "  # type: ignore[index]
+                f"{gib(result['memory']['total'])}/GPU, "  # type: ignore[index]
                 f"{'fits' if result['memory']['fits'] else 'does NOT fit'}"  # type: ignore[index]
             )
     return EXIT_OK

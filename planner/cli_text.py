@@ -19,6 +19,7 @@ from planner.core.parts import (
     Psu,
     Storage,
 )
+from planner.core.units import GIB, duration, gib
 from planner.core.workloads import Workload
 
 _SEVERITY_MARK = {Severity.ERROR: "ERROR", Severity.WARNING: "WARN ", Severity.INFO: "NOTE "}
@@ -161,19 +162,10 @@ def workload_rows(workloads: Sequence[Workload]) -> str:
     )
 
 
-def duration(seconds: float) -> str:
-    if seconds < 3600:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 3 * 86400:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
-
-
 def estimates_text(name: str, estimates: Sequence[Estimate]) -> str:
     lines = [name]
     for item in estimates:
         memory = item.memory
-        gib = 2**30
         setup = item.setup
         lines += [
             "",
@@ -182,12 +174,12 @@ def estimates_text(name: str, estimates: Sequence[Estimate]) -> str:
             + (", checkpointing" if setup.activation_checkpointing else "")
             + (f", {setup.sharding}" if setup.sharding != "none" else ""),
             f"  GPU: {setup.gpus} × {item.gpu.name}",
-            f"  memory per GPU: {memory.total / gib:.1f} GiB of {item.gpu.vram_gb:g} GB — "
+            f"  memory per GPU: {gib(memory.total)} of {item.gpu.vram_gb:g} GB — "
             + ("fits" if memory.fits else "does NOT fit")
-            + f" (weights {memory.weights.bytes / gib:.1f}, "
-            f"gradients {memory.gradients.bytes / gib:.1f}, "
-            f"optimizer {memory.optimizer.bytes / gib:.1f}, activations "
-            f"{memory.activations.bytes / gib:.1f}, overhead {memory.overhead.bytes / gib:.1f})",
+            + f" (weights {memory.weights.bytes / GIB:.1f}, "
+            f"gradients {memory.gradients.bytes / GIB:.1f}, "
+            f"optimizer {memory.optimizer.bytes / GIB:.1f}, activations "
+            f"{memory.activations.bytes / GIB:.1f}, overhead {memory.overhead.bytes / GIB:.1f})",
             f"  largest micro-batch that fits: {item.largest_batch}",
         ]
         tokens = f", {item.tokens_per_s:,.0f} tokens/s" if item.tokens_per_s is not None else ""
@@ -203,7 +195,7 @@ def estimates_text(name: str, estimates: Sequence[Estimate]) -> str:
         for suggestion in item.suggestions[:3]:
             verdict = "fits" if suggestion.fits else "still too big"
             lines.append(
-                f"  try: {suggestion.change} — {suggestion.memory_bytes / gib:.1f} GiB, {verdict}, "
+                f"  try: {suggestion.change} — {gib(suggestion.memory_bytes)}, {verdict}, "
                 f"{suggestion.speed_change:+.0%} speed"
             )
     return "\n".join(lines)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from planner.core.memory import GIB, MemoryEstimate, TrainingSetup, estimate_memory, largest_batch
+from planner.core.memory import MemoryEstimate, TrainingSetup, estimate_memory, largest_batch
 from planner.core.networks.common import Network
 from planner.core.performance import ComputeSpec, Constants, Link, StepTime, step_time
+from planner.core.units import GIB
 from planner.core.workloads import PRETRAIN_TOKENS_PER_PARAM, Workload
 
 # Everything but the GPUs while training: CPU, board, memory, drives, fans (DOMAIN.md's

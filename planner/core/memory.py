@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from planner.core.networks.common import Network, Params
+from planner.core.units import GIB
 
-GIB = 1024**3
 VALUE_BYTES = {"fp32": 4, "tf32": 4, "fp16": 2, "bf16": 2, "fp8": 1}
 # CUDA context, cuBLAS/cuDNN workspaces and kernels: about 0.5-1 GB per GPU (DOMAIN.md).
 CONTEXT_BYTES = 0.75 * GIB

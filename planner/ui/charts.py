@@ -22,12 +22,11 @@ from PySide6.QtWidgets import (
 
 from planner.core.calibrated import CONSTANTS
 from planner.core.estimate import Estimate, throughput
-from planner.core.memory import GIB
 from planner.core.performance import Link
 from planner.core.power import PowerBudget
+from planner.core.units import GIB
 from planner.core.workload_estimates import network_for
 from planner.ui.ranking import Ranked
-from planner.ui.text import duration
 
 BLUE = (52, 120, 200)
 ORANGE = (230, 126, 34)
@@ -284,7 +283,3 @@ class ChartPanel(QTabWidget):
             f"Sustained {power.sustained_w:,.0f} W under training load; recommended "
             f"{power.recommended_psu_w:,.0f} W; {rating}; {power.wall_w:,.0f} W at the wall."
         )
-
-
-def time_label(seconds: float) -> str:
-    return duration(seconds)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from planner.core import calibrated
 from planner.core.estimate import Estimate
-from planner.ui.text import duration, gib
+from planner.core.units import duration, gib
 
 
 def _row(*cells: str) -> str:

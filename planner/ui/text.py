@@ -2,22 +2,6 @@
 
 from __future__ import annotations
 
-GIB = 1024**3
-
-
-def gib(value: float) -> str:
-    return f"{value / GIB:,.1f} GiB"
-
-
-def duration(seconds: float) -> str:
-    if seconds != seconds or seconds == float("inf"):
-        return "—"
-    if seconds < 3600:
-        return f"{seconds / 60:,.0f} min"
-    if seconds < 3 * 86400:
-        return f"{seconds / 3600:,.1f} h"
-    return f"{seconds / 86400:,.1f} days"
-
 
 def count(number: int, noun: str) -> str:
     """ "1 warning", "2 warnings"."""

@@ -4,7 +4,7 @@ and fixes that fit, each with an Apply link."""
 from __future__ import annotations
 
 from planner.core.estimate import Estimate
-from planner.ui.text import duration, gib
+from planner.core.units import duration, gib
 
 APPLY = "apply:"
 

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from planner.core.checks.context import CheckContext
 from planner.core.estimate import Estimate
 from planner.core.findings import Category, Finding, Severity
-from planner.core.memory import GIB
 from planner.core.parts import Gpu, Part, PartKind, Storage
+from planner.core.units import GIB, gib
 
 # Below this share of free GPU memory a run is one longer sequence away from running out.
 TIGHT_HEADROOM = 0.05
@@ -18,10 +18,6 @@ HDD_SEEK_S = 0.0085
 # Checkpoints kept during a run (latest and best) with fp32 weights and AdamW state.
 CHECKPOINTS_KEPT = 2
 CHECKPOINT_BYTES_PER_PARAM = 16
-
-
-def _gib(value: float) -> str:
-    return f"{value / GIB:,.1f} GiB"
 
 
 def check_gpu_memory(context: CheckContext) -> Iterator[Finding]:
@@ -37,12 +33,12 @@ def check_gpu_memory(context: CheckContext) -> Iterator[Finding]:
         )
         gpu_id = context.gpu_list[0].id
         parts = memory.parts
-        breakdown = ", ".join(f"{part.name} {_gib(part.bytes)}" for part in parts)
+        breakdown = ", ".join(f"{part.name} {gib(part.bytes)}" for part in parts)
         capacity = item.gpu.vram_gb
         if not memory.fits:
             fixes = [s for s in item.suggestions if s.fits][:2]
             fix = "; or ".join(
-                f"{s.change} ({_gib(s.memory_bytes)}, {s.speed_change:+.0%} speed)" for s in fixes
+                f"{s.change} ({gib(s.memory_bytes)}, {s.speed_change:+.0%} speed)" for s in fixes
             )
             bigger = context.examples(PartKind.GPU, _holds(memory.total))
             fix = (
@@ -52,7 +48,7 @@ def check_gpu_memory(context: CheckContext) -> Iterator[Finding]:
                 Severity.ERROR,
                 Category.MEMORY,
                 "memory.gpu_fit",
-                f"{name} needs {_gib(memory.total)} per GPU ({breakdown}); the {item.gpu.name} "
+                f"{name} needs {gib(memory.total)} per GPU ({breakdown}); the {item.gpu.name} "
                 f"has {capacity:g} GB.",
                 (gpu_id,),
                 fix[0].upper() + fix[1:] + ".",
@@ -86,7 +82,7 @@ def _host_ram(context: CheckContext, item: Estimate, name: str) -> Iterator[Find
             Severity.ERROR,
             Category.MEMORY,
             "memory.host_ram",
-            f"{name} offloads its optimizer states: it needs about {_gib(needed)} of system RAM, "
+            f"{name} offloads its optimizer states: it needs about {gib(needed)} of system RAM, "
             f"and the build has {ram_gb} GB.",
             tuple(kit.id for kit, _entry in kits),
             f"Fit at least {needed / GIB:,.0f} GB of RAM, or do not offload.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planner.core.networks.common import Op, Params, matmul
+from planner.core.networks.common import Activations, Op, Params, matmul
 
 FP32 = 4
 INDEX = 8
@@ -76,3 +76,32 @@ class Trace:
             self.params.append(Params(f"{name}.bias", (d_out,), "bias"))
         self.ops.append(matmul(name, rows, d_out, d_in))
         self.saved += rows * d_in * self.value_bytes
+
+
+class TracedImageNetwork:
+    """The Network methods of an image network whose parameters, kernels and saved tensors
+    all come from one traced forward pass (`_traced`, cached by the network's module)."""
+
+    def _traced(self, batch: int, value_bytes: int) -> Trace:
+        raise NotImplementedError
+
+    def tokens_per_sample(self, seq_len: int) -> int:
+        return 1
+
+    def parameters(self) -> tuple[Params, ...]:
+        return tuple(self._traced(1, 2).params)
+
+    def forward_ops(self, batch: int, seq_len: int, fused_attention: bool = True) -> tuple[Op, ...]:
+        return tuple(self._traced(batch, 2).ops)
+
+    def activations(
+        self,
+        batch: int,
+        seq_len: int,
+        bytes_per_value: int,
+        fused_attention: bool,
+        checkpointing: bool,
+    ) -> Activations:
+        # Every tensor autograd keeps scales with the micro-batch.
+        saved = self._traced(1, bytes_per_value).saved * batch
+        return Activations(0.0, 0, saved, checkpointing)

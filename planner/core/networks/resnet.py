@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from planner.core.networks.common import Activations, Op, Params
-from planner.core.networks.convolutional import FP32, INDEX, Trace
+from planner.core.networks.common import Op
+from planner.core.networks.convolutional import FP32, INDEX, Trace, TracedImageNetwork
 
 
 @dataclass(frozen=True)
-class ResNet:
+class ResNet(TracedImageNetwork):
     blocks: tuple[int, ...] = (3, 4, 6, 3)
     width: int = 64
     image_size: int = 224
@@ -18,26 +18,8 @@ class ResNet:
     family: str = "resnet"
     sample_unit: str = "image"
 
-    def tokens_per_sample(self, seq_len: int) -> int:
-        return 1
-
-    def parameters(self) -> tuple[Params, ...]:
-        return tuple(_trace(self, 1, 2).params)
-
-    def forward_ops(self, batch: int, seq_len: int, fused_attention: bool = True) -> tuple[Op, ...]:
-        return tuple(_trace(self, batch, 2).ops)
-
-    def activations(
-        self,
-        batch: int,
-        seq_len: int,
-        bytes_per_value: int,
-        fused_attention: bool,
-        checkpointing: bool,
-    ) -> Activations:
-        # Every tensor autograd keeps scales with the micro-batch.
-        saved = _trace(self, 1, bytes_per_value).saved * batch
-        return Activations(0.0, 0, saved, checkpointing)
+    def _traced(self, batch: int, value_bytes: int) -> Trace:
+        return _trace(self, batch, value_bytes)
 
 
 @cache

@@ -45,6 +45,23 @@ class Whisper:
             head="none",
         )
 
+    def _decoder(self, seq_len: int) -> Transformer:
+        return Transformer(
+            "decoder",
+            self.layers,
+            self.hidden,
+            self.heads,
+            self.heads,
+            self.ffn,
+            self.vocab,
+            seq_len,
+            positions="learned",
+            max_positions=self.max_target_positions,
+            bias=True,
+            norm="layernorm",
+            tied_embeddings=True,
+        )
+
     def tokens_per_sample(self, seq_len: int) -> int:
         return seq_len
 
@@ -94,22 +111,7 @@ class Whisper:
             for op in encoder.forward_ops(batch, self.source_positions, fused_attention)
             if op.repeat > 1
         ]
-        decoder = Transformer(
-            "decoder",
-            self.layers,
-            d,
-            self.heads,
-            self.heads,
-            self.ffn,
-            self.vocab,
-            seq_len,
-            positions="learned",
-            max_positions=self.max_target_positions,
-            bias=True,
-            norm="layernorm",
-            tied_embeddings=True,
-        )
-        ops += list(decoder.forward_ops(batch, seq_len, fused_attention))
+        ops += list(self._decoder(seq_len).forward_ops(batch, seq_len, fused_attention))
         # Cross-attention: queries from the decoder, keys and values from the encoder output.
         ops += [
             matmul("cross_q", target, d, d, self.layers),
@@ -143,20 +145,9 @@ class Whisper:
         encoder = self._stack("encoder").activations(
             batch, self.source_positions, p, fused_attention, checkpointing
         )
-        decoder_layer = Transformer(
-            "decoder",
-            self.layers,
-            d,
-            self.heads,
-            self.heads,
-            self.ffn,
-            self.vocab,
-            seq_len,
-            positions="learned",
-            max_positions=self.max_target_positions,
-            bias=True,
-            norm="layernorm",
-        )._layer_saved_bytes(batch, seq_len, p, fused_attention)
+        decoder_layer = self._decoder(seq_len)._layer_saved_bytes(
+            batch, seq_len, p, fused_attention
+        )
         # Cross-attention adds a norm, the query input, SDPA's q, k, v, output and log-sum-exp,
         # and the output-projection input; the encoder output feeding k and v is shared.
         cross = target * d * p + batch * seq_len * FP32

@@ -1,0 +1,20 @@
+"""Units and their readable forms, shared by the command line and the window."""
+
+from __future__ import annotations
+
+GIB = 1024**3
+
+
+def gib(value: float) -> str:
+    return f"{value / GIB:,.1f} GiB"
+
+
+def duration(seconds: float) -> str:
+    """A run length in minutes, hours or days; "—" when there is none (no speed)."""
+    if seconds != seconds or seconds == float("inf"):
+        return "—"
+    if seconds < 3600:
+        return f"{seconds / 60:,.0f} min"
+    if seconds < 3 * 86400:
+        return f"{seconds / 3600:,.1f} h"
+    return f"{seconds / 86400:,.1f} days"
