@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.assembly import Assembly
 from planner.core.parts import Gpu
 from planner.ui.build_header import BuildHeader
 from planner.ui.build_table_model import PART_ID_ROLE, BuildTableModel
@@ -104,7 +103,7 @@ class BuildPanel(QWidget):
 
     def refresh(self) -> None:
         document = self._document
-        assembly = Assembly.resolve(document.build, document.catalog)
+        assembly = document.assembly
         selected = self.selected_part()
         self.model.set_assembly(assembly)
         header = self.table.horizontalHeader()

@@ -13,9 +13,12 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from planner.core import build_edits
+from planner.core.assembly import Assembly
 from planner.core.build import Build, Settings, WorkloadChoice
 from planner.core.catalog import Catalog
 from planner.core.checks import CheckReport, run_checks
+from planner.core.performance import Link
+from planner.core.workload_estimates import build_link
 from planner.core.workloads import Workload
 from planner.io.profiles import save_profile
 
@@ -49,6 +52,8 @@ class BuildDocument(QObject):
         self._build = Build()
         self._path: Path | None = None
         self.report: CheckReport = run_checks(self._build, catalog, workloads)
+        self.assembly = Assembly.resolve(self._build, catalog)
+        self.link: Link | None = build_link(self.assembly, self.report.layout)
 
     # ---- state ------------------------------------------------------------------------
 
@@ -68,6 +73,9 @@ class BuildDocument(QObject):
         """Make `build` current and analyse it (used by commands and loading)."""
         self._build = build
         self.report = run_checks(build, self.catalog, self.workloads)
+        # Resolved once per edit for every view: parts, prices, and the GPUs' link.
+        self.assembly = Assembly.resolve(build, self.catalog)
+        self.link = build_link(self.assembly, self.report.layout)
         self.changed.emit()
 
     def set_catalog(self, catalog: Catalog) -> None:

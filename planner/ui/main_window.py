@@ -18,13 +18,11 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
 from planner import APP_NAME, __version__
-from planner.core.assembly import Assembly
 from planner.core.build import Build
 from planner.core.catalog import Catalog
 from planner.core.estimate import Estimate
+from planner.core.findings import Severity
 from planner.core.parts import Gpu, PartKind
-from planner.core.performance import Link
-from planner.core.workload_estimates import build_link
 from planner.core.workloads import Workload
 from planner.ui.build_panel import BuildPanel
 from planner.ui.chart_host import ChartHost
@@ -218,13 +216,13 @@ class MainWindow(QMainWindow):
         document = self.document
         report = document.report
         self.findings.set_findings(report.findings)
-        assembly = Assembly.resolve(document.build, document.catalog)
+        assembly = document.assembly
         self.picker.set_assembly(assembly)
         self.charts.show_power(report.power)
         self._show_estimates()
         self._request_ranking()
-        errors = sum(1 for f in report.findings if f.severity.value == "error")
-        warnings = sum(1 for f in report.findings if f.severity.value == "warning")
+        errors = len(report.of_severity(Severity.ERROR))
+        warnings = len(report.of_severity(Severity.WARNING))
         self._status.setText(
             f"{count(errors, 'error')} · {count(warnings, 'warning')} · "
             f"${assembly.total_price_usd:,.0f}"
@@ -255,12 +253,8 @@ class MainWindow(QMainWindow):
             return results[self._workload_row].estimate
         return None
 
-    def _link(self) -> Link | None:
-        assembly = Assembly.resolve(self.document.build, self.document.catalog)
-        return build_link(assembly, self.document.report.layout)
-
     def _show_estimates(self) -> None:
-        self.charts.show_estimate(self._selected_estimate(), self._estimates(), self._link())
+        self.charts.show_estimate(self._selected_estimate(), self._estimates(), self.document.link)
 
     def _request_ranking(self) -> None:
         estimate = self._selected_estimate()
@@ -269,12 +263,11 @@ class MainWindow(QMainWindow):
             self.picker.set_gpu_speeds({})
             return
         gpus = tuple(p for p in self.document.catalog.of_kind(PartKind.GPU) if isinstance(p, Gpu))
-        self.ranker.request(estimate.workload, estimate.setup, gpus, self._link())
+        self.ranker.request(estimate.workload, estimate.setup, gpus, self.document.link)
 
     def _show_ranking(self, results: list[Ranked]) -> None:
         estimate = self._selected_estimate()
-        assembly = Assembly.resolve(self.document.build, self.document.catalog)
-        build_gpu = next((gpu.id for gpu, _item in assembly.gpus), None)
+        build_gpu = next((gpu.id for gpu, _item in self.document.assembly.gpus), None)
         name = estimate.workload.name if estimate is not None else ""
         count = estimate.setup.gpus if estimate is not None else 1
         self.charts.show_ranking(results, build_gpu, name, count)
@@ -300,7 +293,7 @@ class MainWindow(QMainWindow):
         results = self.document.report.estimates
         estimate = results[row].estimate if 0 <= row < len(results) else None
         if estimate is not None:
-            link = self._link()
+            link = self.document.link
             ExplainDialog(estimate, link.name if link else "no link (one GPU)", self).exec()
 
     def add_custom_part(self) -> None:
@@ -309,7 +302,7 @@ class MainWindow(QMainWindow):
             catalog = self._reload_catalog()
             self.document.set_catalog(catalog)
             self.picker.set_catalog(catalog)
-            self.picker.set_assembly(Assembly.resolve(self.document.build, catalog))
+            self.picker.set_assembly(self.document.assembly)
 
     def set_theme(self, theme: str) -> None:
         app = QApplication.instance()
