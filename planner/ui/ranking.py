@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
@@ -51,41 +50,19 @@ def rank_gpus(
 
 
 class _Signals(QObject):
-    done = Signal(int)  # generation whose results are ready
-
-
-class _Results:
-    """Results handed from the worker threads to the UI thread. Only the generation number
-    crosses Qt's queued connection: Python objects stay on the Python side, under a lock."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._by_generation: dict[int, list[Ranked]] = {}
-
-    def put(self, generation: int, results: list[Ranked]) -> None:
-        with self._lock:
-            self._by_generation[generation] = results
-
-    def take(self, generation: int) -> list[Ranked] | None:
-        with self._lock:
-            results = self._by_generation.pop(generation, None)
-            self._by_generation = {g: r for g, r in self._by_generation.items() if g > generation}
-            return results
+    done = Signal(int, object)  # generation, list[Ranked]
 
 
 class _Task(QRunnable):
-    def __init__(
-        self, generation: int, signals: _Signals, results: _Results, args: tuple[object, ...]
-    ) -> None:
+    def __init__(self, generation: int, signals: _Signals, args: tuple[object, ...]) -> None:
         super().__init__()
         self._generation = generation
         self._signals = signals
-        self._results = results
         self._args = args
 
     def run(self) -> None:
-        self._results.put(self._generation, rank_gpus(*self._args))  # type: ignore[arg-type]
-        self._signals.done.emit(self._generation)
+        results = rank_gpus(*self._args)  # type: ignore[arg-type]
+        self._signals.done.emit(self._generation, results)
 
 
 class Ranker(QObject):
@@ -96,7 +73,6 @@ class Ranker(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._generation = 0
-        self._results = _Results()
         self._signals = _Signals()
         self._signals.done.connect(self._done)
         self._pending: tuple[object, ...] | None = None
@@ -119,13 +95,10 @@ class Ranker(QObject):
         if self._pending is None:
             return
         args, self._pending = self._pending, None
-        QThreadPool.globalInstance().start(
-            _Task(self._generation, self._signals, self._results, args)
-        )
+        QThreadPool.globalInstance().start(_Task(self._generation, self._signals, args))
 
-    def _done(self, generation: int) -> None:
-        results = self._results.take(generation)
-        if generation == self._generation and results is not None:
+    def _done(self, generation: int, results: object) -> None:
+        if generation == self._generation:
             self.ranked.emit(results)
 
     def wait(self) -> None:
