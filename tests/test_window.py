@@ -242,7 +242,7 @@ def test_charts_follow_the_workloads_and_export_png(qtbot, driver, tmp_path) -> 
 
 
 def test_explain_shows_formula_inputs_and_constants(qtbot, driver) -> None:  # type: ignore[no-untyped-def]
-    from planner.ui.explain_dialog import explain_html
+    from planner.report.explain_html import explain_html
 
     window = driver.window
     pick(qtbot, window, PartKind.GPU, "rtx 4090 founders", "rtx-4090", 1)

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 from planner.core.estimate import Estimate
+from planner.core.gpu_ranking import Ranked
 from planner.core.performance import Link
 from planner.core.power import PowerBudget
-from planner.ui.ranking import Ranked
 
 if TYPE_CHECKING:
     from planner.ui.charts import ChartPanel

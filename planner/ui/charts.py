@@ -4,8 +4,6 @@ created once and updated with new data; each chart exports to PNG."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pyqtgraph as pg
 import pyqtgraph.exporters
 from PySide6.QtCore import Qt
@@ -20,13 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.calibrated import CONSTANTS
-from planner.core.estimate import Estimate, throughput
+from planner.core.estimate import Estimate
+from planner.core.gpu_ranking import SCALING_COUNTS, Ranked, fastest, scaling
 from planner.core.performance import Link
 from planner.core.power import PowerBudget
 from planner.core.units import GIB
-from planner.core.workload_estimates import network_for
-from planner.ui.ranking import Ranked
 
 BLUE = (52, 120, 200)
 ORANGE = (230, 126, 34)
@@ -134,11 +130,8 @@ class ChartPanel(QTabWidget):
     def show_ranking(
         self, results: list[Ranked], build_gpu: str | None, workload_name: str, gpu_count: int
     ) -> None:
-        fitting = sorted((r for r in results if r.fits), key=lambda r: r.time_to_train_s)
-        shown = fitting[:TOP]
-        build = next((r for r in fitting if r.gpu.id == build_gpu), None)
-        if build is not None and build not in shown:
-            shown.append(build)
+        shown = fastest(results, build_gpu, TOP)
+        fitting = [r for r in results if r.fits]
         shown.reverse()  # fastest at the top
         hours = [r.time_to_train_s / 3600 for r in shown]
         brushes = [pg.mkBrush(ORANGE if r.gpu.id == build_gpu else BLUE) for r in shown]
@@ -234,16 +227,9 @@ class ChartPanel(QTabWidget):
             self._ideal_line.setData([], [])
             self.scaling.caption.setText("Add a workload and a GPU to see how speed scales.")
             return
-        network = network_for(estimate.workload)
-        counts = list(range(1, 9))
-        speeds = []
+        counts = list(SCALING_COUNTS)
+        speeds = scaling(estimate, link)
         chosen = link
-        for count in counts:
-            setup = replace(estimate.setup, gpus=count)
-            speed, _step = throughput(
-                network, setup, estimate.gpu, CONSTANTS, chosen if count > 1 else None
-            )
-            speeds.append(speed)
         self._scaling_line.setData(counts, speeds)
         self._ideal_line.setData(counts, [speeds[0] * n for n in counts])
         name = chosen.name if chosen else "PCIe"

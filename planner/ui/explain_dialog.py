@@ -2,97 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-import html
-
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-from planner.core import calibrated
 from planner.core.estimate import Estimate
-from planner.core.units import duration, gib
-
-
-def _row(*cells: str) -> str:
-    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
-
-
-def _table(header: tuple[str, ...], rows: list[str]) -> str:
-    head = "<tr>" + "".join(f"<th>{cell}</th>" for cell in header) + "</tr>"
-    return f"<table cellpadding=3>{head}{''.join(rows)}</table>"
-
-
-def _tflops(value: float | None) -> str:
-    return f"{value:,.1f} TFLOPS" if value else "none"
-
-
-def _gpu_inputs(estimate: Estimate) -> str:
-    gpu = estimate.gpu
-    rows = [
-        _row("memory bandwidth", f"{gpu.memory_bandwidth_gbs:,.0f} GB/s"),
-        _row("FP16/BF16 tensor (dense)", _tflops(gpu.fp16_tensor_tflops)),
-        _row("TF32 tensor (dense)", _tflops(gpu.tf32_tensor_tflops)),
-        _row("FP32", _tflops(gpu.fp32_tflops)),
-        _row("L2 cache", f"{gpu.l2_cache_mb:g} MB"),
-        _row("VRAM", f"{gpu.vram_gb:g} GB"),
-        _row("board power", f"{gpu.board_power_w:,.0f} W"),
-    ]
-    return f"<h4>Inputs: {html.escape(gpu.name)}</h4>" + _table(("spec", "value"), rows)
-
-
-def explain_html(estimate: Estimate, link_name: str) -> str:
-    memory, step, setup = estimate.memory, estimate.step, estimate.setup
-    parts = [_row(part.name, gib(part.bytes), html.escape(part.formula)) for part in memory.parts]
-    top = sorted(step.ops, key=lambda op: -op.seconds)[:12]
-    ops = [
-        _row(
-            html.escape(op.name),
-            op.bound,
-            f"{op.seconds * 1000:,.2f} ms",
-            f"{op.flops / 1e9:,.1f}",
-            f"{op.bytes / 1e6:,.1f}",
-        )
-        for op in top
-    ]
-    constants = [
-        _row(field.name, f"{getattr(calibrated.CONSTANTS, field.name):.4g}")
-        for field in dataclasses.fields(calibrated.CONSTANTS)
-    ]
-    constants.append(_row("software_gain", f"{calibrated.SOFTWARE_GAIN:.4g}"))
-    checkpointing = ", activation checkpointing" if setup.activation_checkpointing else ""
-    ms = 1000
-    return "".join(
-        [
-            f"<h3>{html.escape(estimate.workload.name)} on {setup.gpus} × ",
-            f"{html.escape(estimate.gpu.name)}</h3>",
-            f"<p>{setup.mode}, {setup.precision}, micro-batch {setup.batch_size}, sequence ",
-            f"{setup.seq_len}, {setup.optimizer}{checkpointing}, sharding {setup.sharding}; ",
-            f"{memory.total_params:,} parameters, {memory.trainable_params:,} trained.</p>",
-            _gpu_inputs(estimate),
-            f"<h4>Memory per GPU: {gib(memory.total)} of {estimate.gpu.vram_gb:g} GB</h4>",
-            _table(("part", "size", "formula"), parts),
-            f"<h4>Speed: {estimate.samples_per_s:,.2f} samples/s (range ",
-            f"{estimate.low:,.2f}–{estimate.high:,.2f})</h4>",
-            f"<p>Step time = forward and backward kernels {step.compute_s * ms:,.1f} ms + ",
-            f"optimizer {step.optimizer_s * ms:,.1f} ms + exposed communication ",
-            f"{step.exposed_communication_s * ms:,.1f} ms (of {step.communication_s * ms:,.1f} ms ",
-            f"over {html.escape(link_name)}); the input pipeline ({step.input_s * ms:,.1f} ms) ",
-            f"runs alongside. Bound by <b>{step.bound}</b>.</p>",
-            "<p>Each kernel takes max(FLOPs ÷ (peak × efficiency), bytes ÷ (bandwidth × memory ",
-            "efficiency)) + launch; efficiency = ceiling × size ÷ (size + half-size). The range ",
-            "is the 90th-percentile error on GPUs held out of the calibration ",
-            f"({calibrated.ERROR_P90:.0%}).</p>",
-            _table(("kernel (largest first)", "bound", "time", "GFLOP", "MB"), ops),
-            f"<h4>Time to train: {duration(estimate.time_to_train_s)}</h4>",
-            f"<p>{estimate.run.samples:,.0f} samples ({html.escape(estimate.run.description)}) ÷ ",
-            f"{estimate.samples_per_s:,.2f} samples/s. Energy: {estimate.wall_w:,.0f} W at the ",
-            f"wall × time = {estimate.energy_kwh:,.1f} kWh; at ",
-            f"${estimate.electricity_usd_per_kwh:.3f}/kWh that is ${estimate.cost_usd:,.2f}.</p>",
-            "<h4>Calibrated constants</h4>",
-            _table(("constant", "value"), constants),
-            f"<p>Fitted on {calibrated.FITTED_ROWS} measured training runs; errors on GPUs held ",
-            "out of the fit are in tests/data/calibration_report.json.</p>",
-        ]
-    )
+from planner.report.explain_html import explain_html
 
 
 class ExplainDialog(QDialog):

@@ -2,51 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from planner.core.calibrated import CONSTANTS, ERROR_P90
-from planner.core.estimate import estimate
+from planner.core.gpu_ranking import Ranked, rank_gpus
 from planner.core.memory import TrainingSetup
 from planner.core.parts import Gpu
-from planner.core.pcie import link_bandwidth_gbs
-from planner.core.performance import ComputeSpec, Link
-from planner.core.workload_estimates import network_for
+from planner.core.performance import Link
 from planner.core.workloads import Workload
 
-
-@dataclass(frozen=True)
-class Ranked:
-    gpu: Gpu
-    samples_per_s: float
-    time_to_train_s: float
-    fits: bool
-
-
-def rank_gpus(
-    workload: Workload, setup: TrainingSetup, gpus: tuple[Gpu, ...], link: Link | None
-) -> list[Ranked]:
-    network = network_for(workload)
-    results = []
-    for gpu in gpus:
-        own_link = link
-        if setup.gpus > 1 and own_link is None:
-            own_link = Link("PCIe 4.0 x16", link_bandwidth_gbs(4, 16) / (1 if gpu.pcie_p2p else 2))
-        result = estimate(
-            workload,
-            network,
-            replace(setup),
-            ComputeSpec.of(gpu),
-            CONSTANTS,
-            ERROR_P90,
-            own_link,
-            with_suggestions=False,
-        )
-        results.append(
-            Ranked(gpu, result.samples_per_s, result.time_to_train_s, result.memory.fits)
-        )
-    return results
+__all__ = ["Ranked", "Ranker"]
 
 
 class _Signals(QObject):

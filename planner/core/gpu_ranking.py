@@ -1,0 +1,74 @@
+"""Where a build's GPU stands: one workload on every catalog GPU, and scaling with GPU count."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.estimate import Estimate, estimate, throughput
+from planner.core.memory import TrainingSetup
+from planner.core.parts import Gpu
+from planner.core.pcie import link_bandwidth_gbs
+from planner.core.performance import ComputeSpec, Link
+from planner.core.workload_estimates import network_for
+from planner.core.workloads import Workload
+
+SCALING_COUNTS = tuple(range(1, 9))
+
+
+@dataclass(frozen=True)
+class Ranked:
+    gpu: Gpu
+    samples_per_s: float
+    time_to_train_s: float
+    fits: bool
+
+
+def rank_gpus(
+    workload: Workload, setup: TrainingSetup, gpus: tuple[Gpu, ...], link: Link | None
+) -> list[Ranked]:
+    network = network_for(workload)
+    results = []
+    for gpu in gpus:
+        own_link = link
+        if setup.gpus > 1 and own_link is None:
+            own_link = Link("PCIe 4.0 x16", link_bandwidth_gbs(4, 16) / (1 if gpu.pcie_p2p else 2))
+        result = estimate(
+            workload,
+            network,
+            replace(setup),
+            ComputeSpec.of(gpu),
+            CONSTANTS,
+            ERROR_P90,
+            own_link,
+            with_suggestions=False,
+        )
+        results.append(
+            Ranked(gpu, result.samples_per_s, result.time_to_train_s, result.memory.fits)
+        )
+    return results
+
+
+def fastest(results: Sequence[Ranked], build_gpu: str | None, top: int) -> list[Ranked]:
+    """The `top` fastest GPUs that fit, fastest first, with the build's GPU added if it
+    fits but is not among them."""
+    fitting = sorted((r for r in results if r.fits), key=lambda r: r.time_to_train_s)
+    shown = fitting[:top]
+    build = next((r for r in fitting if r.gpu.id == build_gpu), None)
+    if build is not None and build not in shown:
+        shown.append(build)
+    return shown
+
+
+def scaling(
+    item: Estimate, link: Link | None, counts: Sequence[int] = SCALING_COUNTS
+) -> list[float]:
+    """Samples per second of the estimate's workload on each GPU count over `link`."""
+    network = network_for(item.workload)
+    speeds = []
+    for count in counts:
+        setup = replace(item.setup, gpus=count)
+        speed, _step = throughput(network, setup, item.gpu, CONSTANTS, link if count > 1 else None)
+        speeds.append(speed)
+    return speeds

@@ -1,0 +1,63 @@
+"""The few specs of a part a builder looks at first, as one short line."""
+
+from __future__ import annotations
+
+from planner.core.parts import (
+    Case,
+    Cooler,
+    Cpu,
+    Gpu,
+    MemoryKit,
+    Motherboard,
+    Part,
+    Psu,
+    Storage,
+)
+
+
+def key_specs(part: Part) -> str:
+    """The few specs a builder looks at first, as one short line."""
+    if isinstance(part, Gpu):
+        return (
+            f"{part.vram_gb:g} GB {part.memory_type}, {part.memory_bandwidth_gbs:g} GB/s, "
+            f"{part.board_power_w} W, {part.slot_width:g}-slot, {part.length_mm} mm"
+        )
+    if isinstance(part, Cpu):
+        return (
+            f"{part.socket}, {part.cores}C/{part.threads}T, {part.tdp_w} W, "
+            f"{part.pcie_lanes} PCIe {part.pcie_gen}.0 lanes"
+        )
+    if isinstance(part, Motherboard):
+        x16 = sum(1 for slot in part.pcie_slots if slot.mechanical == 16)
+        return (
+            f"{part.socket} {part.chipset}, {part.form_factor}, {part.memory_type} "
+            f"{part.memory_module} ×{part.dimm_slots}, {x16} x16 slots, {len(part.m2_slots)} M.2"
+        )
+    if isinstance(part, MemoryKit):
+        ecc = " ECC" if part.ecc else ""
+        return (
+            f"{part.modules} × {part.module_gb} GB {part.memory_type}-{part.speed_mts} "
+            f"{part.module_type}{ecc}"
+        )
+    if isinstance(part, Psu):
+        c = part.connectors
+        return (
+            f"{part.wattage_w} W, 80+ {part.efficiency}, ATX {part.atx_version}, "
+            f"{c.pcie_8pin}×8-pin, {c.hpwr_12v}×12V-2x6"
+        )
+    if isinstance(part, Case):
+        return (
+            f"{part.case_type}, GPU ≤ {part.max_gpu_length_mm} mm, cooler ≤ "
+            f"{part.max_cooler_height_mm} mm, {part.expansion_slots} slots"
+        )
+    if isinstance(part, Cooler):
+        size = f"{part.height_mm} mm" if part.height_mm else f"{part.radiator_mm} mm radiator"
+        rating = f", {part.tdp_rating_w} W" if part.tdp_rating_w else ""
+        return f"{part.cooler_type}, {size}{rating}"
+    if isinstance(part, Storage):
+        gen = f" Gen{part.pcie_gen}" if part.pcie_gen else ""
+        return (
+            f"{part.capacity_gb / 1000:g} TB {part.interface.upper()}{gen}, "
+            f"{part.seq_read_mbs} MB/s read"
+        )
+    return ""

@@ -1,0 +1,1 @@
+"""The build report and the comparison report: HTML laid out and printed to PDF with QtGui."""
