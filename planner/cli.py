@@ -10,13 +10,15 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from planner import __version__
+from planner.core.build import Build
+from planner.core.catalog import Catalog
 from planner.core.checks import run_checks
-from planner.core.errors import InputError
+from planner.core.errors import InputError, Location
 from planner.core.parts import PartKind
 from planner.io.catalog_files import CatalogLoad, load_catalog, part_table
 from planner.io.profiles import load_profile, unknown_part_error, workload_error
@@ -59,6 +61,27 @@ def build_parser() -> argparse.ArgumentParser:
     estimate.add_argument("profile", type=Path, nargs="?")
     estimate.add_argument("--cases", type=Path, metavar="FILE.json", help="batch mode")
     estimate.add_argument("--json", action="store_true", help="print a JSON document")
+
+    export = commands.add_parser(
+        "export",
+        help="the build report (PDF) and parts list (CSV)",
+        description="Write the build report and the parts list. With neither --pdf nor --csv, "
+        "both are written next to the profile.",
+    )
+    export.add_argument("profile", type=Path)
+    export.add_argument("--pdf", type=Path, metavar="OUT.pdf", help="the build report")
+    export.add_argument("--csv", type=Path, metavar="OUT.csv", help="the parts list")
+    export.add_argument(
+        "--estimates-csv", type=Path, metavar="OUT.csv", help="the workload estimates as CSV"
+    )
+    export.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size")
+
+    compare = commands.add_parser("compare", help="profiles side by side")
+    compare.add_argument("profiles", type=Path, nargs="+", metavar="PROFILE")
+    compare.add_argument("--json", action="store_true", help="print a JSON document")
+    compare.add_argument("--pdf", type=Path, metavar="OUT.pdf", help="also write a PDF report")
+    compare.add_argument("--csv", type=Path, metavar="OUT.csv", help="also write a CSV table")
+    compare.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size")
     return parser
 
 
@@ -80,6 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if (args.profile is None) == (args.cases is None):
                 parser.error("estimate takes a PROFILE or --cases FILE.json")
             return _estimate_cases(args) if args.cases else _estimate_profile(args)
+        if args.command == "export":
+            return _export(args)
+        if args.command == "compare":
+            if len(args.profiles) < 2:
+                parser.error("compare takes two or more profiles")
+            return _compare(args)
     except InputError as error:
         return _bad_input(str(error))
     except KeyboardInterrupt:
@@ -270,6 +299,73 @@ def _check(args: argparse.Namespace) -> int:
     else:
         print(findings_text(build.name, report))
     return EXIT_FINDINGS if report.has_errors else EXIT_OK
+
+
+def _load_build(path: Path, catalog: Catalog) -> Build:
+    build = load_profile(path)
+    unknown = unknown_part_error(path, build, catalog.__contains__)
+    if unknown is not None:
+        raise unknown
+    return build
+
+
+def _write(path: Path, write: Callable[[Path], object]) -> None:
+    try:
+        write(path)
+    except OSError as error:
+        raise InputError(
+            f"cannot write: {error.strerror or error}", Location(file=str(path))
+        ) from None
+
+
+def _export(args: argparse.Namespace) -> int:
+    from planner.io.csv_export import estimates_csv, parts_csv, write_csv
+    from planner.io.workload_files import load_workloads
+    from planner.report.build_report import collect, export_build_report
+
+    catalog = _load_catalog().catalog
+    build = _load_build(args.profile, catalog)
+    pdf_path, csv_path = args.pdf, args.csv
+    if pdf_path is None and csv_path is None and args.estimates_csv is None:
+        stem = args.profile.name.removesuffix(".toml").removesuffix(".rigplan")
+        pdf_path = args.profile.with_name(f"{stem}.pdf")
+        csv_path = args.profile.with_name(f"{stem}.csv")
+    data = collect(build, catalog, load_workloads(), str(args.profile))
+    if csv_path is not None:
+        _write(csv_path, lambda path: write_csv(path, parts_csv(data.assembly)))
+        print(f"wrote {csv_path}: {len(data.assembly.items)} parts")
+    if args.estimates_csv is not None:
+        _write(
+            args.estimates_csv, lambda path: write_csv(path, estimates_csv(data.report.estimates))
+        )
+        print(f"wrote {args.estimates_csv}: {len(data.report.estimates)} workloads")
+    if pdf_path is not None:
+        pages: list[int] = []
+        _write(pdf_path, lambda path: pages.append(export_build_report(path, data, args.paper)))
+        print(f"wrote {pdf_path}: {pages[0]} pages, {args.paper.upper()}")
+    return EXIT_OK
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from planner.cli_text import comparison_text
+    from planner.core.comparison import compare
+    from planner.io.csv_export import comparison_csv, write_csv
+    from planner.io.workload_files import load_workloads
+
+    catalog = _load_catalog().catalog
+    builds = [(str(path), _load_build(path, catalog)) for path in args.profiles]
+    comparison = compare(builds, catalog, load_workloads())
+    if args.csv is not None:
+        _write(args.csv, lambda path: write_csv(path, comparison_csv(comparison)))
+    if args.pdf is not None:
+        from planner.report.compare_report import export_comparison_report
+
+        _write(args.pdf, lambda path: export_comparison_report(path, comparison, args.paper))
+    if args.json:
+        _print_json(comparison.to_json())
+    else:
+        print(comparison_text(comparison))
+    return EXIT_OK
 
 
 def _gui(args: argparse.Namespace) -> int:

@@ -2,75 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from collections.abc import Iterable, Sequence
 
 from planner.core.checks import CheckReport
+from planner.core.comparison import Comparison
 from planner.core.estimate import Estimate
 from planner.core.findings import Severity
-from planner.core.parts import (
-    Case,
-    Cooler,
-    Cpu,
-    Gpu,
-    MemoryKit,
-    Motherboard,
-    Part,
-    PartKind,
-    Psu,
-    Storage,
-)
+from planner.core.part_specs import key_specs
+from planner.core.parts import Part, PartKind
 from planner.core.units import GIB, duration, gib
 from planner.core.workloads import Workload
 
 _SEVERITY_MARK = {Severity.ERROR: "ERROR", Severity.WARNING: "WARN ", Severity.INFO: "NOTE "}
-
-
-def key_specs(part: Part) -> str:
-    """The few specs a builder looks at first, as one short line."""
-    if isinstance(part, Gpu):
-        return (
-            f"{part.vram_gb:g} GB {part.memory_type}, {part.memory_bandwidth_gbs:g} GB/s, "
-            f"{part.board_power_w} W, {part.slot_width:g}-slot, {part.length_mm} mm"
-        )
-    if isinstance(part, Cpu):
-        return (
-            f"{part.socket}, {part.cores}C/{part.threads}T, {part.tdp_w} W, "
-            f"{part.pcie_lanes} PCIe {part.pcie_gen}.0 lanes"
-        )
-    if isinstance(part, Motherboard):
-        x16 = sum(1 for slot in part.pcie_slots if slot.mechanical == 16)
-        return (
-            f"{part.socket} {part.chipset}, {part.form_factor}, {part.memory_type} "
-            f"{part.memory_module} ×{part.dimm_slots}, {x16} x16 slots, {len(part.m2_slots)} M.2"
-        )
-    if isinstance(part, MemoryKit):
-        ecc = " ECC" if part.ecc else ""
-        return (
-            f"{part.modules} × {part.module_gb} GB {part.memory_type}-{part.speed_mts} "
-            f"{part.module_type}{ecc}"
-        )
-    if isinstance(part, Psu):
-        c = part.connectors
-        return (
-            f"{part.wattage_w} W, 80+ {part.efficiency}, ATX {part.atx_version}, "
-            f"{c.pcie_8pin}×8-pin, {c.hpwr_12v}×12V-2x6"
-        )
-    if isinstance(part, Case):
-        return (
-            f"{part.case_type}, GPU ≤ {part.max_gpu_length_mm} mm, cooler ≤ "
-            f"{part.max_cooler_height_mm} mm, {part.expansion_slots} slots"
-        )
-    if isinstance(part, Cooler):
-        size = f"{part.height_mm} mm" if part.height_mm else f"{part.radiator_mm} mm radiator"
-        rating = f", {part.tdp_rating_w} W" if part.tdp_rating_w else ""
-        return f"{part.cooler_type}, {size}{rating}"
-    if isinstance(part, Storage):
-        gen = f" Gen{part.pcie_gen}" if part.pcie_gen else ""
-        return (
-            f"{part.capacity_gb / 1000:g} TB {part.interface.upper()}{gen}, "
-            f"{part.seq_read_mbs} MB/s read"
-        )
-    return ""
 
 
 def format_price(price_usd: float | None) -> str:
@@ -198,4 +143,38 @@ def estimates_text(name: str, estimates: Sequence[Estimate]) -> str:
                 f"  try: {suggestion.change} — {gib(suggestion.memory_bytes)}, {verdict}, "
                 f"{suggestion.speed_change:+.0%} speed"
             )
+    return "\n".join(lines)
+
+
+def comparison_text(comparison: Comparison, width: int | None = None) -> str:
+    """The comparison as a terminal table: best values starred, differing rows marked ≠;
+    long cells wrap so that the table fits the terminal."""
+    names = comparison.names
+    width = width or shutil.get_terminal_size((160, 40)).columns
+    label_w = min(34, max(len(row.label) for row in comparison.rows) + 2)
+    cell_w = max(18, (width - label_w - 2 * len(names)) // max(1, len(names)))
+    lines = ["Builds: " + "; ".join(f"[{i + 1}] {name}" for i, name in enumerate(names))]
+    wins = comparison.wins()
+    lines.append("Best in: " + ", ".join(f"[{i + 1}] {n} rows" for i, n in enumerate(wins)))
+    lines.append("")
+    header = "".ljust(label_w) + "  ".join(f"[{i + 1}]".ljust(cell_w) for i in range(len(names)))
+    lines += [header.rstrip(), "-" * min(width, label_w + (cell_w + 2) * len(names))]
+    section = None
+    for row in comparison.rows:
+        if row.section != section:
+            section = row.section
+            lines.append(f"— {section}")
+        texts = [
+            textwrap.wrap(cell.text + (" *" if index in row.best else ""), cell_w) or [""]
+            for index, cell in enumerate(row.cells)
+        ]
+        label = ("≠ " if row.differs else "  ") + row.label
+        for depth in range(max(len(text) for text in texts)):
+            head = label[: label_w - 1] if depth == 0 else ""
+            cells = [text[depth] if depth < len(text) else "" for text in texts]
+            lines.append((head.ljust(label_w) + "  ".join(c.ljust(cell_w) for c in cells)).rstrip())
+    lines.append("")
+    lines.append("* best in the row   ≠ the builds differ")
+    if not comparison.differences:
+        lines.append("No differences: the builds are the same.")
     return "\n".join(lines)

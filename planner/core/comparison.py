@@ -1,0 +1,313 @@
+"""Builds side by side: one column per build, rows for parts, price, power, findings and,
+for every workload any of them trains, fit, speed, time and cost — best values marked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from planner.core.assembly import Assembly
+from planner.core.build import Build, WorkloadChoice
+from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.catalog import Catalog
+from planner.core.checks import CheckReport, run_checks
+from planner.core.findings import Severity
+from planner.core.parts import PartKind
+from planner.core.units import GIB, duration
+from planner.core.workload_estimates import BuildEstimate, build_link, estimate_build
+from planner.core.workloads import Workload
+
+Better = Literal["higher", "lower"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: float | None  # what "best" is judged on; None: not comparable (missing, no fit)
+    text: str
+
+
+@dataclass(frozen=True)
+class Row:
+    section: str
+    label: str
+    cells: tuple[Cell, ...]
+    better: Better | None = None
+    best: frozenset[int] = frozenset()
+
+    @property
+    def differs(self) -> bool:
+        return len({cell.text for cell in self.cells}) > 1
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "section": self.section,
+            "label": self.label,
+            "values": [cell.value for cell in self.cells],
+            "texts": [cell.text for cell in self.cells],
+            "better": self.better,
+            "best": sorted(self.best),
+            "differs": self.differs,
+        }
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One build of a comparison: checked as saved, estimated on every compared workload."""
+
+    name: str
+    source: str  # the profile it came from, or a description
+    assembly: Assembly
+    report: CheckReport
+    estimates: tuple[BuildEstimate, ...]  # one per Comparison.workloads, same order
+
+
+@dataclass(frozen=True)
+class Comparison:
+    candidates: tuple[Candidate, ...]
+    workloads: tuple[WorkloadChoice, ...]
+    rows: tuple[Row, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(candidate.name for candidate in self.candidates)
+
+    @property
+    def differences(self) -> tuple[Row, ...]:
+        return tuple(row for row in self.rows if row.differs)
+
+    def wins(self) -> list[int]:
+        """How many rows each build is best in."""
+        counts = [0] * len(self.candidates)
+        for row in self.rows:
+            for index in row.best:
+                counts[index] += 1
+        return counts
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "builds": [
+                {"name": candidate.name, "profile": candidate.source}
+                for candidate in self.candidates
+            ],
+            "rows": [row.to_json() for row in self.rows],
+            "wins": self.wins(),
+        }
+
+
+def compared_workloads(builds: Sequence[Build]) -> tuple[WorkloadChoice, ...]:
+    """Every workload any of the builds trains, each once, in the order first seen."""
+    seen: list[WorkloadChoice] = []
+    for build in builds:
+        for choice in build.workloads:
+            if choice not in seen:
+                seen.append(choice)
+    return tuple(seen)
+
+
+def candidate(
+    name: str,
+    source: str,
+    build: Build,
+    catalog: Catalog,
+    workloads: Mapping[str, Workload],
+    choices: tuple[WorkloadChoice, ...],
+) -> Candidate:
+    report = run_checks(build, catalog, workloads)
+    assembly = Assembly.resolve(build, catalog)
+    power = report.power
+    estimates: tuple[BuildEstimate, ...] = ()
+    if power is not None:
+        trained = Assembly.resolve(replace(build, workloads=choices), catalog)
+        estimates = estimate_build(trained, report.layout, power, workloads, CONSTANTS, ERROR_P90)
+    else:
+        estimates = tuple(
+            BuildEstimate(choice, None, None, "no power budget") for choice in choices
+        )
+    return Candidate(name, source, assembly, report, estimates)
+
+
+def compare(
+    builds: Sequence[tuple[str, Build]],
+    catalog: Catalog,
+    workloads: Mapping[str, Workload],
+) -> Comparison:
+    """Compare builds given as (source, build) pairs; every build is estimated on the
+    union of their workloads so that each workload row compares like with like."""
+    choices = compared_workloads([build for _source, build in builds])
+    candidates = tuple(
+        candidate(build.name, source, build, catalog, workloads, choices)
+        for source, build in builds
+    )
+    rows = [*_part_rows(candidates), *_build_rows(candidates), *_finding_rows(candidates)]
+    for index, choice in enumerate(choices):
+        rows.extend(_workload_rows(candidates, index, choice))
+    return Comparison(candidates, choices, tuple(rows))
+
+
+# ---- rows -------------------------------------------------------------------------------
+
+
+def _row(section: str, label: str, cells: Sequence[Cell], better: Better | None = None) -> Row:
+    values = [cell.value for cell in cells]
+    known = [value for value in values if value is not None]
+    best: frozenset[int] = frozenset()
+    if better is not None and known and (len(set(known)) > 1 or len(known) < len(values)):
+        target = max(known) if better == "higher" else min(known)
+        best = frozenset(i for i, value in enumerate(values) if value == target)
+    return Row(section, label, tuple(cells), better, best)
+
+
+def _part_rows(candidates: Sequence[Candidate]) -> list[Row]:
+    rows = []
+    for kind in PartKind:
+        cells = []
+        for item in candidates:
+            lines = [
+                f"{line.count} × {line.part.display_name}"
+                if line.count > 1
+                else line.part.display_name
+                for line in item.assembly.items_of(kind)
+            ]
+            cells.append(Cell(None, "; ".join(lines) or "—"))
+        rows.append(_row("Parts", kind.label, cells))
+    return rows
+
+
+def _money(value: float) -> str:
+    return f"${value:,.0f}"
+
+
+def _build_rows(candidates: Sequence[Candidate]) -> list[Row]:
+    price: list[Cell] = []
+    gpus: list[Cell] = []
+    vram: list[Cell] = []
+    sustained: list[Cell] = []
+    psu: list[Cell] = []
+    headroom: list[Cell] = []
+    wall: list[Cell] = []
+    for item in candidates:
+        assembly, power = item.assembly, item.report.power
+        total = assembly.total_price_usd
+        unpriced = len(assembly.unpriced)
+        price.append(
+            Cell(None, f"{_money(total)} + {unpriced} unpriced")
+            if unpriced
+            else Cell(total, _money(total))
+        )
+        count = assembly.count(PartKind.GPU)
+        memory = sum(gpu.vram_gb * line.count for gpu, line in assembly.gpus)
+        gpus.append(Cell(count, str(count)))
+        vram.append(Cell(memory, f"{memory:g} GB"))
+        if power is None:
+            for cells in (sustained, psu, headroom, wall):
+                cells.append(Cell(None, "—"))
+            continue
+        sustained.append(Cell(power.sustained_w, f"{power.sustained_w:,.0f} W"))
+        wall.append(Cell(power.wall_w, f"{power.wall_w:,.0f} W"))
+        if power.psu_w:
+            spare = (power.psu_w - power.sustained_w) / power.psu_w
+            psu.append(Cell(power.psu_w, f"{power.psu_w:,} W"))
+            headroom.append(Cell(spare, f"{spare:+.0%}"))
+        else:
+            psu.append(Cell(None, "no PSU"))
+            headroom.append(Cell(None, "—"))
+    section = "Price and power"
+    return [
+        _row(section, "Total price", price, "lower"),
+        _row(section, "GPUs", gpus),
+        _row(section, "GPU memory in all", vram, "higher"),
+        _row(section, "Sustained draw (training)", sustained, "lower"),
+        _row(section, "Power supply", psu),
+        _row(section, "PSU headroom", headroom, "higher"),
+        _row(section, "Draw at the wall", wall, "lower"),
+    ]
+
+
+def _finding_rows(candidates: Sequence[Candidate]) -> list[Row]:
+    rows = []
+    for severity, label in (
+        (Severity.ERROR, "Errors"),
+        (Severity.WARNING, "Warnings"),
+        (Severity.INFO, "Notes"),
+    ):
+        cells = []
+        for item in candidates:
+            found = item.report.of_severity(severity)
+            cells.append(Cell(len(found), str(len(found))))
+        rows.append(_row("Findings", label, cells, None if severity is Severity.INFO else "lower"))
+    return rows
+
+
+def workload_title(choice: WorkloadChoice, workload: Workload | None) -> str:
+    name = workload.name if workload is not None else (choice.id or "custom network")
+    return f"{name} — {choice.mode}, {choice.precision}, micro-batch {choice.batch_size}"
+
+
+def _workload_rows(
+    candidates: Sequence[Candidate], index: int, choice: WorkloadChoice
+) -> list[Row]:
+    results = [item.estimates[index] for item in candidates]
+    workload = next((result.workload for result in results if result.workload), None)
+    section = workload_title(choice, workload)
+    fits: list[Cell] = []
+    memory: list[Cell] = []
+    headroom: list[Cell] = []
+    speed: list[Cell] = []
+    time: list[Cell] = []
+    energy: list[Cell] = []
+    cost: list[Cell] = []
+    value: list[Cell] = []
+    for item, result in zip(candidates, results, strict=True):
+        estimate = result.estimate
+        if estimate is None:
+            reason = result.problem or "no estimate"
+            fits.append(Cell(None, reason))
+            for cells in (memory, headroom, speed, time, energy, cost, value):
+                cells.append(Cell(None, "—"))
+            continue
+        ok = estimate.memory.fits
+        total = estimate.memory.total / GIB
+        vram = estimate.gpu.vram_gb  # the model counts VRAM in GiB (memory.py)
+        fits.append(Cell(1.0 if ok else 0.0, "fits" if ok else "does not fit"))
+        memory.append(Cell(None, f"{total:,.1f} of {vram:,.1f} GiB per GPU"))
+        headroom.append(Cell(vram - total, f"{vram - total:+,.1f} GiB"))
+        if not ok:
+            for cells in (speed, time, energy, cost, value):
+                cells.append(Cell(None, "— (does not fit)"))
+            continue
+        unit = "samples/s"
+        speed.append(
+            Cell(
+                estimate.samples_per_s,
+                f"{estimate.samples_per_s:,.1f} {unit} ({estimate.low:,.1f}–{estimate.high:,.1f})",
+            )
+        )
+        time.append(Cell(estimate.time_to_train_s, duration(estimate.time_to_train_s)))
+        energy.append(Cell(estimate.energy_kwh, f"{estimate.energy_kwh:,.1f} kWh"))
+        cost.append(Cell(estimate.cost_usd, f"${estimate.cost_usd:,.2f}"))
+        price = item.assembly.total_price_usd
+        if price > 0 and not item.assembly.unpriced:
+            per_k = estimate.samples_per_s / price * 1000
+            value.append(Cell(per_k, f"{per_k:,.2f} {unit} per $1k"))
+        else:
+            value.append(Cell(None, "— (unpriced parts)"))
+    return [
+        _row(section, "Fits in GPU memory", fits, "higher"),
+        _row(section, "Memory per GPU", memory),
+        _row(section, "Memory headroom", headroom, "higher"),
+        _row(section, "Throughput", speed, "higher"),
+        _row(section, "Time to train", time, "lower"),
+        _row(section, "Energy per run", energy, "lower"),
+        _row(section, "Electricity per run", cost, "lower"),
+        _row(section, "Speed per dollar", value, "higher"),
+    ]
+
+
+def link_names(comparison: Comparison) -> tuple[str, ...]:
+    """The link each build's GPUs exchange gradients over (for captions)."""
+    names = []
+    for item in comparison.candidates:
+        link = build_link(item.assembly, item.report.layout)
+        names.append(link.name if link else "one GPU")
+    return tuple(names)

@@ -1,0 +1,193 @@
+"""CSV exports: the parts list, the estimates and a comparison, for spreadsheet programs.
+
+Files are UTF-8 with a byte-order mark (so spreadsheet programs pick the encoding without
+asking), RFC 4180 quoting and CRLF line ends; money and numbers are plain numbers with a
+dot, never formatted text, so that columns sum."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from planner.core.assembly import Assembly
+from planner.core.comparison import Comparison
+from planner.core.part_specs import key_specs
+from planner.core.units import GIB
+from planner.core.workload_estimates import BuildEstimate
+from planner.io.atomic import write_atomic
+
+PARTS_COLUMNS = (
+    "kind",
+    "id",
+    "name",
+    "vendor",
+    "count",
+    "unit_price_usd",
+    "line_total_usd",
+    "price_date",
+    "specs",
+    "source",
+)
+TOTAL_KIND = "total"
+
+ESTIMATE_COLUMNS = (
+    "workload",
+    "mode",
+    "precision",
+    "micro_batch",
+    "seq_len",
+    "gpu",
+    "gpu_count",
+    "fits",
+    "memory_per_gpu_gib",
+    "vram_gib",
+    "weights_gib",
+    "gradients_gib",
+    "optimizer_gib",
+    "activations_gib",
+    "overhead_gib",
+    "largest_micro_batch",
+    "samples_per_s",
+    "samples_per_s_low",
+    "samples_per_s_high",
+    "tokens_per_s",
+    "bound",
+    "run",
+    "time_to_train_h",
+    "time_to_train_h_low",
+    "time_to_train_h_high",
+    "wall_w",
+    "energy_kwh",
+    "electricity_usd_per_kwh",
+    "electricity_usd",
+)
+
+
+def _number(value: float | None, digits: int = 2) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def _encode(rows: Iterable[Sequence[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def parts_rows(assembly: Assembly) -> list[list[str]]:
+    """The header, one row per line of the build, then the total."""
+    rows = [list(PARTS_COLUMNS)]
+    for item in assembly.items:
+        part = item.part
+        price = part.price_usd
+        rows.append(
+            [
+                part.KIND.value,
+                part.id,
+                part.name,
+                part.vendor,
+                str(item.count),
+                _number(price),
+                _number(None if price is None else price * item.count),
+                part.price_date.isoformat() if part.price_date else "",
+                key_specs(part),
+                " ".join(part.source),
+            ]
+        )
+    unpriced = len(assembly.unpriced)
+    name = f"Total ({unpriced} parts without a price)" if unpriced else "Total"
+    count = sum(item.count for item in assembly.items)
+    rows.append(
+        [TOTAL_KIND, "", name, "", str(count), "", _number(assembly.total_price_usd), "", "", ""]
+    )
+    return rows
+
+
+def parts_csv(assembly: Assembly) -> bytes:
+    return _encode(parts_rows(assembly))
+
+
+def estimate_rows(results: Sequence[BuildEstimate]) -> list[list[str]]:
+    rows = [list(ESTIMATE_COLUMNS)]
+    for result in results:
+        item = result.estimate
+        if item is None:
+            name = result.workload.name if result.workload else (result.choice.id or "custom")
+            known = {
+                "workload": name,
+                "mode": result.choice.mode,
+                "precision": result.choice.precision,
+                "run": result.problem,
+            }
+            rows.append([known.get(column, "") for column in ESTIMATE_COLUMNS])
+            continue
+        memory, setup = item.memory, item.setup
+        low_h = item.run.samples / item.high / 3600
+        high_h = item.run.samples / item.low / 3600
+        rows.append(
+            [
+                item.workload.name,
+                setup.mode,
+                setup.precision,
+                str(setup.batch_size),
+                str(setup.seq_len),
+                item.gpu.name,
+                str(setup.gpus),
+                "yes" if memory.fits else "no",
+                _number(memory.total / GIB),
+                _number(item.gpu.vram_gb),
+                _number(memory.weights.bytes / GIB),
+                _number(memory.gradients.bytes / GIB),
+                _number(memory.optimizer.bytes / GIB),
+                _number(memory.activations.bytes / GIB),
+                _number(memory.overhead.bytes / GIB),
+                str(item.largest_batch),
+                _number(item.samples_per_s, 3),
+                _number(item.low, 3),
+                _number(item.high, 3),
+                _number(item.tokens_per_s, 1),
+                item.step.bound,
+                item.run.description,
+                _number(item.time_to_train_s / 3600, 3),
+                _number(low_h, 3),
+                _number(high_h, 3),
+                _number(item.wall_w, 0),
+                _number(item.energy_kwh, 3),
+                _number(item.electricity_usd_per_kwh, 4),
+                _number(item.cost_usd),
+            ]
+        )
+    return rows
+
+
+def estimates_csv(results: Sequence[BuildEstimate]) -> bytes:
+    return _encode(estimate_rows(results))
+
+
+def comparison_rows(comparison: Comparison) -> list[list[str]]:
+    """Section, row, one text column per build, and which build is best."""
+    names = comparison.names
+    rows = [["section", "row", *names, "best", "differs"]]
+    for row in comparison.rows:
+        best = "; ".join(names[index] for index in sorted(row.best))
+        rows.append(
+            [
+                row.section,
+                row.label,
+                *(cell.text for cell in row.cells),
+                best,
+                "yes" if row.differs else "no",
+            ]
+        )
+    return rows
+
+
+def comparison_csv(comparison: Comparison) -> bytes:
+    return _encode(comparison_rows(comparison))
+
+
+def write_csv(path: Path, data: bytes) -> None:
+    """Save atomically: an export never leaves a half-written file over an older one."""
+    write_atomic(Path(path), data)

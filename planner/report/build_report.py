@@ -1,0 +1,568 @@
+"""The PDF build report: parts and prices, power, slot layout, findings with fixes, each
+workload's memory, speed, time and energy, the charts, and the assumptions behind them."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from planner import APP_NAME, __version__
+from planner.core import calibrated
+from planner.core.assembly import Assembly
+from planner.core.build import Build
+from planner.core.catalog import Catalog
+from planner.core.checks import CheckReport, run_checks
+from planner.core.estimate import Estimate
+from planner.core.findings import Severity
+from planner.core.gpu_ranking import SCALING_COUNTS, Ranked, fastest, rank_gpus, scaling
+from planner.core.part_specs import key_specs
+from planner.core.parts import Gpu, PartKind
+from planner.core.power import REST_OF_SYSTEM, SIZING_MARGIN
+from planner.core.units import GIB, duration
+from planner.core.workload_estimates import build_link
+from planner.core.workloads import Workload
+from planner.report import chart_images as charts
+from planner.report.markup import Cell, esc, image, money, table
+from planner.report.pdf import ensure_gui_application, render_pdf, text_width_px, write_pdf
+
+TOP_GPUS = 12
+SEVERITY_CLASS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+SEVERITY_WORD = {Severity.ERROR: "Error", Severity.WARNING: "Warning", Severity.INFO: "Note"}
+
+
+@dataclass(frozen=True)
+class ReportData:
+    build: Build
+    source: str
+    assembly: Assembly
+    report: CheckReport
+    link_name: str
+    rankings: tuple[tuple[Ranked, ...], ...]  # per estimate, the catalog's GPUs
+    made: dt.datetime
+
+
+def collect(
+    build: Build,
+    catalog: Catalog,
+    workloads: Mapping[str, Workload],
+    source: str = "",
+    made: dt.datetime | None = None,
+) -> ReportData:
+    report = run_checks(build, catalog, workloads)
+    assembly = Assembly.resolve(build, catalog)
+    link = build_link(assembly, report.layout)
+    gpus = tuple(part for part in catalog.of_kind(PartKind.GPU) if isinstance(part, Gpu))
+    rankings: list[tuple[Ranked, ...]] = []
+    for result in report.estimates:
+        if result.estimate is None or result.workload is None:
+            rankings.append(())
+            continue
+        rankings.append(tuple(rank_gpus(result.workload, result.estimate.setup, gpus, link)))
+    return ReportData(
+        build,
+        source,
+        assembly,
+        report,
+        link.name if link else "one GPU: no gradient exchange",
+        tuple(rankings),
+        made or dt.datetime.now().astimezone(),
+    )
+
+
+# ---- sections ------------------------------------------------------------------------------
+
+
+def _title(data: ReportData) -> str:
+    build, report = data.build, data.report
+    counts = {severity: len(report.of_severity(severity)) for severity in Severity}
+    verdict = (
+        f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+        f"{counts[Severity.INFO]} notes"
+    )
+    total = data.assembly.total_price_usd
+    unpriced = len(data.assembly.unpriced)
+    price = money(total) + (f" + {unpriced} parts without a list price" if unpriced else "")
+    lines = [
+        f"<h1>{esc(build.name)}</h1>",
+        f'<p class="muted">Build report, {data.made:%Y-%m-%d %H:%M %Z} · {APP_NAME} {__version__}'
+        + (f" · {esc(data.source)}" if data.source else "")
+        + "</p>",
+    ]
+    if build.notes:
+        lines.append(f"<p>{esc(build.notes)}</p>")
+    summary = [
+        ("Total price", price),
+        (
+            "Checks",
+            verdict + (" — the build does not work as listed" if counts[Severity.ERROR] else ""),
+        ),
+    ]
+    if report.power is not None and report.power.gpu_w:
+        power = report.power
+        psu = f"{power.psu_w:,} W PSU" if power.psu_w else "no PSU chosen"
+        summary.append(
+            (
+                "Power",
+                f"{power.sustained_w:,.0f} W sustained under training load, {psu}, "
+                f"{power.wall_w:,.0f} W at the wall",
+            )
+        )
+    for result in report.estimates:
+        item = result.estimate
+        if item is None:
+            continue
+        fit = "fits" if item.memory.fits else "does not fit"
+        summary.append(
+            (
+                esc(item.workload.name),
+                f"{fit}; {item.samples_per_s:,.1f} samples/s; {duration(item.time_to_train_s)} per "
+                f"run; {money(item.cost_usd)} of electricity",
+            )
+        )
+    lines.append(table(None, summary, widths=(22, 78)))
+    return "".join(lines)
+
+
+def _parts(data: ReportData) -> str:
+    rows: list[Sequence[Cell]] = []
+    for kind in PartKind:
+        for item in data.assembly.items_of(kind):
+            part = item.part
+            price = part.price_usd
+            rows.append(
+                (
+                    esc(kind.label),
+                    f"<b>{esc(part.display_name)}</b><br>"
+                    f'<span class="small muted">{esc(key_specs(part))}</span>',
+                    (str(item.count), "num"),
+                    (money(price), "num"),
+                    (money(None if price is None else price * item.count), "num"),
+                )
+            )
+    for choice in data.assembly.unknown:
+        rows.append(
+            ("?", esc(f"{choice.id} (not in the catalog)"), (str(choice.count), "num"), "", "")
+        )
+    count = sum(item.count for item in data.assembly.items)
+    unpriced = len(data.assembly.unpriced)
+    rows.append(
+        (
+            "Total",
+            f"{len(data.assembly.items)} lines"
+            + (f"; {unpriced} without a list price (not in the total)" if unpriced else ""),
+            (str(count), "num"),
+            "",
+            (money(data.assembly.total_price_usd), "num"),
+        )
+    )
+    classes = [""] * (len(rows) - 1) + ["total"]
+    prices = [item.part.price_date for item in data.assembly.items if item.part.price_date]
+    dated = (
+        f"List prices in US dollars as of {min(prices):%Y-%m-%d} to {max(prices):%Y-%m-%d} "
+        "(per part under Sources); check current prices before ordering."
+        if prices
+        else ""
+    )
+    return (
+        "<h2>Parts</h2>"
+        + table(
+            ("Kind", "Part", ("Count", "num"), ("Unit price", "num"), ("Line total", "num")),
+            rows,
+            widths=(13, 55, 8, 12, 12),
+            row_classes=classes,
+        )
+        + (f'<p class="small muted">{dated}</p>' if dated else "")
+    )
+
+
+def _findings(data: ReportData) -> str:
+    findings = data.report.findings
+    if not findings:
+        return (
+            "<h2>Checks</h2><p>No problems found: power, PCIe, fit, cooling and memory checks "
+            "pass.</p>"
+        )
+    rows = [
+        (
+            (SEVERITY_WORD[finding.severity], SEVERITY_CLASS[finding.severity]),
+            f"{esc(finding.message)}"
+            + (f"<br><i>Fix:</i> {esc(finding.fix)}" if finding.fix else "")
+            + '<br><span class="small muted">'
+            + f"{esc(finding.category.value)} · {esc(finding.code)}</span>",
+        )
+        for finding in findings
+    ]
+    return "<h2>Checks</h2>" + table(("Severity", "Finding and fix"), rows, widths=(12, 88))
+
+
+def _power(data: ReportData, images: dict[str, QImage], width: int) -> str:
+    power = data.report.power
+    if power is None or not power.gpu_w:
+        return "<h2>Power</h2><p>Add GPUs, a CPU and a power supply to size the power budget.</p>"
+    rows = [(esc(line.label), (f"{line.watts:,.0f} W", "num")) for line in power.lines]
+    rows += [
+        (
+            "<b>Sustained draw under training load</b>",
+            (f"<b>{power.sustained_w:,.0f} W</b>", "num"),
+        ),
+        (
+            f"Recommended PSU (+{SIZING_MARGIN:.0%} margin)",
+            (f"{power.recommended_psu_w:,.0f} W", "num"),
+        ),
+        (
+            "Transient peak (GPU spikes to 2× board power)",
+            (f"{power.transient_peak_w:,.0f} W", "num"),
+        ),
+        ("Power supply rating", (f"{power.psu_w:,} W" if power.psu_w else "none", "num")),
+        (f"Draw at the wall ({power.efficiency:.0%} efficient)", (f"{power.wall_w:,.0f} W", "num")),
+    ]
+    bars = [
+        charts.Bar("GPUs", ((power.gpu_w, charts.BLUE),), f"{power.gpu_w:,.0f} W"),
+        charts.Bar("CPU", ((power.cpu_w, charts.BLUE),), f"{power.cpu_w:,.0f} W"),
+        charts.Bar("Rest of system", ((power.rest_w, charts.BLUE),), f"{power.rest_w:,.0f} W"),
+        charts.Bar(
+            "Sustained", ((power.sustained_w, charts.GREEN),), f"{power.sustained_w:,.0f} W", True
+        ),
+        charts.Bar(
+            "Recommended PSU",
+            ((power.recommended_psu_w, charts.ORANGE),),
+            f"{power.recommended_psu_w:,.0f} W",
+        ),
+        charts.Bar(
+            "Transient peak",
+            ((power.transient_peak_w, charts.GREY),),
+            f"{power.transient_peak_w:,.0f} W",
+        ),
+    ]
+    marker = charts.Marker(power.psu_w, f"PSU {power.psu_w:,} W") if power.psu_w else None
+    images["chart-power.png"] = charts.bar_chart("Power budget", bars, "watts", marker)
+    return (
+        "<h2>Power</h2>"
+        + table(("", ("Watts", "num")), rows, widths=(80, 20))
+        + image("chart-power.png", width)
+    )
+
+
+def _slots(data: ReportData) -> str:
+    layout = data.report.layout
+    if layout is None or not (layout.gpus or layout.drives or layout.unplaced_gpus):
+        return ""
+    names = {item.part.id: item.part.display_name for item in data.assembly.items}
+    rows: list[Sequence[Cell]] = [
+        (
+            esc(gpu.slot),
+            esc(names.get(gpu.part_id, gpu.part_id)),
+            f"PCIe {gpu.link_gen}.0 x{gpu.link_width}",
+            (f"{gpu.bandwidth_gbs:,.1f} GB/s", "num"),
+            f"slots {gpu.position}–{gpu.last_position}",
+            esc(gpu.lanes_from),
+        )
+        for gpu in layout.gpus
+    ]
+    rows += [
+        (
+            esc(drive.socket),
+            esc(names.get(drive.part_id, drive.part_id)),
+            f"PCIe {drive.link_gen}.0 x{drive.link_width}",
+            "",
+            "",
+            esc(drive.lanes_from),
+        )
+        for drive in layout.drives
+    ]
+    rows += [
+        ("no slot", esc(names.get(part_id, part_id)), "", "", "", "")
+        for part_id in layout.unplaced_gpus
+    ]
+    lanes = (
+        f"<p>CPU lanes used: {layout.cpu_lanes_used} of {layout.cpu_lanes_available}; "
+        f"the gradient exchange runs over {esc(data.link_name)}.</p>"
+    )
+    return (
+        "<h2>Slot layout</h2>"
+        + table(
+            ("Slot", "Card", "Link", ("Bandwidth", "num"), "Covers", "Lanes from"),
+            rows,
+            widths=(16, 30, 14, 12, 12, 16),
+        )
+        + lanes
+    )
+
+
+def _memory_chart(estimates: list[Estimate], images: dict[str, QImage], width: int) -> str:
+    if not estimates:
+        return ""
+    bars = [
+        charts.Bar(
+            item.workload.name,
+            tuple(
+                (part.bytes / GIB, color)
+                for part, color in zip(item.memory.parts, charts.MEMORY_PARTS, strict=True)
+            ),
+            f"{item.memory.total / GIB:,.1f} GiB",
+        )
+        for item in estimates
+    ]
+    vram = estimates[0].gpu.vram_gb
+    legend = [
+        (part.name, color)
+        for part, color in zip(estimates[0].memory.parts, charts.MEMORY_PARTS, strict=True)
+    ]
+    images["chart-memory.png"] = charts.bar_chart(
+        "Memory per GPU",
+        bars,
+        "GiB per GPU",
+        charts.Marker(vram, f"{estimates[0].gpu.name}: {vram:g} GB"),
+        legend,
+    )
+    return image("chart-memory.png", width)
+
+
+def _workload(
+    index: int,
+    item: Estimate,
+    ranked: tuple[Ranked, ...],
+    data: ReportData,
+    images: dict[str, QImage],
+    width: int,
+) -> str:
+    memory, setup, step = item.memory, item.setup, item.step
+    options = [
+        f"{setup.mode}",
+        setup.precision,
+        f"micro-batch {setup.batch_size}",
+        f"sequence {setup.seq_len}",
+        setup.optimizer,
+    ]
+    if setup.activation_checkpointing:
+        options.append("activation checkpointing")
+    if setup.sharding != "none":
+        options.append(setup.sharding)
+    if setup.offload_optimizer:
+        options.append("optimizer offloaded to the CPU")
+    verdict = "fits" if memory.fits else "<b>does not fit</b>"
+    rows = [
+        (
+            esc(part.name),
+            (f"{part.bytes / GIB:,.2f}", "num"),
+            f'<span class="small">{esc(part.formula)}</span>',
+        )
+        for part in memory.parts
+    ]
+    rows.append(
+        (
+            "Total per GPU",
+            (f"{memory.total / GIB:,.2f}", "num"),
+            f"of {item.gpu.vram_gb:g} GB: {verdict}",
+        )
+    )
+    low_time = item.run.samples / item.high
+    high_time = item.run.samples / item.low
+    tokens = f" ({item.tokens_per_s:,.0f} tokens/s)" if item.tokens_per_s is not None else ""
+    speed_rows = [
+        (
+            "Throughput",
+            f"{item.samples_per_s:,.2f} samples/s{tokens}; range {item.low:,.2f}–{item.high:,.2f}",
+        ),
+        (
+            "Step",
+            f"{step.total_s * 1000:,.1f} ms: kernels {step.compute_s * 1000:,.1f} ms, optimizer "
+            f"{step.optimizer_s * 1000:,.1f} ms, exposed communication "
+            f"{step.exposed_communication_s * 1000:,.1f} ms; bound by {esc(step.bound)}",
+        ),
+        ("Run", esc(item.run.description) + f" ({item.run.samples:,.0f} samples)"),
+        (
+            "Time to train",
+            f"{duration(item.time_to_train_s)} (range {duration(low_time)}–{duration(high_time)})",
+        ),
+        (
+            "Energy and cost",
+            f"{item.wall_w:,.0f} W at the wall → {item.energy_kwh:,.1f} kWh per run; at "
+            f"${item.electricity_usd_per_kwh:.3f}/kWh {money(item.cost_usd)} of electricity "
+            f"(range {money(item.cost_usd * low_time / item.time_to_train_s)}–"
+            f"{money(item.cost_usd * high_time / item.time_to_train_s)})",
+        ),
+        ("Largest micro-batch that fits", str(item.largest_batch)),
+    ]
+    parts = [
+        f"<h3>{esc(item.workload.name)}</h3>",
+        f"<p>{esc(', '.join(options))} on {setup.gpus} × {esc(item.gpu.name)}; "
+        f"{memory.total_params:,} parameters, {memory.trainable_params:,} trained.</p>",
+        table(("Memory per GPU", ("GiB", "num"), "How it is counted"), rows, widths=(20, 10, 70)),
+        table(None, speed_rows, widths=(25, 75)),
+    ]
+    if item.suggestions:
+        fixes = [
+            (
+                esc(s.change),
+                (f"{s.memory_bytes / GIB:,.1f} GiB", "num"),
+                "fits" if s.fits else "still too big",
+                (f"{s.speed_change:+.0%}", "num"),
+            )
+            for s in item.suggestions[:6]
+        ]
+        parts.append(
+            "<p><b>Ways to make it fit</b></p>"
+            + table(
+                ("Change", ("Memory", "num"), "", ("Speed", "num")), fixes, widths=(55, 15, 15, 15)
+            )
+        )
+    build_gpu = data.assembly.gpus[0][0].id if data.assembly.gpus else None
+    shown = fastest(ranked, build_gpu, TOP_GPUS)
+    if shown:
+        bars = [
+            charts.Bar(
+                r.gpu.display_name.replace("NVIDIA ", "").replace("GeForce ", ""),
+                (
+                    (
+                        r.time_to_train_s / 3600,
+                        charts.ORANGE if r.gpu.id == build_gpu else charts.BLUE,
+                    ),
+                ),
+                duration(r.time_to_train_s),
+                bold=r.gpu.id == build_gpu,
+            )
+            for r in shown
+        ]
+        name = f"chart-time-{index}.png"
+        images[name] = charts.bar_chart(
+            f"{item.workload.name}: time to train with {setup.gpus} of each catalog GPU "
+            "(this build's in orange)",
+            bars,
+            "hours",
+        )
+        parts.append(image(name, width))
+    if setup.gpus > 1:
+        link = build_link(data.assembly, data.report.layout)
+        speeds = scaling(item, link)
+        counts = tuple(float(c) for c in SCALING_COUNTS)
+        name = f"chart-scaling-{index}.png"
+        images[name] = charts.line_chart(
+            f"{item.workload.name}: scaling over {data.link_name}",
+            [
+                charts.Line(f"{item.gpu.name}", counts, tuple(speeds), charts.BLUE),
+                charts.Line(
+                    "perfect scaling",
+                    counts,
+                    tuple(speeds[0] * c for c in counts),
+                    charts.GREY,
+                    True,
+                ),
+            ],
+            "GPUs",
+            "samples/s",
+        )
+        parts.append(image(name, width))
+    return "".join(parts)
+
+
+def _workloads(data: ReportData, images: dict[str, QImage], width: int) -> str:
+    results = data.report.estimates
+    if not results:
+        return ""
+    sections = ["<h2>Workloads</h2>"]
+    problems = [result for result in results if result.estimate is None]
+    for result in problems:
+        name = result.workload.name if result.workload else (result.choice.id or "custom network")
+        sections.append(f"<p>{esc(name)}: no estimate — {esc(result.problem)}.</p>")
+    estimates = [result.estimate for result in results if result.estimate is not None]
+    sections.append(_memory_chart(estimates, images, width))
+    for index, result in enumerate(results):
+        if result.estimate is not None:
+            sections.append(
+                _workload(index, result.estimate, data.rankings[index], data, images, width)
+            )
+    return "".join(sections)
+
+
+def _assumptions(data: ReportData) -> str:
+    constants = [
+        (esc(field.name), (f"{getattr(calibrated.CONSTANTS, field.name):.4g}", "num"))
+        for field in dataclasses.fields(calibrated.CONSTANTS)
+    ]
+    constants.append(("software_gain", (f"{calibrated.SOFTWARE_GAIN:.4g}", "num")))
+    settings = data.build.settings
+    text = [
+        "<h2>Assumptions</h2>",
+        "<p><b>Power.</b> Sustained draw = GPU board power (or the set power limit) + CPU "
+        f"package power + {REST_OF_SYSTEM:.0%} for board, memory, drives and fans; the "
+        f"recommended PSU adds another {SIZING_MARGIN:.0%}. GPUs of the Ampere generation and "
+        "later spike to about twice their board power for ~100 µs: ATX 3.x units are specified "
+        "for such excursions, older units trip near 130% of their rating. Wall draw = sustained "
+        f"÷ the PSU's 80 PLUS efficiency at half load. Outlet: {esc(settings.wall_circuit)} "
+        f"({settings.wall_continuous_w:,} W continuous).</p>",
+        "<p><b>Memory.</b> Per GPU: weights + gradients + optimizer state + activations + "
+        "framework overhead, each with the formula shown in its workload's table; sharding "
+        "divides the sharded states by the GPU count.</p>",
+        "<p><b>Speed.</b> A roofline model: each kernel of a training step takes max(FLOPs ÷ "
+        "(peak × efficiency), bytes ÷ (memory bandwidth × efficiency)) plus launch time; "
+        "efficiency = ceiling × size ÷ (size + half-size); gradients cross the GPU link with "
+        "the part that does not overlap the backward pass added to the step. Constants were "
+        f"fitted on {calibrated.FITTED_ROWS} measured training runs. On GPUs held out of the "
+        f"fit the median error is {calibrated.ERROR_MEDIAN:.0%} and the 90th percentile "
+        f"{calibrated.ERROR_P90:.0%}; the ranges in this report are that 90th-percentile "
+        "error either way.</p>",
+        "<p><b>Time and cost.</b> Time to train = the run's samples ÷ throughput. Energy = "
+        "wall draw × time; electricity at "
+        f"${settings.electricity_usd_per_kwh:.3f}/kWh (the build's setting).</p>",
+        table(("Calibrated constant", ("Value", "num")), constants, widths=(70, 30)),
+    ]
+    return "".join(text)
+
+
+def _sources(data: ReportData) -> str:
+    rows = []
+    for item in data.assembly.items:
+        part = item.part
+        sources = "<br>".join(esc(source) for source in part.source)
+        price = money(part.price_usd)
+        if part.price_date:
+            price += f" ({part.price_date:%Y-%m-%d})"
+        if part.price_source:
+            price += f'<br><span class="small muted">{esc(part.price_source)}</span>'
+        unverified = (
+            f'<br><span class="small muted">not confirmed against the source: '
+            f"{esc(', '.join(part.unverified))}</span>"
+            if part.unverified
+            else ""
+        )
+        rows.append(
+            (esc(part.display_name), f'<span class="small">{sources}</span>{unverified}', price)
+        )
+    return "<h2>Sources</h2>" + table(
+        ("Part", "Specifications from", "List price"), rows, widths=(24, 52, 24)
+    )
+
+
+def report_html(data: ReportData, paper: str) -> tuple[str, dict[str, QImage]]:
+    ensure_gui_application()
+    images: dict[str, QImage] = {}
+    width = text_width_px(paper)
+    body = [
+        _title(data),
+        _parts(data),
+        _findings(data),
+        _power(data, images, width),
+        _slots(data),
+        _workloads(data, images, width),
+        _assumptions(data),
+        _sources(data),
+    ]
+    return "<html><body>" + "".join(body) + "</body></html>", images
+
+
+def make_build_report(data: ReportData, paper: str = "a4") -> tuple[bytes, int]:
+    """The report as PDF bytes, and its page count."""
+    html, images = report_html(data, paper)
+    return render_pdf(html, images, f"{data.build.name} — build report", paper)
+
+
+def export_build_report(path: Path, data: ReportData, paper: str = "a4") -> int:
+    pdf, pages = make_build_report(data, paper)
+    write_pdf(path, pdf)
+    return pages
