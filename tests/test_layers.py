@@ -58,3 +58,44 @@ def test_no_qt_import_statements_in_core_and_io() -> None:
         )
     ]
     assert offenders == []
+
+
+def test_report_uses_qtgui_only() -> None:
+    """Reports are made headless (the CLI): QtGui and QtCore, never widgets or pyqtgraph."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {line.strip()}"
+        for path in (ROOT / "planner" / "report").rglob("*.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.lstrip().startswith(("import", "from"))
+        and any(name in line for name in ("QtWidgets", "pyqtgraph", "planner.ui"))
+    ]
+    assert offenders == []
+
+
+def test_qt_bindings_keep_none_alive() -> None:
+    """PySide6 6.12.0 dropped a reference to None on every call of a method returning void;
+    on Python 3.11 that crashes the interpreter after a few thousand calls (painting a
+    report is enough). The pinned binding must not do that."""
+    script = textwrap.dedent(
+        """
+        import os, sys
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtGui import QFont, QGuiApplication, QImage, QPainter
+        app = QGuiApplication([])
+        font = QFont()
+        image = QImage(8, 8, QImage.Format.Format_RGB32)
+        painter = QPainter(image)
+        before = sys.getrefcount(None)
+        for _ in range(20_000):
+            font.setPointSizeF(9)
+            painter.save()
+            painter.restore()
+        painter.end()
+        print(before - sys.getrefcount(None))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) < 100
