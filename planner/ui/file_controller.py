@@ -65,6 +65,10 @@ class FileController(QObject):
             QMessageBox.StandardButton.Discard: "discard",
         }.get(answer, "cancel")
 
+    def complain(self, title: str, text: str) -> None:
+        """Show a problem to the user (a message box, or what the window was given)."""
+        self._complain(title, text)
+
     def _complain_with_dialog(self, title: str, text: str) -> None:
         QMessageBox.warning(self._window, title, text)
 

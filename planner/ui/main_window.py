@@ -9,13 +9,22 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
     QShowEvent,
 )
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 
 from planner import APP_NAME, __version__
 from planner.core.build import Build
@@ -26,10 +35,12 @@ from planner.core.parts import Gpu, PartKind
 from planner.core.workloads import Workload
 from planner.ui.build_panel import BuildPanel
 from planner.ui.chart_host import ChartHost
+from planner.ui.compare_window import CompareWindow
 from planner.ui.custom_part_dialog import CustomPartDialog
 from planner.ui.document import BuildDocument
 from planner.ui.explain_dialog import ExplainDialog
-from planner.ui.file_controller import Complaint, FileController, UnsavedQuestion
+from planner.ui.export_controller import PAPERS, ExportController
+from planner.ui.file_controller import FILTER, Complaint, FileController, UnsavedQuestion
 from planner.ui.findings_view import FindingsView
 from planner.ui.part_picker import PartPicker
 from planner.ui.ranking import Ranked, Ranker
@@ -87,6 +98,16 @@ class MainWindow(QMainWindow):
         self.findings.setMinimumWidth(220)
         self._status = QLabel()
         self.statusBar().addPermanentWidget(self._status)
+        self.exports = ExportController(
+            self,
+            self.document,
+            lambda: self.document.catalog,
+            workloads,
+            self.charts,
+            self.settings,
+            self.files.complain,
+        )
+        self.compare_windows: list[CompareWindow] = []
         self._build_menus()
         self.setAcceptDrops(True)
         self.document.changed.connect(self._changed)
@@ -170,6 +191,28 @@ class MainWindow(QMainWindow):
             self._action("Save &As…", self.files.save_as, QKeySequence.StandardKey.SaveAs)
         )
         files.addSeparator()
+        export = files.addMenu("&Export")
+        export.addAction(
+            self._action("Build &Report (PDF)…", lambda: self.exports.export_pdf(), "Ctrl+E")
+        )
+        export.addAction(
+            self._action("&Parts List (CSV)…", lambda: self.exports.export_parts_csv())
+        )
+        export.addAction(
+            self._action("&Estimates (CSV)…", lambda: self.exports.export_estimates_csv())
+        )
+        export.addAction(self._action("&Charts (PNG)…", lambda: self.exports.export_chart_images()))
+        export.addSeparator()
+        paper = export.addMenu("Paper &Size")
+        papers = QActionGroup(self)
+        for key, label in PAPERS.items():
+            action = self._action(label, lambda _checked=False, k=key: self.exports.set_paper(k))
+            action.setCheckable(True)
+            action.setChecked(self.exports.paper == key)
+            papers.addAction(action)
+            paper.addAction(action)
+        files.addAction(self._action("C&ompare Builds…", self.compare_dialog, "Ctrl+Shift+C"))
+        files.addSeparator()
         files.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
         edit = self.menuBar().addMenu("&Edit")
         undo = self.document.undo_stack.createUndoAction(self, "&Undo")
@@ -200,6 +243,44 @@ class MainWindow(QMainWindow):
             themes.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action(f"&About {APP_NAME}", self.about))
+
+    # ---- compare ------------------------------------------------------------------------
+
+    def current_entry(self) -> tuple[str, Build]:
+        document = self.document
+        source = str(document.path) if document.path else "the open build (not saved)"
+        if document.path and document.modified:
+            source += " (with unsaved changes)"
+        return source, document.build
+
+    def compare_profiles(self, paths: list[Path]) -> CompareWindow:
+        """A comparison window with these profiles; with fewer than two, the open build
+        comes first."""
+        window = CompareWindow(
+            lambda: self.document.catalog,
+            self.document.workloads,
+            self.current_entry,
+            self.files.complain,
+            self.settings.paper,
+            self,
+        )
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if len(paths) < 2:
+            window.add_current()
+        window.add_profiles(paths)
+        self.compare_windows.append(window)
+        window.destroyed.connect(lambda _object=None, w=window: self._forget_compare(w))
+        window.show()
+        return window
+
+    def _forget_compare(self, window: CompareWindow) -> None:
+        if window in self.compare_windows:
+            self.compare_windows.remove(window)
+
+    def compare_dialog(self) -> None:
+        start = str(self.document.path.parent) if self.document.path else str(Path.home())
+        paths, _ = QFileDialog.getOpenFileNames(self, "Compare profiles", start, FILTER)
+        self.compare_profiles([Path(path) for path in paths])
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QLocale, QSettings
 
 from planner.core.build import Build
 from planner.core.errors import InputError
@@ -73,6 +73,17 @@ class Settings:
 
     def set_theme(self, theme: str) -> None:
         self._qsettings.setValue("theme", theme)
+
+    def paper(self) -> str:
+        """The PDF page size: the user's choice, else Letter where the locale is US."""
+        value = self._qsettings.value("paper")
+        if value in ("a4", "letter"):
+            return str(value)
+        us = QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem
+        return "letter" if us else "a4"
+
+    def set_paper(self, paper: str) -> None:
+        self._qsettings.setValue("paper", paper)
 
     def sync(self) -> None:
         self._qsettings.sync()

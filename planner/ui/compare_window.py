@@ -1,0 +1,339 @@
+"""Builds side by side: saved profiles (and the open build) in one table, the best value in
+each row highlighted, overlaid charts per workload, and the comparison exported."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.core.build import Build
+from planner.core.catalog import Catalog
+from planner.core.comparison import Comparison, compare, workload_title
+from planner.core.errors import InputError
+from planner.core.gpu_ranking import SCALING_COUNTS, scaling
+from planner.core.units import duration
+from planner.core.workload_estimates import build_link
+from planner.core.workloads import Workload
+from planner.io.csv_export import comparison_csv, write_csv
+from planner.io.paths import PROFILE_SUFFIX
+from planner.io.profiles import load_profile, unknown_part_error
+from planner.report.compare_report import export_comparison_report
+from planner.ui.compare_model import CompareModel
+
+Complaint = Callable[[str, str], None]
+COLORS = [(52, 120, 200), (230, 126, 34), (46, 160, 90), (155, 89, 182), (200, 60, 60)]
+FILTER = f"Rig Planner profiles (*{PROFILE_SUFFIX} *.toml);;All files (*)"
+
+
+def color(index: int) -> tuple[int, int, int]:
+    return COLORS[index % len(COLORS)]
+
+
+class CompareCharts(QWidget):
+    """For the chosen workload: time to train on each build, and throughput with 1-8 of
+    each build's GPU over its own link, the builds overlaid."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workload = QComboBox()
+        self.workload.setObjectName("compare-workload")
+        self.workload.currentIndexChanged.connect(self._draw)
+        self.time = pg.PlotWidget()
+        self.time.setObjectName("compare-time")
+        self.time.setLabel("left", "hours to train")
+        self.scaling = pg.PlotWidget()
+        self.scaling.setObjectName("compare-scaling")
+        self.scaling.setLabel("bottom", "GPUs")
+        self.scaling.setLabel("left", "samples/s")
+        self.scaling.addLegend(offset=(10, 10))
+        for plot in (self.time, self.scaling):
+            plot.showGrid(x=False, y=True, alpha=0.25)
+            plot.setBackground(self.palette().color(QPalette.ColorRole.Base))
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Workload:"))
+        row.addWidget(self.workload, 1)
+        plots = QHBoxLayout()
+        plots.addWidget(self.time, 1)
+        plots.addWidget(self.scaling, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.caption)
+        layout.addLayout(plots, 1)
+        self._comparison: Comparison | None = None
+        self.bars: list[float] = []  # hours per build; 0 where it does not fit
+
+    def set_comparison(self, comparison: Comparison | None) -> None:
+        self._comparison = comparison
+        current = self.workload.currentIndex()
+        self.workload.blockSignals(True)
+        self.workload.clear()
+        if comparison is not None:
+            for index, choice in enumerate(comparison.workloads):
+                workload = next((c.estimates[index].workload for c in comparison.candidates), None)
+                self.workload.addItem(workload_title(choice, workload))
+        self.workload.setCurrentIndex(max(0, min(current, self.workload.count() - 1)))
+        self.workload.blockSignals(False)
+        self._draw()
+
+    def _draw(self) -> None:
+        self.time.clear()
+        self.scaling.clear()
+        self.bars = []
+        comparison, index = self._comparison, self.workload.currentIndex()
+        if comparison is None or index < 0:
+            self.caption.setText("Add builds that train a workload to compare their speed.")
+            return
+        ticks = []
+        unfit = []
+        counts = list(SCALING_COUNTS)
+        for number, candidate in enumerate(comparison.candidates):
+            estimate = candidate.estimates[index].estimate
+            fits = estimate is not None and estimate.memory.fits
+            hours = estimate.time_to_train_s / 3600 if fits and estimate else 0.0
+            self.bars.append(hours)
+            ticks.append((number, candidate.name))
+            if not fits:
+                unfit.append(candidate.name)
+            self.time.addItem(
+                pg.BarGraphItem(
+                    x=[number], height=[hours], width=0.6, brush=pg.mkBrush(color(number))
+                )
+            )
+            if fits and estimate is not None:
+                label = pg.TextItem(
+                    duration(estimate.time_to_train_s),
+                    anchor=(0.5, 1),
+                    color=self.palette().color(QPalette.ColorRole.Text),
+                )
+                label.setPos(number, hours)
+                self.time.addItem(label)
+            if estimate is not None:
+                link = build_link(candidate.assembly, candidate.report.layout)
+                self.scaling.plot(
+                    counts,
+                    scaling(estimate, link),
+                    pen=pg.mkPen(color(number), width=2),
+                    symbol="o",
+                    symbolBrush=color(number),
+                    name=candidate.name,
+                )
+        self.time.getAxis("bottom").setTicks([ticks])
+        self.time.setYRange(0, max(self.bars, default=1.0) * 1.15 or 1.0, padding=0)
+        self.caption.setText(
+            "Time to train on each build (left) and throughput with 1–8 of each build's GPU "
+            "over its own link (right)." + (f" Does not fit: {', '.join(unfit)}." if unfit else "")
+        )
+
+
+class CompareWindow(QMainWindow):
+    def __init__(
+        self,
+        catalog: Callable[[], Catalog],
+        workloads: Mapping[str, Workload],
+        current: Callable[[], tuple[str, Build]] | None = None,
+        complain: Complaint | None = None,
+        paper: Callable[[], str] = lambda: "a4",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("compare-window")
+        self._paper = paper
+        self.setWindowTitle("Compare builds")
+        self.resize(1200, 800)
+        self._catalog = catalog
+        self._workloads = workloads
+        self._current = current
+        self._complain = complain or self._complain_with_dialog
+        self.entries: list[tuple[str, Build]] = []
+        self.comparison: Comparison | None = None
+
+        self.model = CompareModel()
+        self.table = QTableView()
+        self.table.setObjectName("compare-table")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectColumns)
+        self.charts = CompareCharts()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.charts)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([520, 300])
+        self.setCentralWidget(splitter)
+
+        self.only_differences = QCheckBox("Only rows that differ")
+        self.only_differences.toggled.connect(self._filter)
+        toolbar = QToolBar("Compare")
+        toolbar.setObjectName("compare-toolbar")
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+        for text, slot in (
+            ("Add Profiles…", self.add_dialog),
+            ("Add Current Build", self.add_current),
+            ("Remove Build", self.remove_selected),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(slot)
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.only_differences)
+        toolbar.addSeparator()
+        exports: tuple[tuple[str, Callable[[], object]], ...] = (
+            ("Export PDF…", lambda: self.export_pdf()),
+            ("Export CSV…", lambda: self.export_csv()),
+        )
+        for text, export in exports:
+            action = QAction(text, self)
+            action.triggered.connect(export)
+            toolbar.addAction(action)
+        self.summary = QLabel()
+        self.statusBar().addPermanentWidget(self.summary, 1)
+        self._refresh()
+
+    def _complain_with_dialog(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(self, title, text)
+
+    # ---- builds ---------------------------------------------------------------------------
+
+    def add_profiles(self, paths: Sequence[Path]) -> int:
+        """Add saved profiles; ones that cannot be read are reported and skipped."""
+        added = 0
+        catalog = self._catalog()
+        for path in paths:
+            try:
+                build = load_profile(path)
+                unknown = unknown_part_error(path, build, catalog.__contains__)
+                if unknown is not None:
+                    raise unknown
+            except InputError as error:
+                self._complain("Could not add the profile", str(error))
+                continue
+            self.entries.append((str(path), build))
+            added += 1
+        if added:
+            self._refresh()
+        return added
+
+    def add_build(self, source: str, build: Build) -> None:
+        self.entries.append((source, build))
+        self._refresh()
+
+    def add_current(self) -> None:
+        if self._current is not None:
+            self.add_build(*self._current())
+
+    def add_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add profiles", str(Path.home()), FILTER)
+        self.add_profiles([Path(path) for path in paths])
+
+    def remove(self, index: int) -> None:
+        if 0 <= index < len(self.entries):
+            del self.entries[index]
+            self._refresh()
+
+    def remove_selected(self) -> None:
+        columns = sorted(
+            {index.column() - 1 for index in self.table.selectionModel().selectedIndexes()},
+            reverse=True,
+        )
+        for column in columns:
+            if column >= 0:
+                del self.entries[column]
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if len(self.entries) >= 1:
+            self.comparison = compare(self.entries, self._catalog(), self._workloads)
+        else:
+            self.comparison = None
+        self.model.set_comparison(self.comparison)
+        self._spans()
+        self.charts.set_comparison(self.comparison)
+        if self.comparison is None or len(self.entries) < 2:
+            self.summary.setText("Add two or more builds to compare them.")
+        else:
+            wins = ", ".join(
+                f"{name}: {count}"
+                for name, count in zip(self.comparison.names, self.comparison.wins(), strict=True)
+            )
+            differ = len(self.comparison.differences)
+            self.summary.setText(
+                f"{len(self.entries)} builds, {differ} of {len(self.comparison.rows)} rows "
+                f"differ. Best values — {wins}."
+            )
+
+    def _filter(self, only: bool) -> None:
+        self.model.set_only_differences(only)
+        self._spans()
+
+    def _spans(self) -> None:
+        self.table.clearSpans()
+        columns = self.model.columnCount()
+        for row in self.model.section_rows():
+            if columns > 1:
+                self.table.setSpan(row, 0, 1, columns)
+        self.table.resizeRowsToContents()
+
+    # ---- export ---------------------------------------------------------------------------
+
+    def _ask(self, title: str, suffix: str, kind: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, title, str(Path.home() / f"comparison{suffix}"), f"{kind} (*{suffix})"
+        )
+        if not path:
+            return None
+        return Path(path if path.lower().endswith(suffix) else path + suffix)
+
+    def export_csv(self, path: Path | None = None) -> bool:
+        if self.comparison is None:
+            return False
+        path = path or self._ask("Export comparison", ".csv", "CSV files")
+        if path is None:
+            return False
+        try:
+            write_csv(path, comparison_csv(self.comparison))
+        except OSError as error:
+            self._complain("Could not export the comparison", f"{path}: {error.strerror}")
+            return False
+        self.statusBar().showMessage(f"Exported the comparison to {path}", 8000)
+        return True
+
+    def export_pdf(self, path: Path | None = None) -> bool:
+        if self.comparison is None:
+            return False
+        path = path or self._ask("Export comparison", ".pdf", "PDF documents")
+        if path is None:
+            return False
+        try:
+            pages = export_comparison_report(path, self.comparison, self._paper())
+        except OSError as error:
+            self._complain("Could not export the comparison", f"{path}: {error.strerror}")
+            return False
+        self.statusBar().showMessage(f"Exported the comparison to {path} ({pages} pages)", 8000)
+        return True
