@@ -279,10 +279,12 @@ def _slots(data: ReportData) -> str:
         ("no slot", esc(names.get(part_id, part_id)), "", "", "", "")
         for part_id in layout.unplaced_gpus
     ]
-    lanes = (
-        f"<p>CPU lanes used: {layout.cpu_lanes_used} of {layout.cpu_lanes_available}; "
-        f"the gradient exchange runs over {esc(data.link_name)}.</p>"
+    exchange = (
+        f"gradients between the GPUs cross {esc(data.link_name)}"
+        if data.assembly.count(PartKind.GPU) > 1
+        else "one GPU, so no gradients cross a link"
     )
+    lanes = f"<p>CPU lanes used: {layout.cpu_lanes_used} of {layout.cpu_lanes_available}; {exchange}.</p>"
     return (
         "<h2>Slot layout</h2>"
         + table(

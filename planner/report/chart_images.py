@@ -144,6 +144,8 @@ def bar_chart(
         max(line for _x, line in _legend_places(legend, 8, width_in * DPI - 8)) + 1 if legend else 0
     )
     top = _metrics(title_font).height() * 1.6 + label_metrics.height() * 1.25 * legend_lines
+    if marker is not None:
+        top += label_metrics.height()  # room for the marker's label above the plot
     plot_h = row * max(1, len(bars)) + gaps * row * 0.5
     bottom = label_metrics.height() * 2.6
     image, painter = _canvas(width_in, (top + plot_h + bottom) / DPI + 0.05)

@@ -193,6 +193,10 @@ def keep_together(document: QTextDocument, page_height: float) -> int:
                     form = QTextBlockFormat()
                     form.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
                     QTextCursor(block).mergeBlockFormat(form)
+                    # Lay out everything after it again: tables and images that follow
+                    # are not always moved along by the incremental layout.
+                    start = block.position()
+                    document.markContentsDirty(start, document.characterCount() - start)
                     moves += 1
         block = block.next()
     return moves

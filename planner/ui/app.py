@@ -70,7 +70,13 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("RigPlanner")
     QGuiApplication.setDesktopFileName(APP_ID)
-    QApplication.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "rig-planner.svg")))
+    # The PNGs rendered from rig-planner.svg, 16-512 px: exact at each size, all of them
+    # offered to the window manager, no image plugin needed; the SVG where they are missing.
+    icons = paths.resources_dir() / "icons"
+    icon = QIcon()
+    for png in sorted(icons.glob(f"hicolor/*/apps/{APP_ID}.png")):
+        icon.addFile(str(png))
+    QApplication.setWindowIcon(icon if not icon.isNull() else QIcon(str(icons / "rig-planner.svg")))
     settings = Settings()
     apply_theme(app, settings.theme() if screenshot is None else "light")
 
