@@ -284,7 +284,8 @@ def _slots(data: ReportData) -> str:
         if data.assembly.count(PartKind.GPU) > 1
         else "one GPU, so no gradients cross a link"
     )
-    lanes = f"<p>CPU lanes used: {layout.cpu_lanes_used} of {layout.cpu_lanes_available}; {exchange}.</p>"
+    used, available = layout.cpu_lanes_used, layout.cpu_lanes_available
+    lanes = f"<p>CPU lanes used: {used} of {available}; {exchange}.</p>"
     return (
         "<h2>Slot layout</h2>"
         + table(
