@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 QT_DEBS=(libgl1 libegl1 libglib2.0-0 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-dejavu-core)
-TEST_DEBS=(poppler-utils)
+TEST_DEBS=(poppler-utils desktop-file-utils appstream shared-mime-info)
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -53,7 +53,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
     fi
     if [ ${#needed[@]} -gt 0 ]; then
         install_debs "${needed[@]}" || {
-            # Qt libraries are required; poppler only serves the PDF tests.
+            # Qt libraries are required; the others only serve tests (PDF, desktop files).
             mapfile -t qt_missing < <(missing_debs "${QT_DEBS[@]}")
             if [ ${#qt_missing[@]} -gt 0 ] || ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
                 exit 1
