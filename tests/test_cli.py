@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import planner
 
 from planner import __version__
 from planner.core.parts import PART_CLASSES, PartKind
@@ -15,24 +14,6 @@ from planner.core.records import record_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "resources" / "samples").glob("*.rigplan.toml"))
-
-
-def planner(
-    *args: str, env_extra: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    import os
-
-    env = dict(os.environ)
-    env.update(env_extra or {})
-    return subprocess.run(
-        [sys.executable, "-m", "planner", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
 
 
 def test_version() -> None:

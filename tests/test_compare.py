@@ -8,10 +8,10 @@ import io
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import planner
 
 from planner.core.comparison import Comparison, compare
 from planner.io.csv_export import comparison_csv
@@ -24,17 +24,6 @@ DUAL = SAMPLES / "dual-rtx-3090-nvlink.rigplan.toml"
 FOUR = SAMPLES / "four-gpu-threadripper.rigplan.toml"
 SINGLE = SAMPLES / "single-rtx-4090.rigplan.toml"
 ORDER = (BUDGET, DUAL, FOUR, SINGLE)
-
-
-def planner(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "planner", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import planner
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "resources" / "samples").glob("*.rigplan.toml"))
-
-
-def planner(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "planner", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 def test_catalog_workloads_json() -> None:

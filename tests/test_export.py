@@ -8,10 +8,10 @@ import dataclasses
 import io
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import planner
 
 from planner.core.assembly import Assembly
 from planner.core.catalog import PartOrigin
@@ -37,17 +37,6 @@ def poppler(tool: str, *args: str) -> str:
     return subprocess.run(
         [path, *args], capture_output=True, text=True, check=True, timeout=60
     ).stdout
-
-
-def planner(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "planner", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 def read_csv(data: bytes) -> list[dict[str, str]]:
