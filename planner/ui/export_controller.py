@@ -1,5 +1,6 @@
 """File → Export: the build report as PDF, the parts list and estimates as CSV, the charts
-as PNG images. Writes go through the same atomic saves as profiles."""
+as PNG images. Writes go through the same atomic saves as profiles. The report and CSV
+modules load on first use, not at start-up."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from planner.core.catalog import Catalog
 from planner.core.workloads import Workload
-from planner.io.csv_export import estimates_csv, parts_csv, write_csv
-from planner.report.build_report import collect, export_build_report
 from planner.ui.chart_host import ChartHost
 from planner.ui.document import BuildDocument
 from planner.ui.session import Settings
@@ -80,6 +79,8 @@ class ExportController(QObject):
         path = path or self._ask("Export build report", ".pdf", "PDF documents")
         if path is None:
             return False
+        from planner.report.build_report import collect, export_build_report
+
         document = self._document
         data = collect(document.build, self._catalog(), self._workloads, str(document.path or ""))
         try:
@@ -94,6 +95,8 @@ class ExportController(QObject):
         path = path or self._ask("Export parts list", ".csv", "CSV files")
         if path is None:
             return False
+        from planner.io.csv_export import parts_csv, write_csv
+
         try:
             write_csv(path, parts_csv(self._document.assembly))
         except OSError as error:
@@ -106,6 +109,8 @@ class ExportController(QObject):
         path = path or self._ask("Export estimates", ".csv", "CSV files")
         if path is None:
             return False
+        from planner.io.csv_export import estimates_csv, write_csv
+
         try:
             write_csv(path, estimates_csv(self._document.report.estimates))
         except OSError as error:

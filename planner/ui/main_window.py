@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import (
@@ -35,7 +36,6 @@ from planner.core.parts import Gpu, PartKind
 from planner.core.workloads import Workload
 from planner.ui.build_panel import BuildPanel
 from planner.ui.chart_host import ChartHost
-from planner.ui.compare_window import CompareWindow
 from planner.ui.custom_part_dialog import CustomPartDialog
 from planner.ui.document import BuildDocument
 from planner.ui.explain_dialog import ExplainDialog
@@ -48,6 +48,9 @@ from planner.ui.session import Autosave, Settings
 from planner.ui.text import count
 from planner.ui.theme import THEMES, apply_theme
 from planner.ui.workload_panel import WorkloadPanel
+
+if TYPE_CHECKING:
+    from planner.ui.compare_window import CompareWindow
 
 
 class MainWindow(QMainWindow):
@@ -256,6 +259,8 @@ class MainWindow(QMainWindow):
     def compare_profiles(self, paths: list[Path]) -> CompareWindow:
         """A comparison window with these profiles; with fewer than two, the open build
         comes first."""
+        from planner.ui.compare_window import CompareWindow
+
         window = CompareWindow(
             lambda: self.document.catalog,
             self.document.workloads,
