@@ -15,13 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from planner import __version__
-from planner.core.build import Build
-from planner.core.catalog import Catalog
 from planner.core.checks import run_checks
 from planner.core.errors import InputError, Location
 from planner.core.parts import PartKind
 from planner.io.catalog_files import CatalogLoad, load_catalog, part_table
-from planner.io.profiles import load_profile, unknown_part_error, workload_error
+from planner.io.profiles import load_profile, require_known_parts, workload_error
 from planner.io.workload_files import workload_table
 
 EXIT_OK = 0
@@ -172,9 +170,7 @@ def _estimate_profile(args: argparse.Namespace) -> int:
 
     build = load_profile(args.profile)
     catalog = _load_catalog().catalog
-    unknown = unknown_part_error(args.profile, build, catalog.__contains__)
-    if unknown is not None:
-        raise unknown
+    require_known_parts(args.profile, build, catalog.__contains__)
     workloads = load_workloads()
     context = CheckContext(Assembly.resolve(build, catalog), catalog)
     results = estimate_build(
@@ -288,9 +284,7 @@ def _check(args: argparse.Namespace) -> int:
 
     build = load_profile(args.profile)
     catalog = _load_catalog().catalog
-    unknown = unknown_part_error(args.profile, build, catalog.__contains__)
-    if unknown is not None:
-        raise unknown
+    require_known_parts(args.profile, build, catalog.__contains__)
     from planner.io.workload_files import load_workloads
 
     report = run_checks(build, catalog, load_workloads())
@@ -299,14 +293,6 @@ def _check(args: argparse.Namespace) -> int:
     else:
         print(findings_text(build.name, report))
     return EXIT_FINDINGS if report.has_errors else EXIT_OK
-
-
-def _load_build(path: Path, catalog: Catalog) -> Build:
-    build = load_profile(path)
-    unknown = unknown_part_error(path, build, catalog.__contains__)
-    if unknown is not None:
-        raise unknown
-    return build
 
 
 def _write(path: Path, write: Callable[[Path], object]) -> None:
@@ -324,7 +310,7 @@ def _export(args: argparse.Namespace) -> int:
     from planner.report.build_report import collect, export_build_report
 
     catalog = _load_catalog().catalog
-    build = _load_build(args.profile, catalog)
+    build = require_known_parts(args.profile, load_profile(args.profile), catalog.__contains__)
     pdf_path, csv_path = args.pdf, args.csv
     if pdf_path is None and csv_path is None and args.estimates_csv is None:
         stem = args.profile.name.removesuffix(".toml").removesuffix(".rigplan")
@@ -353,7 +339,10 @@ def _compare(args: argparse.Namespace) -> int:
     from planner.io.workload_files import load_workloads
 
     catalog = _load_catalog().catalog
-    builds = [(str(path), _load_build(path, catalog)) for path in args.profiles]
+    builds = [
+        (str(path), require_known_parts(path, load_profile(path), catalog.__contains__))
+        for path in args.profiles
+    ]
     comparison = compare(builds, catalog, load_workloads())
     if args.csv is not None:
         _write(args.csv, lambda path: write_csv(path, comparison_csv(comparison)))

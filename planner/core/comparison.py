@@ -14,6 +14,7 @@ from planner.core.catalog import Catalog
 from planner.core.checks import CheckReport, run_checks
 from planner.core.findings import Severity
 from planner.core.parts import PartKind
+from planner.core.performance import Link
 from planner.core.units import GIB, duration
 from planner.core.workload_estimates import BuildEstimate, build_link, estimate_build
 from planner.core.workloads import Workload
@@ -60,6 +61,11 @@ class Candidate:
     assembly: Assembly
     report: CheckReport
     estimates: tuple[BuildEstimate, ...]  # one per Comparison.workloads, same order
+    link: Link | None  # what gradients cross between its GPUs; None with one GPU
+
+    @property
+    def link_name(self) -> str:
+        return self.link.name if self.link else "one GPU"
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,8 @@ def candidate(
         estimates = tuple(
             BuildEstimate(choice, None, None, "no power budget") for choice in choices
         )
-    return Candidate(name, source, assembly, report, estimates)
+    link = build_link(assembly, report.layout)
+    return Candidate(name, source, assembly, report, estimates, link)
 
 
 def compare(
@@ -302,12 +309,3 @@ def _workload_rows(
         _row(section, "Electricity per run", cost, "lower"),
         _row(section, "Speed per dollar", value, "higher"),
     ]
-
-
-def link_names(comparison: Comparison) -> tuple[str, ...]:
-    """The link each build's GPUs exchange gradients over (for captions)."""
-    names = []
-    for item in comparison.candidates:
-        link = build_link(item.assembly, item.report.layout)
-        names.append(link.name if link else "one GPU")
-    return tuple(names)

@@ -174,6 +174,14 @@ def unknown_part_error(
     return None
 
 
+def require_known_parts(path: Path | str, build: Build, known: Callable[[str], bool]) -> Build:
+    """`build`, if `known` knows every part id in it; else the error `unknown_part_error` makes."""
+    error = unknown_part_error(path, build, known)
+    if error is not None:
+        raise error
+    return build
+
+
 def workload_error(path: Path | str, index: int, message: str) -> ProfileError:
     """An error about the index-th [[workloads]] entry of a profile, with its line."""
     try:

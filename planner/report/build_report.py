@@ -22,6 +22,7 @@ from planner.core.findings import Severity
 from planner.core.gpu_ranking import SCALING_COUNTS, Ranked, fastest, rank_gpus, scaling
 from planner.core.part_specs import key_specs
 from planner.core.parts import Gpu, PartKind
+from planner.core.performance import Link
 from planner.core.power import REST_OF_SYSTEM, SIZING_MARGIN
 from planner.core.units import GIB, duration
 from planner.core.workload_estimates import build_link
@@ -41,7 +42,7 @@ class ReportData:
     source: str
     assembly: Assembly
     report: CheckReport
-    link_name: str
+    link: Link | None  # what gradients cross between the GPUs; None with one GPU
     rankings: tuple[tuple[Ranked, ...], ...]  # per estimate, the catalog's GPUs
     made: dt.datetime
 
@@ -68,7 +69,7 @@ def collect(
         source,
         assembly,
         report,
-        link.name if link else "one GPU: no gradient exchange",
+        link,
         tuple(rankings),
         made or dt.datetime.now().astimezone(),
     )
@@ -280,8 +281,8 @@ def _slots(data: ReportData) -> str:
         for part_id in layout.unplaced_gpus
     ]
     exchange = (
-        f"gradients between the GPUs cross {esc(data.link_name)}"
-        if data.assembly.count(PartKind.GPU) > 1
+        f"gradients between the GPUs cross {esc(data.link.name)}"
+        if data.link is not None
         else "one GPU, so no gradients cross a link"
     )
     used, available = layout.cpu_lanes_used, layout.cpu_lanes_available
@@ -441,12 +442,11 @@ def _workload(
         )
         parts.append(image(name, width))
     if setup.gpus > 1:
-        link = build_link(data.assembly, data.report.layout)
-        speeds = scaling(item, link)
+        speeds = scaling(item, data.link)
         counts = tuple(float(c) for c in SCALING_COUNTS)
         name = f"chart-scaling-{index}.png"
         images[name] = charts.line_chart(
-            f"{item.workload.name}: scaling over {data.link_name}",
+            f"{item.workload.name}: scaling over {data.link.name if data.link else 'PCIe'}",
             [
                 charts.Line(f"{item.gpu.name}", counts, tuple(speeds), charts.BLUE),
                 charts.Line(

@@ -9,12 +9,11 @@ from pathlib import Path
 from PySide6.QtGui import QColor, QImage
 
 from planner import APP_NAME, __version__
-from planner.core.comparison import Comparison, link_names, workload_title
+from planner.core.comparison import Comparison, workload_title
 from planner.core.gpu_ranking import SCALING_COUNTS, scaling
 from planner.core.units import duration
-from planner.core.workload_estimates import build_link
 from planner.report import chart_images as charts
-from planner.report.markup import esc
+from planner.report.markup import CELL_PADDING, esc
 from planner.report.pdf import (
     CSS_DPI,
     ensure_gui_application,
@@ -57,8 +56,7 @@ def scaling_chart(comparison: Comparison, index: int, width_in: float) -> QImage
         estimate = item.estimates[index].estimate
         if estimate is None:
             continue
-        link = build_link(item.assembly, item.report.layout)
-        speeds = scaling(estimate, link)
+        speeds = scaling(estimate, item.link)
         lines.append(charts.Line(item.name, counts, tuple(speeds), build_color(number)))
     if not lines:
         return None
@@ -97,7 +95,7 @@ def comparison_table(comparison: Comparison) -> str:
             cells.append(f"<td{css}>{esc(cell.text)}</td>")
         body.append(f"<tr><td{same}>{esc(row.label)}</td>{''.join(cells)}</tr>")
     return (
-        f'<table width="100%" cellspacing="0" cellpadding="3">{columns}{head}'
+        f'<table width="100%" cellspacing="0" cellpadding="{CELL_PADDING}">{columns}{head}'
         f"<tbody>{''.join(body)}</tbody></table>"
     )
 
@@ -112,8 +110,9 @@ def comparison_html(
     width = text_width_px(paper, landscape)
     images: dict[str, QImage] = {}
     sources = "".join(
-        f"<li>{esc(item.name)} — {esc(item.source)}; GPUs exchange gradients over {esc(link)}</li>"
-        for item, link in zip(comparison.candidates, link_names(comparison), strict=True)
+        f"<li>{esc(item.name)} — {esc(item.source)}; GPUs exchange gradients over "
+        f"{esc(item.link_name)}</li>"
+        for item in comparison.candidates
     )
     parts = [
         f"<h1>Comparing {len(comparison.candidates)} builds</h1>",

@@ -30,13 +30,13 @@ from planner.core.comparison import Comparison, compare, workload_title
 from planner.core.errors import InputError
 from planner.core.gpu_ranking import SCALING_COUNTS, scaling
 from planner.core.units import duration
-from planner.core.workload_estimates import build_link
 from planner.core.workloads import Workload
 from planner.io.csv_export import comparison_csv, write_csv
 from planner.io.paths import PROFILE_SUFFIX
-from planner.io.profiles import load_profile, unknown_part_error
+from planner.io.profiles import load_profile, require_known_parts
 from planner.report.compare_report import export_comparison_report
 from planner.ui.compare_model import CompareModel
+from planner.ui.export_controller import ask_save_path, export_file
 
 Complaint = Callable[[str, str], None]
 COLORS = [(52, 120, 200), (230, 126, 34), (46, 160, 90), (155, 89, 182), (200, 60, 60)]
@@ -129,10 +129,9 @@ class CompareCharts(QWidget):
                 label.setPos(number, hours)
                 self.time.addItem(label)
             if estimate is not None:
-                link = build_link(candidate.assembly, candidate.report.layout)
                 self.scaling.plot(
                     counts,
-                    scaling(estimate, link),
+                    scaling(estimate, candidate.link),
                     pen=pg.mkPen(color(number), width=2),
                     symbol="o",
                     symbolBrush=color(number),
@@ -227,10 +226,7 @@ class CompareWindow(QMainWindow):
         catalog = self._catalog()
         for path in paths:
             try:
-                build = load_profile(path)
-                unknown = unknown_part_error(path, build, catalog.__contains__)
-                if unknown is not None:
-                    raise unknown
+                build = require_known_parts(path, load_profile(path), catalog.__contains__)
             except InputError as error:
                 self._complain("Could not add the profile", str(error))
                 continue
@@ -302,38 +298,34 @@ class CompareWindow(QMainWindow):
 
     # ---- export ---------------------------------------------------------------------------
 
-    def _ask(self, title: str, suffix: str, kind: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, title, str(Path.home() / f"comparison{suffix}"), f"{kind} (*{suffix})"
-        )
-        if not path:
-            return None
-        return Path(path if path.lower().endswith(suffix) else path + suffix)
-
     def export_csv(self, path: Path | None = None) -> bool:
-        if self.comparison is None:
+        comparison = self.comparison
+        if comparison is None:
             return False
-        path = path or self._ask("Export comparison", ".csv", "CSV files")
+        path = path or ask_save_path(
+            self, "Export comparison", Path.home() / "comparison.csv", "CSV files"
+        )
         if path is None:
             return False
-        try:
-            write_csv(path, comparison_csv(self.comparison))
-        except OSError as error:
-            self._complain("Could not export the comparison", f"{path}: {error.strerror}")
-            return False
-        self.statusBar().showMessage(f"Exported the comparison to {path}", 8000)
-        return True
+
+        def write(target: Path) -> str:
+            write_csv(target, comparison_csv(comparison))
+            return f"Exported the comparison to {target}"
+
+        return export_file(self, self._complain, "comparison", path, write)
 
     def export_pdf(self, path: Path | None = None) -> bool:
-        if self.comparison is None:
+        comparison = self.comparison
+        if comparison is None:
             return False
-        path = path or self._ask("Export comparison", ".pdf", "PDF documents")
+        path = path or ask_save_path(
+            self, "Export comparison", Path.home() / "comparison.pdf", "PDF documents"
+        )
         if path is None:
             return False
-        try:
-            pages = export_comparison_report(path, self.comparison, self._paper())
-        except OSError as error:
-            self._complain("Could not export the comparison", f"{path}: {error.strerror}")
-            return False
-        self.statusBar().showMessage(f"Exported the comparison to {path} ({pages} pages)", 8000)
-        return True
+
+        def write(target: Path) -> str:
+            pages = export_comparison_report(target, comparison, self._paper())
+            return f"Exported the comparison to {target} ({pages} pages)"
+
+        return export_file(self, self._complain, "comparison", path, write)

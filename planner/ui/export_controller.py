@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMainWindow
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QWidget
 
 from planner.core.catalog import Catalog
 from planner.core.workloads import Workload
@@ -25,6 +25,29 @@ def file_stem(name: str) -> str:
     """A file name for a build: its name with anything awkward in a path replaced."""
     stem = re.sub(r"[^\w.-]+", "-", name, flags=re.UNICODE).strip("-.")
     return stem or "build"
+
+
+def ask_save_path(parent: QWidget, title: str, suggested: Path, kind: str) -> Path | None:
+    """A file to export to, with the suggested name's suffix added when the user left it off."""
+    suffix = suggested.suffix
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), f"{kind} (*{suffix})")
+    if not path:
+        return None
+    return Path(path if path.lower().endswith(suffix) else path + suffix)
+
+
+def export_file(
+    window: QMainWindow, complain: Complaint, what: str, path: Path, write: Callable[[Path], str]
+) -> bool:
+    """Run `write` (which returns what to say in the status bar); if the file cannot be
+    written, tell the user which file and why."""
+    try:
+        message = write(path)
+    except OSError as error:
+        complain(f"Could not export the {what}", f"{path}: {error.strerror or error}")
+        return False
+    window.statusBar().showMessage(message, 8000)
+    return True
 
 
 class ExportController(QObject):
@@ -54,70 +77,57 @@ class ExportController(QObject):
     def set_paper(self, paper: str) -> None:
         self._settings.set_paper(paper)
 
-    def _suggested(self, suffix: str) -> str:
+    def _suggested(self, suffix: str) -> Path:
         document = self._document
         folder = document.path.parent if document.path else Path.home()
-        return str(folder / f"{file_stem(document.build.name)}{suffix}")
-
-    def _ask(self, title: str, suffix: str, kind: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(
-            self._window, title, self._suggested(suffix), f"{kind} (*{suffix})"
-        )
-        if not path:
-            return None
-        return Path(path if path.lower().endswith(suffix) else path + suffix)
-
-    def _done(self, message: str) -> None:
-        self._window.statusBar().showMessage(message, 8000)
-
-    def _failed(self, what: str, path: Path, error: OSError) -> None:
-        self._complain(f"Could not export the {what}", f"{path}: {error.strerror or error}")
+        return folder / f"{file_stem(document.build.name)}{suffix}"
 
     # ---- actions ------------------------------------------------------------------------
 
     def export_pdf(self, path: Path | None = None) -> bool:
-        path = path or self._ask("Export build report", ".pdf", "PDF documents")
+        path = path or ask_save_path(
+            self._window, "Export build report", self._suggested(".pdf"), "PDF documents"
+        )
         if path is None:
             return False
         from planner.report.build_report import collect, export_build_report
 
         document = self._document
         data = collect(document.build, self._catalog(), self._workloads, str(document.path or ""))
-        try:
-            pages = export_build_report(path, data, self.paper)
-        except OSError as error:
-            self._failed("report", path, error)
-            return False
-        self._done(f"Exported the build report to {path} ({pages} pages, {PAPERS[self.paper]})")
-        return True
+
+        def write(target: Path) -> str:
+            pages = export_build_report(target, data, self.paper)
+            return f"Exported the build report to {target} ({pages} pages, {PAPERS[self.paper]})"
+
+        return export_file(self._window, self._complain, "report", path, write)
 
     def export_parts_csv(self, path: Path | None = None) -> bool:
-        path = path or self._ask("Export parts list", ".csv", "CSV files")
+        path = path or ask_save_path(
+            self._window, "Export parts list", self._suggested(".csv"), "CSV files"
+        )
         if path is None:
             return False
         from planner.io.csv_export import parts_csv, write_csv
 
-        try:
-            write_csv(path, parts_csv(self._document.assembly))
-        except OSError as error:
-            self._failed("parts list", path, error)
-            return False
-        self._done(f"Exported the parts list to {path}")
-        return True
+        def write(target: Path) -> str:
+            write_csv(target, parts_csv(self._document.assembly))
+            return f"Exported the parts list to {target}"
+
+        return export_file(self._window, self._complain, "parts list", path, write)
 
     def export_estimates_csv(self, path: Path | None = None) -> bool:
-        path = path or self._ask("Export estimates", ".csv", "CSV files")
+        path = path or ask_save_path(
+            self._window, "Export estimates", self._suggested(".csv"), "CSV files"
+        )
         if path is None:
             return False
         from planner.io.csv_export import estimates_csv, write_csv
 
-        try:
-            write_csv(path, estimates_csv(self._document.report.estimates))
-        except OSError as error:
-            self._failed("estimates", path, error)
-            return False
-        self._done(f"Exported the workload estimates to {path}")
-        return True
+        def write(target: Path) -> str:
+            write_csv(target, estimates_csv(self._document.report.estimates))
+            return f"Exported the workload estimates to {target}"
+
+        return export_file(self._window, self._complain, "estimates", path, write)
 
     def export_chart_images(self, folder: Path | None = None) -> list[Path]:
         if folder is None:
@@ -134,7 +144,7 @@ class ExportController(QObject):
                 chart.export_png(str(path))
                 written.append(path)
         except OSError as error:
-            self._failed("charts", folder, error)
+            self._complain("Could not export the charts", f"{folder}: {error.strerror or error}")
             return written
-        self._done(f"Exported {len(written)} charts to {folder}")
+        self._window.statusBar().showMessage(f"Exported {len(written)} charts to {folder}", 8000)
         return written
