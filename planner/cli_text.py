@@ -76,6 +76,8 @@ def findings_text(name: str, report: CheckReport) -> str:
             )
         for part_id in report.layout.unplaced_gpus:
             lines.append(f"  {'(no slot)':<16} {part_id}")
+        for part_id in report.layout.sxm_gpus:
+            lines.append(f"  {'(SXM module)':<16} {part_id}  needs an HGX/DGX baseboard")
     power = report.power
     if power is not None and power.gpu_w:
         lines += ["", "Power"]

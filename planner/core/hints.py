@@ -37,7 +37,7 @@ def incompatibility(part: Part, assembly: Assembly) -> str | None:
     elif isinstance(part, Case):
         if board and not part.takes_board(board.form_factor):
             return f"takes {', '.join(part.form_factors)} boards, not {board.form_factor}"
-        longest = max((gpu.length_mm for gpu, _item in assembly.gpus), default=0)
+        longest = max((gpu.length_mm or 0 for gpu, _item in assembly.gpus), default=0)
         if longest > part.max_gpu_length_mm:
             return f"takes GPUs up to {part.max_gpu_length_mm} mm; yours is {longest} mm"
         if cooler and cooler.height_mm and cooler.height_mm > part.max_cooler_height_mm:
@@ -54,7 +54,9 @@ def incompatibility(part: Part, assembly: Assembly) -> str | None:
         if case and part.height_mm and part.height_mm > case.max_cooler_height_mm:
             return f"{part.height_mm} mm tall; the case takes {case.max_cooler_height_mm} mm"
     elif isinstance(part, Gpu):
-        if case and part.length_mm > case.max_gpu_length_mm:
+        if part.is_sxm and board:
+            return "an SXM module: it needs an HGX/DGX baseboard, not a PCIe slot"
+        if case and part.length_mm and part.length_mm > case.max_gpu_length_mm:
             return f"{part.length_mm} mm long; the case takes {case.max_gpu_length_mm} mm"
     elif (
         isinstance(part, Psu)

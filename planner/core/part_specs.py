@@ -18,10 +18,10 @@ from planner.core.parts import (
 def key_specs(part: Part) -> str:
     """The few specs a builder looks at first, as one short line."""
     if isinstance(part, Gpu):
-        return (
-            f"{part.vram_gb:g} GB {part.memory_type}, {part.memory_bandwidth_gbs:g} GB/s, "
-            f"{part.board_power_w} W, {part.slot_width:g}-slot, {part.length_mm} mm"
-        )
+        memory = f"{part.vram_gb:g} GB {part.memory_type}, {part.memory_bandwidth_gbs:g} GB/s"
+        if part.slot_width is None or part.length_mm is None:
+            return f"{memory}, {part.board_power_w} W, SXM module (HGX/DGX baseboard)"
+        return f"{memory}, {part.board_power_w} W, {part.slot_width:g}-slot, {part.length_mm} mm"
     if isinstance(part, Cpu):
         return (
             f"{part.socket}, {part.cores}C/{part.threads}T, {part.tdp_w} W, "

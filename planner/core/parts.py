@@ -2,132 +2,57 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
-from typing import Any, ClassVar
 
 from planner.core.errors import Location, RecordError
-from planner.core.records import internal, record_keys, spec
-
-ID_PATTERN = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
-
-SOCKETS = ("AM4", "AM5", "LGA1700", "LGA1851", "sTRX4", "sTR5", "LGA4677")
-MEMORY_TYPES = ("DDR4", "DDR5")
-MODULE_TYPES = ("UDIMM", "RDIMM")
-# Board form factors, smallest first. A case that takes one of the ATX family also
-# takes the smaller members of it: their mounting holes are a subset.
-BOARD_FORM_FACTORS = ("Mini-ITX", "Micro-ATX", "ATX", "E-ATX", "SSI-CEB", "SSI-EEB")
-ATX_FAMILY = ("Mini-ITX", "Micro-ATX", "ATX", "E-ATX")
-PSU_FORM_FACTORS = ("ATX", "SFX", "SFX-L")
-ARCHITECTURES = (
-    "pascal",
-    "volta",
-    "turing",
-    "ampere",
-    "ada",
-    "hopper",
-    "blackwell",
-    "rdna3",
-    "rdna4",
-    "cdna2",
-    "cdna3",
+from planner.core.part_base import (
+    ARCHITECTURES,
+    ATX_FAMILY,
+    BOARD_FORM_FACTORS,
+    GPU_COOLERS,
+    GPU_FORM_FACTORS,
+    GPU_MEMORY_TYPES,
+    ID_PATTERN,
+    MEMORY_TYPES,
+    MODULE_TYPES,
+    PSU_FORM_FACTORS,
+    SLOT_WIDTHS,
+    SOCKETS,
+    Part,
+    PartKind,
 )
-GPU_MEMORY_TYPES = ("GDDR5X", "GDDR6", "GDDR6X", "GDDR7", "HBM2", "HBM2e", "HBM3", "HBM3e")
-GPU_COOLERS = ("open-air", "blower", "liquid", "passive")
-SLOT_WIDTHS = (1, 2, 4, 8, 16)
+from planner.core.records import spec
 
-
-class PartKind(str, Enum):
-    GPU = "gpu"
-    CPU = "cpu"
-    MOTHERBOARD = "motherboard"
-    MEMORY = "memory"
-    PSU = "psu"
-    CASE = "case"
-    COOLER = "cooler"
-    STORAGE = "storage"
-
-    @property
-    def label(self) -> str:
-        """A title for the kind: "Power supply"."""
-        return _KIND_LABELS[self]
-
-    @property
-    def noun(self) -> str:
-        """The kind inside a sentence: "power supply", "GPU"."""
-        return _KIND_NOUNS[self]
-
-
-_KIND_NOUNS = {
-    PartKind.GPU: "GPU",
-    PartKind.CPU: "CPU",
-    PartKind.MOTHERBOARD: "motherboard",
-    PartKind.MEMORY: "memory kit",
-    PartKind.PSU: "power supply",
-    PartKind.CASE: "case",
-    PartKind.COOLER: "CPU cooler",
-    PartKind.STORAGE: "storage drive",
-}
-
-_KIND_LABELS = {
-    PartKind.GPU: "GPU",
-    PartKind.CPU: "CPU",
-    PartKind.MOTHERBOARD: "Motherboard",
-    PartKind.MEMORY: "Memory",
-    PartKind.PSU: "Power supply",
-    PartKind.CASE: "Case",
-    PartKind.COOLER: "CPU cooler",
-    PartKind.STORAGE: "Storage",
-}
-
-
-@dataclass(frozen=True, kw_only=True)
-class Part:
-    """What every catalog part has."""
-
-    KIND: ClassVar[PartKind]
-
-    id: str = spec(pattern=ID_PATTERN)
-    name: str = spec()
-    vendor: str = spec()
-    # None: the vendor publishes no price (datacenter cards sold on quote); users set one.
-    price_usd: float | None = spec(default=None, low=0, high=1_000_000)
-    price_date: dt.date | None = spec(default=None)
-    source: tuple[str, ...] = spec()
-    price_source: str | None = spec(default=None)
-    # Fields whose values could not be confirmed against `source` when the part was added.
-    unverified: tuple[str, ...] = spec(default=())
-    notes: str = spec(default="")
-    extra: Mapping[str, Any] = internal()
-
-    @property
-    def kind(self) -> PartKind:
-        return self.KIND
-
-    @property
-    def display_name(self) -> str:
-        """The name with its vendor in front, unless the name already starts with it."""
-        if self.name.casefold().startswith(self.vendor.split()[0].casefold()):
-            return self.name
-        return f"{self.vendor} {self.name}"
-
-    @property
-    def price_or_zero(self) -> float:
-        return self.price_usd or 0.0
-
-    def validate(self) -> None:
-        if not self.source or not all(item.strip() for item in self.source):
-            raise RecordError("must name at least one source", Location(field="source"))
-        if self.price_usd is not None and self.price_date is None:
-            raise RecordError("is required when price_usd is given", Location(field="price_date"))
-        known = set(record_keys(type(self)))
-        for name in self.unverified:
-            if name not in known:
-                raise RecordError(
-                    f"names '{name}', which is not a field", Location(field="unverified")
-                )
+__all__ = [
+    "ARCHITECTURES",
+    "ATX_FAMILY",
+    "BOARD_FORM_FACTORS",
+    "GPU_COOLERS",
+    "GPU_FORM_FACTORS",
+    "GPU_MEMORY_TYPES",
+    "ID_PATTERN",
+    "MEMORY_TYPES",
+    "MODULE_TYPES",
+    "PART_CLASSES",
+    "PSU_FORM_FACTORS",
+    "SLOT_WIDTHS",
+    "SOCKETS",
+    "Case",
+    "Cooler",
+    "Cpu",
+    "Gpu",
+    "GpuPowerConnectors",
+    "LaneSharing",
+    "M2Slot",
+    "MemoryKit",
+    "Motherboard",
+    "Part",
+    "PartKind",
+    "PcieSlot",
+    "Psu",
+    "PsuConnectors",
+    "Storage",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,9 +89,12 @@ class Gpu(Part):
     board_power_w: int = spec(low=10, high=2_000)
     pcie_gen: int = spec(low=3, high=6)
     pcie_lanes: int = spec(choices=SLOT_WIDTHS)
-    power_connectors: GpuPowerConnectors = spec()
-    slot_width: float = spec(low=1, high=5)
-    length_mm: int = spec(low=100, high=450)
+    # "sxm": a mezzanine module for an HGX/DGX baseboard, with no slot, bracket or plugs.
+    form_factor: str = spec(default="pcie", choices=GPU_FORM_FACTORS)
+    # Required for PCIe cards (validate); an SXM module has none of the three.
+    power_connectors: GpuPowerConnectors | None = spec(default=None)
+    slot_width: float | None = spec(default=None, low=1, high=5)
+    length_mm: int | None = spec(default=None, low=100, high=450)
     height_mm: int | None = spec(default=None, low=50, high=200)
     cooler_type: str = spec(choices=GPU_COOLERS)
     nvlink_gbs: float | None = spec(default=None, low=1, high=2_000)
@@ -175,6 +103,22 @@ class Gpu(Part):
     @property
     def has_tensor_cores(self) -> bool:
         return self.fp16_tensor_tflops is not None
+
+    @property
+    def is_sxm(self) -> bool:
+        """An SXM module: it needs an HGX/DGX baseboard, not a PCIe slot."""
+        return self.form_factor == "sxm"
+
+    def validate(self) -> None:
+        super().validate()
+        if self.is_sxm:
+            return
+        for name in ("power_connectors", "slot_width", "length_mm"):
+            if getattr(self, name) is None:
+                raise RecordError(
+                    "is required but missing (only an SXM module may leave it out)",
+                    Location(field=name),
+                )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,112 +12,36 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from itertools import combinations, pairwise, permutations
 
 from planner.core.parts import Cpu, Gpu, M2Slot, Motherboard, PcieSlot, Storage
+from planner.core.slot_layout import (
+    DEFAULT_CASE_SLOTS,
+    GBS_PER_LANE,
+    DrivePlacement,
+    GpuPlacement,
+    SlotLayout,
+    Unplaced,
+    link_bandwidth_gbs,
+)
 
-# Usable bandwidth per lane and direction, GB/s (PCI-SIG rates after encoding; DOMAIN.md).
-GBS_PER_LANE = {1: 0.25, 2: 0.5, 3: 0.985, 4: 1.969, 5: 3.938, 6: 7.563}
+__all__ = [
+    "DEFAULT_CASE_SLOTS",
+    "GBS_PER_LANE",
+    "DrivePlacement",
+    "GpuPlacement",
+    "SlotLayout",
+    "Unplaced",
+    "card_slots",
+    "link_bandwidth_gbs",
+    "plan_slots",
+]
+
 # Chipset lanes reach the CPU over one shared uplink: x4 on AM4/AM5 and Threadripper,
 # DMI 4.0 x8 on LGA1700/LGA1851 and W790 (DOMAIN.md: "Chipset lanes share one uplink").
 CHIPSET_UPLINK_LANES = {"LGA1700": 8, "LGA1851": 8, "LGA4677": 8}
 DEFAULT_CHIPSET_UPLINK_LANES = 4
-# Expansion-slot openings of a case when no case is chosen yet (ATX and larger).
-DEFAULT_CASE_SLOTS = 7
-
-
-def link_bandwidth_gbs(gen: int, width: int) -> float:
-    return GBS_PER_LANE.get(gen, 0.0) * width
-
-
-@dataclass(frozen=True)
-class GpuPlacement:
-    """One GPU in one slot: the slot, the openings the card covers, and its link."""
-
-    gpu_index: int
-    part_id: str
-    slot: str
-    position: int
-    last_position: int
-    link_gen: int
-    link_width: int
-    lanes_from: str
-
-    @property
-    def bandwidth_gbs(self) -> float:
-        return link_bandwidth_gbs(self.link_gen, self.link_width)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "gpu": self.gpu_index,
-            "part": self.part_id,
-            "slot": self.slot,
-            "position": self.position,
-            "covers": [self.position, self.last_position],
-            "link": f"PCIe {self.link_gen}.0 x{self.link_width}",
-            "link_gen": self.link_gen,
-            "link_width": self.link_width,
-            "lanes_from": self.lanes_from,
-            "bandwidth_gbs": round(self.bandwidth_gbs, 2),
-        }
-
-
-@dataclass(frozen=True)
-class DrivePlacement:
-    part_id: str
-    socket: str
-    link_gen: int
-    link_width: int
-    lanes_from: str
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "part": self.part_id,
-            "socket": self.socket,
-            "link": f"PCIe {self.link_gen}.0 x{self.link_width}",
-            "lanes_from": self.lanes_from,
-        }
-
-
-class Unplaced:
-    """Why GPUs could not all be placed."""
-
-    NONE = ""
-    TOO_FEW_SLOTS = "too_few_slots"
-    CPU_LANES = "cpu_lanes"
-    SPACING = "spacing"
-    CASE_SLOTS = "case_slots"
-
-
-@dataclass(frozen=True)
-class SlotLayout:
-    board_id: str
-    gpus: tuple[GpuPlacement, ...]
-    unplaced_gpus: tuple[str, ...] = ()
-    unplaced_reason: str = Unplaced.NONE
-    drives: tuple[DrivePlacement, ...] = ()
-    unplaced_drives: tuple[str, ...] = ()
-    slot_widths: dict[str, int] = field(default_factory=dict)
-    cpu_lanes_used: int = 0
-    cpu_lanes_available: int = 0
-    cpu_limited_slots: tuple[str, ...] = ()
-    case_slots: int = DEFAULT_CASE_SLOTS
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "board": self.board_id,
-            "gpus": [placement.to_json() for placement in self.gpus],
-            "unplaced_gpus": list(self.unplaced_gpus),
-            "unplaced_reason": self.unplaced_reason,
-            "drives": [placement.to_json() for placement in self.drives],
-            "unplaced_drives": list(self.unplaced_drives),
-            "slot_widths": dict(self.slot_widths),
-            "cpu_lanes_used": self.cpu_lanes_used,
-            "cpu_lanes_available": self.cpu_lanes_available,
-            "cpu_limited_slots": list(self.cpu_limited_slots),
-            "case_slots": self.case_slots,
-        }
 
 
 @dataclass(frozen=True)
@@ -127,7 +51,10 @@ class _Candidate:
 
 
 def card_slots(gpu: Gpu) -> int:
-    """Expansion-slot openings a card covers (a 2.5-slot card blocks three)."""
+    """Expansion-slot openings a card covers (a 2.5-slot card blocks three); an SXM module
+    covers none."""
+    if gpu.slot_width is None:
+        return 0
     return max(1, math.ceil(gpu.slot_width - 1e-9))
 
 
@@ -155,11 +82,31 @@ def plan_slots(
     if cached is not None:
         _cache.move_to_end(key)
         return cached[1]
-    layout = _plan(board, cpu, gpus, drives, case_slots)
+    layout = _plan_cards(board, cpu, gpus, drives, case_slots)
     _cache[key] = (inputs, layout)
     if len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
     return layout
+
+
+def _plan_cards(
+    board: Motherboard,
+    cpu: Cpu | None,
+    gpus: Sequence[Gpu],
+    drives: Sequence[Storage],
+    case_slots: int | None,
+) -> SlotLayout:
+    """Plan the PCIe cards only: SXM modules have no slot edge and are listed apart. The
+    placements keep their index into `gpus`."""
+    cards = [index for index, gpu in enumerate(gpus) if not gpu.is_sxm]
+    if len(cards) == len(gpus):
+        return _plan(board, cpu, gpus, drives, case_slots)
+    layout = _plan(board, cpu, [gpus[index] for index in cards], drives, case_slots)
+    placements = tuple(
+        replace(placement, gpu_index=cards[placement.gpu_index]) for placement in layout.gpus
+    )
+    sxm = tuple(gpu.id for gpu in gpus if gpu.is_sxm)
+    return replace(layout, gpus=placements, sxm_gpus=sxm)
 
 
 def _plan(

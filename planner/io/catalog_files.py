@@ -10,7 +10,7 @@ from typing import Any
 from planner.core.catalog import Catalog, PartOrigin, kind_from_table_name, parse_part
 from planner.core.errors import CatalogError, InputError, Location, RecordError
 from planner.core.parts import Part, PartKind
-from planner.core.records import record_to_table
+from planner.core.records import record_keys, record_to_table
 from planner.io import parts_cache, paths
 from planner.io.tomlfile import TomlLines, read_toml
 
@@ -161,6 +161,9 @@ def part_table(part: Part) -> dict[str, Any]:
     """The part as a plain table, with its kind: what `catalog list --json` prints."""
     table: dict[str, Any] = {"id": part.id, "kind": part.kind.value}
     table.update(record_to_table(part))
+    # Every field of the kind, null where the part has no value (an SXM module's slot width).
+    for key in record_keys(type(part)):
+        table.setdefault(key, None)
     table["price_usd"] = part.price_usd
     table["price_date"] = part.price_date.isoformat() if part.price_date else None
     return table

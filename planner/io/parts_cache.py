@@ -14,7 +14,7 @@ from planner import __version__
 from planner.io import paths
 from planner.io.atomic import write_atomic
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: GPUs gained form_factor; SXM modules lack slot, length, plugs
 
 
 def _entry(path: Path) -> Path:

@@ -251,7 +251,9 @@ def _power(data: ReportData, images: dict[str, QImage], width: int) -> str:
 
 def _slots(data: ReportData) -> str:
     layout = data.report.layout
-    if layout is None or not (layout.gpus or layout.drives or layout.unplaced_gpus):
+    if layout is None or not (
+        layout.gpus or layout.drives or layout.unplaced_gpus or layout.sxm_gpus
+    ):
         return ""
     names = {item.part.id: item.part.display_name for item in data.assembly.items}
     rows: list[Sequence[Cell]] = [
@@ -279,6 +281,10 @@ def _slots(data: ReportData) -> str:
     rows += [
         ("no slot", esc(names.get(part_id, part_id)), "", "", "", "")
         for part_id in layout.unplaced_gpus
+    ]
+    rows += [
+        ("SXM module", esc(names.get(part_id, part_id)), "HGX/DGX baseboard", "", "", "")
+        for part_id in layout.sxm_gpus
     ]
     exchange = (
         f"gradients between the GPUs cross {esc(data.link.name)}"

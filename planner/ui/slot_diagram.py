@@ -138,4 +138,7 @@ class SlotDiagram(QWidget):
             note += (
                 f" · no room for: {', '.join(self._names.get(i, i) for i in layout.unplaced_gpus)}"
             )
+        if layout and layout.sxm_gpus:
+            modules = ", ".join(self._names.get(i, i) for i in layout.sxm_gpus)
+            note += f" · SXM modules (HGX/DGX baseboard only): {modules}"
         painter.drawText(QRectF(LEFT, bottom + 2, width, ROW), Qt.AlignmentFlag.AlignLeft, note)

@@ -8,6 +8,13 @@ from planner.core.checks.context import CheckContext, plural
 from planner.core.findings import Category, Finding, Severity
 from planner.core.parts import Case, Cooler, Cpu, MemoryKit, Motherboard, PartKind
 
+# The PCIe version of each SXM module family, for the fix of compatibility.gpu_sxm_module.
+_PCIE_VERSIONS = {
+    "volta": "Tesla V100 PCIe 32 GB",
+    "ampere": "A100 80GB PCIe",
+    "hopper": "H100 PCIe, H100 NVL or H200 NVL",
+    "blackwell": "RTX PRO 6000 Blackwell",
+}
 # AMD's Ryzen 7000/9000 spec pages give DDR5 speeds by population: 2x1R/2x2R DDR5-5200,
 # 4x1R/4x2R DDR5-3600. Intel's 12th-14th gen give 2 DIMMs per channel ~DDR5-4000 to 4400.
 _FOUR_DIMM_DDR5_MTS = 3_600
@@ -251,4 +258,26 @@ def check_cooler(context: CheckContext) -> Iterator[Finding]:
         "preprocessing.",
         (cooler.id, cpu.id),
         f"Choose a cooler rated for at least {cpu.max_power_w} W{coolers}.",
+    )
+
+
+def check_sxm_modules(context: CheckContext) -> Iterator[Finding]:
+    """SXM modules plug into an HGX/DGX baseboard, never into a motherboard's PCIe slot."""
+    modules = {gpu.id: gpu for gpu in context.gpu_list if gpu.is_sxm}
+    if not modules:
+        return
+    gpu = next(iter(modules.values()))
+    board = context.assembly.motherboard
+    where = f"the {board.display_name}'s PCIe slots" if board else "a desktop motherboard"
+    pcie = _PCIE_VERSIONS.get(gpu.architecture, "the PCIe card of the same GPU")
+    yield Finding(
+        Severity.ERROR,
+        Category.COMPATIBILITY,
+        "compatibility.gpu_sxm_module",
+        f"The {gpu.display_name} is an SXM module: it has no PCIe slot edge, bracket or "
+        f"power plugs and cannot go in {where}. It mounts only on an HGX/DGX baseboard in a "
+        "GPU server, which feeds, cools and links it.",
+        (*modules, *((board.id,) if board else ())),
+        f"Choose the PCIe version of the card ({pcie}), plan the build around an "
+        "HGX/DGX server, or plan the run as cloud rental of SXM instances.",
     )

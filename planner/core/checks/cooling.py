@@ -68,7 +68,11 @@ def check_packed_cards(context: CheckContext) -> Iterator[Finding]:
 
 
 def check_passive_cards(context: CheckContext) -> Iterator[Finding]:
-    passive = {gpu.id: gpu for gpu in context.gpu_list if gpu.cooler_type == "passive"}
+    passive = {
+        gpu.id: gpu
+        for gpu in context.gpu_list
+        if gpu.cooler_type == "passive" and not gpu.is_sxm  # SXM: compatibility.gpu_sxm_module
+    }
     if not passive:
         return
     case = context.assembly.case

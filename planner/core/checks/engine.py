@@ -33,6 +33,7 @@ CHECKS: tuple[Check, ...] = (
     compatibility.check_memory,
     compatibility.check_case_form_factor,
     compatibility.check_cooler,
+    compatibility.check_sxm_modules,
     power.check_psu_capacity,
     power.check_transients,
     power.check_connectors,

@@ -14,8 +14,8 @@ def check_gpu_length(context: CheckContext) -> Iterator[Finding]:
     if case is None:
         return
     for gpu in {gpu.id: gpu for gpu in context.gpu_list}.values():
-        if gpu.length_mm <= case.max_gpu_length_mm:
-            continue
+        if gpu.length_mm is None or gpu.length_mm <= case.max_gpu_length_mm:
+            continue  # an SXM module has no card length (compatibility.gpu_sxm_module)
         cases = context.examples(PartKind.CASE, _takes_length(gpu.length_mm))
         yield Finding(
             Severity.ERROR,

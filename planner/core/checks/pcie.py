@@ -14,7 +14,7 @@ from planner.core.pcie import Unplaced, card_slots, plan_slots
 def check_slots(context: CheckContext) -> Iterator[Finding]:
     """GPUs the board cannot take: too few x16 slots, cards too thick, or the case too short."""
     layout, board = context.layout, context.assembly.motherboard
-    gpus = context.gpu_list
+    gpus = tuple(gpu for gpu in context.gpu_list if not gpu.is_sxm)  # cards with a slot edge
     if layout is None or board is None or not layout.unplaced_gpus:
         return
     x16 = [slot for slot in board.pcie_slots if slot.mechanical == 16]
@@ -191,7 +191,8 @@ def check_peer_to_peer(context: CheckContext) -> Iterator[Finding]:
 
 def _nvlink(context: CheckContext, gpus: tuple[Gpu, ...]) -> Iterator[Finding]:
     layout = context.layout
-    linked = [gpu for gpu in gpus if gpu.nvlink_gbs is not None]
+    # SXM modules link over the HGX baseboard's NVLink, not a bridge (gpu_sxm_module).
+    linked = [gpu for gpu in gpus if gpu.nvlink_gbs is not None and not gpu.is_sxm]
     if len(linked) < 2 or layout is None:
         return
     gpu = linked[0]

@@ -129,6 +129,8 @@ def connector_needs(
     pcie_8pin = native = adapted = eps = adapted_eps = 0
     for gpu, draw in gpus:
         plugs = gpu.power_connectors
+        if plugs is None:  # an SXM module: the HGX baseboard feeds it, no PSU cables
+            continue
         pcie_8pin += plugs.pcie_8pin + plugs.pcie_6pin
         for _ in range(plugs.hpwr_12v):
             if native_left:
