@@ -197,10 +197,10 @@ def _estimate_profile(args: argparse.Namespace) -> int:
 
 def _estimate_cases(args: argparse.Namespace) -> int:
     from planner.core.calibrated import CONSTANTS, ERROR_P90
+    from planner.core.cases import estimate_case
     from planner.core.errors import Location, RecordError
     from planner.core.parts import Gpu
     from planner.core.units import gib
-    from planner.core.workload_estimates import estimate_case
     from planner.io.workload_files import load_workloads
 
     path: Path = args.cases

@@ -129,6 +129,8 @@ def estimates_text(name: str, estimates: Sequence[Estimate]) -> str:
             f"{memory.activations.bytes / GIB:.1f}, overhead {memory.overhead.bytes / GIB:.1f})",
             f"  largest micro-batch that fits: {item.largest_batch}",
         ]
+        if item.note:
+            lines.append(f"  note: {item.note}")
         tokens = f", {item.tokens_per_s:,.0f} tokens/s" if item.tokens_per_s is not None else ""
         lines.append(
             f"  speed: {item.samples_per_s:,.2f} samples/s{tokens} "

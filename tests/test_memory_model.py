@@ -76,7 +76,7 @@ def test_lora_and_qlora() -> None:
 
 
 def test_offload_moves_optimizer_states_to_host() -> None:
-    memory = estimate_memory(LLAMA, TrainingSetup(offload_optimizer=True))
+    memory = estimate_memory(LLAMA, TrainingSetup(offload="optimizer"))
     assert memory.optimizer.bytes == 0
     assert memory.host_bytes == pytest.approx(12 * P)
 

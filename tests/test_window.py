@@ -281,3 +281,31 @@ def test_catalog_tables_sort_by_a_column_and_filter_as_you_type(qtbot, driver) -
     assert picker.status.text() == f"{len(names)} of {picker.model.rowCount()}"
     picker.filter.clear()
     assert picker.proxy.rowCount() == picker.model.rowCount()
+
+
+def test_advanced_recipe_controls_change_the_workload_and_its_estimate(qtbot, driver) -> None:  # type: ignore[no-untyped-def]
+    window = driver.window
+    for kind, typed, part_id, count in FOUR_GPU_WORKSTATION:
+        pick(qtbot, window, kind, typed, part_id, count)
+    add_workload(qtbot, window, "llama-2-70b", mode="qlora")
+    panel = window.workload_panel
+    panel.checkpointing.setChecked(True)
+    assert not window.document.report.estimates[0].estimate.memory.fits
+    panel.sharding.setCurrentIndex(panel.sharding.findData("fsdp"))
+    before = window.document.report.estimates[0].estimate
+    assert before.memory.fits  # the 4-bit base shards over the four A6000s
+    recipe = panel.recipe
+    recipe.accum.setValue(8)
+    recipe.master.setCurrentIndex(recipe.master.findData("bf16"))
+    recipe.targets.setCurrentIndex(recipe.targets.findData("attention"))
+    choice = window.document.build.workloads[0]
+    assert (choice.grad_accum, choice.master_weights, choice.lora_targets) == (
+        8,
+        "bf16",
+        "attention",
+    )
+    after = window.document.report.estimates[0].estimate
+    assert after.memory.trainable_params < before.memory.trainable_params
+    assert window.document.undo_stack.canUndo()
+    window.document.undo_stack.undo()
+    assert window.document.build.workloads[0].lora_targets == "all"

@@ -114,8 +114,8 @@ def test_bad_inline_architectures_name_the_field(table: dict[str, object], field
 @pytest.mark.parametrize("workload_id", sorted(WORKLOADS))
 def test_every_workload_estimates_on_a_workstation_gpu(workload_id: str) -> None:
     from planner.core.calibrated import CONSTANTS, ERROR_P90
+    from planner.core.cases import estimate_case
     from planner.core.parts import Gpu
-    from planner.core.workload_estimates import estimate_case
     from planner.io.catalog_files import load_builtin_catalog
 
     gpus = {part.id: part for part in load_builtin_catalog() if isinstance(part, Gpu)}

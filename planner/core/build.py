@@ -7,11 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from planner.core.param_summary import LORA_TARGETS
 from planner.core.records import internal, spec
+from planner.core.training_setup import MASTER_WEIGHTS, OFFLOAD
 
 PRECISIONS = ("fp32", "tf32", "fp16", "bf16", "fp8")
 TRAINING_MODES = ("full", "lora", "qlora")
-OPTIMIZERS = ("adamw", "sgd", "adamw8bit", "adafactor")
+OPTIMIZERS = ("adamw", "sgd", "adamw8bit", "paged_adamw", "paged_adamw8bit", "adafactor")
+ATTENTION = ("fused", "eager")
 SHARDING = ("none", "zero1", "zero2", "zero3", "fsdp")
 # Continuous load a circuit may carry (80% of the breaker rating for 120 V circuits, per
 # the US National Electrical Code; 230 V figures are the breaker rating). DOMAIN.md, Power.
@@ -51,10 +54,21 @@ class WorkloadChoice:
     optimizer: str = spec(default="adamw", choices=OPTIMIZERS)
     activation_checkpointing: bool = spec(default=False)
     sharding: str = spec(default="none", choices=SHARDING)
-    offload_optimizer: bool = spec(default=False)
+    offload_optimizer: bool = spec(default=False)  # older profiles; same as offload = "optimizer"
     lora_rank: int = spec(default=16, low=1, high=4_096)
     task: str | None = spec(default=None, choices=("pretrain", "finetune"))
     epochs: float | None = spec(default=None, low=0.0001, high=100_000)
+    # The recipe (README, "Training recipe keys"); defaults are what plain PyTorch gives.
+    attention: str = spec(default="fused", choices=ATTENTION, quiet_default=True)
+    compile: bool = spec(default=False, quiet_default=True)
+    master_weights: str = spec(default="fp32", choices=MASTER_WEIGHTS, quiet_default=True)
+    optimizer_in_backward: bool = spec(default=False, quiet_default=True)
+    grad_accum: int = spec(default=1, low=1, high=1_000_000, quiet_default=True)
+    packing: bool = spec(default=False, quiet_default=True)
+    tokens_per_sample: float | None = spec(default=None, low=1, high=10_000_000, quiet_default=True)
+    lora_targets: str = spec(default="all", choices=LORA_TARGETS, quiet_default=True)
+    offload: str = spec(default="none", choices=OFFLOAD, quiet_default=True)
+    p2p: bool | None = spec(default=None, quiet_default=True)
     extra: Mapping[str, Any] = internal()
 
 

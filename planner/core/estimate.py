@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from planner.core.build import WorkloadChoice
 from planner.core.memory import MemoryEstimate, TrainingSetup, estimate_memory, largest_batch
 from planner.core.networks.common import Network
 from planner.core.performance import ComputeSpec, Constants, Link, StepTime, step_time
+from planner.core.power import speed_loss
 from planner.core.units import GIB
 from planner.core.workloads import PRETRAIN_TOKENS_PER_PARAM, Workload
 
@@ -22,19 +24,48 @@ class RunLength:
     description: str
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """What the run covers beyond the per-step recipe: the task, epochs, and how examples
+    become sequences (padded one per sequence, or packed by their real token counts)."""
+
+    task: str | None = None
+    epochs: float | None = None
+    packing: bool = False
+    tokens_per_sample: float | None = None  # mean real tokens per example
+
+    @classmethod
+    def of(cls, choice: WorkloadChoice) -> RunOptions:
+        return cls(choice.task, choice.epochs, choice.packing, choice.tokens_per_sample)
+
+
 def run_length(
-    workload: Workload, task: str | None, seq_len: int, params: int, epochs: float | None = None
+    workload: Workload, options: RunOptions, seq_len: int, params: int, sequences: bool = True
 ) -> RunLength:
-    """The default run of a workload: its dataset × epochs, or 20 tokens per parameter."""
-    task = task or workload.task
+    """The default run of a workload: its dataset × epochs, or 20 tokens per parameter.
+    Packed sequences hold `seq_len` real tokens of several examples; padded ones hold one
+    example each, whatever its length."""
+    task = options.task or workload.task
     if task == "pretrain" and workload.family in ("decoder",):
         tokens = PRETRAIN_TOKENS_PER_PARAM * params
         return RunLength(
             tokens / seq_len, f"pre-training on {tokens / 1e9:,.1f}B tokens (20 per parameter)"
         )
-    epochs = epochs if epochs is not None else workload.epochs
-    samples = workload.dataset_samples * epochs
-    return RunLength(samples, f"{workload.dataset}, {epochs:g} epochs")
+    epochs = options.epochs if options.epochs is not None else workload.epochs
+    examples = workload.dataset_samples * epochs
+    description = f"{workload.dataset}, {epochs:g} epochs"
+    mean = options.tokens_per_sample or workload.dataset_tokens_per_sample
+    if not sequences:
+        return RunLength(examples, description)
+    if options.packing and mean:
+        packed = examples * min(mean, seq_len) / seq_len
+        return RunLength(
+            packed, f"{description}, {mean:,.0f} tokens per example packed into {seq_len:,}"
+        )
+    padding = f", each example padded to {seq_len:,} tokens"
+    if mean:
+        padding += f" (mean {mean:,.0f} real tokens)"
+    return RunLength(examples, description + padding)
 
 
 @dataclass(frozen=True)
@@ -72,6 +103,7 @@ class Estimate:
     electricity_usd_per_kwh: float
     largest_batch: int
     suggestions: tuple[Suggestion, ...] = ()
+    note: str = ""  # what the estimate assumes beyond the recipe, e.g. fewer placed GPUs
 
     @property
     def tokens_per_s(self) -> float | None:
@@ -119,6 +151,7 @@ class Estimate:
             "electricity_usd": round(self.cost_usd, 2),
             "wall_w": round(self.wall_w, 1),
             "suggestions": [suggestion.to_json() for suggestion in self.suggestions],
+            "note": self.note,
         }
 
 
@@ -128,8 +161,11 @@ def throughput(
     gpu: ComputeSpec,
     constants: Constants,
     link: Link | None,
+    power_w: float | None = None,
+    detail: bool = True,
 ) -> tuple[float, StepTime]:
-    """Samples per second over all the setup's GPUs, and the step behind it."""
+    """Samples per second over all the setup's GPUs, and the step behind it. A power limit
+    below the board power slows the GPU by the curve the power advice quotes."""
     memory = estimate_memory(network, setup)
     step = step_time(
         network,
@@ -139,8 +175,17 @@ def throughput(
         link,
         trainable_params=memory.trainable_params,
         total_params=memory.total_params,
+        detail=detail,
     )
-    return setup.gpus * setup.batch_size / step.total_s, step
+    speed = setup.gpus * setup.batch_size / step.total_s
+    return speed * power_factor(gpu, power_w), step
+
+
+def power_factor(gpu: ComputeSpec, power_w: float | None) -> float:
+    """Speed at a power limit relative to full board power (planner/core/power.py)."""
+    if power_w is None or power_w >= gpu.board_power_w:
+        return 1.0
+    return max(0.05, 1 - speed_loss(power_w / gpu.board_power_w))
 
 
 def estimate(
@@ -155,20 +200,24 @@ def estimate(
     host_w: float = DEFAULT_HOST_W,
     efficiency: float = DEFAULT_EFFICIENCY,
     electricity_usd_per_kwh: float = 0.165,
-    task: str | None = None,
-    epochs: float | None = None,
+    run_options: RunOptions | None = None,
     with_suggestions: bool = True,
 ) -> Estimate:
     capacity = gpu.vram_gb * GIB
     memory = estimate_memory(network, setup, capacity)
-    samples_per_s, step = throughput(network, setup, gpu, constants, link)
+    samples_per_s, step = throughput(network, setup, gpu, constants, link, gpu_power_w)
     power = gpu_power_w if gpu_power_w is not None else gpu.board_power_w
     wall = (power * setup.gpus + host_w) / efficiency
     tokens = network.tokens_per_sample(setup.seq_len) if network.sample_unit == "sequence" else None
-    run = run_length(workload, task, setup.seq_len, memory.total_params, epochs)
+    sequences = network.sample_unit == "sequence"
+    run = run_length(
+        workload, run_options or RunOptions(), setup.seq_len, memory.total_params, sequences
+    )
     suggestions: tuple[Suggestion, ...] = ()
     if with_suggestions and not memory.fits:
-        suggestions = tuple(suggest(network, setup, gpu, constants, link, samples_per_s))
+        suggestions = tuple(
+            suggest(network, setup, gpu, constants, link, samples_per_s, gpu_power_w)
+        )
     return Estimate(
         workload=workload,
         gpu=gpu,
@@ -194,6 +243,7 @@ def suggest(
     constants: Constants,
     link: Link | None,
     baseline: float,
+    power_w: float | None = None,
 ) -> list[Suggestion]:
     """Changes that shrink memory, each with its memory and speed, fitting ones first."""
     capacity = gpu.vram_gb * GIB
@@ -212,14 +262,13 @@ def suggest(
         )
     if setup.optimizer == "adamw":
         candidates.append(("8-bit AdamW", replace(setup, optimizer="adamw8bit")))
-    if setup.gpus > 1 and setup.mode == "full":
-        for sharding in ("zero2", "zero3"):
-            if setup.stage < int(sharding[-1]):
+    if setup.gpus > 1:
+        # Adapters are small: only sharding the frozen base (FSDP / ZeRO-3) helps LoRA.
+        for sharding in ("zero2", "zero3") if setup.mode == "full" else ("fsdp",):
+            if setup.stage < (2 if sharding == "zero2" else 3):
+                label = {"zero2": "ZeRO-2", "zero3": "ZeRO-3", "fsdp": "FSDP"}[sharding]
                 candidates.append(
-                    (
-                        f"{sharding.upper().replace('ZERO', 'ZeRO-')} over {setup.gpus} GPUs",
-                        replace(setup, sharding=sharding),
-                    )
+                    (f"{label} over {setup.gpus} GPUs", replace(setup, sharding=sharding))
                 )
     if setup.mode == "full":
         candidates.append(
@@ -229,7 +278,7 @@ def suggest(
         candidates.append(("QLoRA (4-bit base weights)", replace(setup, mode="qlora")))
     if setup.mode == "full" and not setup.offload_optimizer:
         candidates.append(
-            ("offload optimizer states to CPU RAM", replace(setup, offload_optimizer=True))
+            ("offload optimizer states to CPU RAM", replace(setup, offload="optimizer"))
         )
     # Combine with checkpointing, which most fixes need at the sizes where they matter.
     combined = [
@@ -240,7 +289,7 @@ def suggest(
     found = []
     for label, candidate in candidates + combined:
         memory = estimate_memory(network, candidate, capacity)
-        speed, _ = throughput(network, candidate, gpu, constants, link)
+        speed, _ = throughput(network, candidate, gpu, constants, link, power_w)
         found.append(
             Suggestion(label, candidate, memory.total, memory.fits, speed, speed / baseline - 1)
         )

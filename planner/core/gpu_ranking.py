@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.cases import default_link
 from planner.core.estimate import Estimate, estimate, throughput
-from planner.core.memory import TrainingSetup
 from planner.core.parts import Gpu
-from planner.core.pcie import link_bandwidth_gbs
 from planner.core.performance import ComputeSpec, Link
+from planner.core.training_setup import TrainingSetup
 from planner.core.workload_estimates import network_for
 from planner.core.workloads import Workload
 
@@ -33,7 +33,7 @@ def rank_gpus(
     for gpu in gpus:
         own_link = link
         if setup.gpus > 1 and own_link is None:
-            own_link = Link("PCIe 4.0 x16", link_bandwidth_gbs(4, 16) / (1 if gpu.pcie_p2p else 2))
+            own_link = default_link(gpu)
         result = estimate(
             workload,
             network,

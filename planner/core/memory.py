@@ -1,70 +1,38 @@
 """Training memory per GPU: weights, gradients, optimizer states, activations, overhead.
 
-Byte counts follow what the frameworks allocate:
-- PyTorch AMP (fp16/bf16/fp8 without sharding): fp32 parameters, fp32 gradients, fp32
-  optimizer states, and 16-bit copies of the matrix weights that autocast makes and the
-  backward pass keeps.
-- DeepSpeed ZeRO / FSDP (sharded mixed precision): 16-bit weights and gradients, and an
-  optimizer holding fp32 master weights plus its states (2 + 2 + 12 bytes per parameter for
-  AdamW), sharded over the GPUs by stage (Rajbhandari et al. 2020).
-- LoRA: frozen base weights in the compute dtype; fp32 adapters with fp32 gradients and
-  states. QLoRA: the matrices of the blocks in 4-bit NF4 with double-quantized constants
-  (Dettmers et al. 2023), the rest in bf16.
+Model states follow planner/core/model_states.py (AMP, pure 16-bit, ZeRO/FSDP, LoRA, QLoRA,
+offload); activations are what autograd saves (planner/core/networks); the overhead is the
+CUDA context, the allocator's fragmentation and the buffers sharding and QLoRA need.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from planner.core.networks.common import Network, Params
+from planner.core.model_states import NF4_BYTES, model_states
+from planner.core.networks.common import Network
+from planner.core.param_summary import ADAM8BIT_STATE_BYTES, ParamSummary, summarize
+from planner.core.training_setup import ZERO_STAGE, MemoryPart, TrainingSetup
 from planner.core.units import GIB
+
+__all__ = [
+    "ADAM8BIT_STATE_BYTES",
+    "GIB",
+    "NF4_BYTES",
+    "ZERO_STAGE",
+    "MemoryEstimate",
+    "MemoryPart",
+    "TrainingSetup",
+    "estimate_memory",
+    "largest_batch",
+    "summarize",
+]
 
 VALUE_BYTES = {"fp32": 4, "tf32": 4, "fp16": 2, "bf16": 2, "fp8": 1}
 # CUDA context, cuBLAS/cuDNN workspaces and kernels: about 0.5-1 GB per GPU (DOMAIN.md).
 CONTEXT_BYTES = 0.75 * GIB
 # The caching allocator's fragmentation: about 5-10% of what the model allocates.
 FRAGMENTATION = 0.07
-# NF4: 4 bits per weight, an 8-bit absmax per 64 weights and an fp32 constant per 256 of
-# those (double quantization): 0.5 + 1/64 + 4/16384 bytes per weight.
-NF4_BYTES = 0.5 + 1 / 64 + 4 / (64 * 256)
-# bitsandbytes 8-bit optimizers: uint8 states with an fp32 absmax per 2048 values.
-ADAM8BIT_STATE_BYTES = 2 + 2 * 4 / 2048
-ZERO_STAGE = {"none": 0, "zero1": 1, "zero2": 2, "zero3": 3, "fsdp": 3}
-
-
-@dataclass(frozen=True)
-class TrainingSetup:
-    mode: str = "full"  # full, lora, qlora
-    precision: str = "bf16"  # fp32, tf32, fp16, bf16, fp8
-    batch_size: int = 8  # micro-batch per GPU
-    seq_len: int = 2048
-    optimizer: str = "adamw"  # adamw, sgd, adamw8bit, adafactor
-    activation_checkpointing: bool = False
-    sharding: str = "none"  # none, zero1, zero2, zero3, fsdp
-    gpus: int = 1  # data-parallel GPUs the states are sharded over
-    lora_rank: int = 16
-    offload_optimizer: bool = False
-    fused_attention: bool = True
-
-    @property
-    def mixed(self) -> bool:
-        return self.precision in ("fp16", "bf16", "fp8")
-
-    @property
-    def stage(self) -> int:
-        return ZERO_STAGE[self.sharding] if self.gpus > 1 else 0
-
-
-@dataclass(frozen=True)
-class MemoryPart:
-    """One component with the formula and inputs behind it, for the explain view."""
-
-    name: str
-    bytes: float
-    formula: str
-
-    def to_json(self) -> dict[str, object]:
-        return {"name": self.name, "bytes": int(self.bytes), "formula": self.formula}
 
 
 @dataclass(frozen=True)
@@ -108,191 +76,66 @@ class MemoryEstimate:
         }
 
 
-def _adapted(item: Params) -> bool:
-    """Matrices LoRA adapts and QLoRA quantizes: every linear layer inside the repeated
-    blocks (PEFT's "all-linear"), not the output head."""
-    return item.role == "linear" and (item.repeat > 1 or ".attn" in item.name or "ff." in item.name)
-
-
-def _optimizer_state_bytes(optimizer: str, params: tuple[Params, ...], only: bool | None) -> float:
-    """Optimizer state bytes (fp32 unless 8-bit) for the trainable tensors."""
-    total = 0.0
-    for item in params:
-        if only is not None and _adapted(item) != only:
-            continue
-        count = item.numel
-        if optimizer == "adamw":
-            total += 8 * count
-        elif optimizer == "sgd":
-            total += 4 * count
-        elif optimizer == "adamw8bit":
-            total += ADAM8BIT_STATE_BYTES * count
-        else:  # Adafactor: factored second moment of matrices, full for vectors, no momentum
-            if len(item.shape) >= 2:
-                rows, cols = item.shape[0], int(count / item.repeat / item.shape[0])
-                total += 4 * (rows + cols) * item.repeat
-            else:
-                total += 4 * count
-    return total
-
-
-def _lora_params(params: tuple[Params, ...], rank: int) -> tuple[Params, ...]:
-    adapters = []
-    for item in params:
-        if _adapted(item) and len(item.shape) == 2:
-            out_features, in_features = item.shape
-            adapters.append(
-                Params(
-                    f"{item.name}.lora", (rank * (in_features + out_features),), "lora", item.repeat
-                )
-            )
-    return tuple(adapters)
-
-
-@dataclass(frozen=True)
-class ParamSummary:
-    """Sums over a network's parameter tensors that the memory model needs."""
-
-    total: int
-    frozen: int
-    matrices: int  # linear and convolution weights (autocast casts these)
-    adapted: int  # the matrices LoRA adapts and QLoRA quantizes
-    largest_adapted: float
-    largest_layer: float
-    per_layer: float
-    adapted_tensors: int  # adapted matrices, counting repeats
-    lora: dict[int, int]  # adapter parameters by rank
-    states: dict[str, float]  # optimizer state bytes of all trainable tensors
-    lora_states: dict[tuple[str, int], float]
-
-
-_summaries: dict[Network, ParamSummary] = {}
-
-
-def summarize(network: Network) -> ParamSummary:
-    cached = _summaries.get(network)
-    if cached is not None:
-        return cached
-    params = network.parameters()
-    trainable = tuple(item for item in params if item.role != "frozen")
-    repeated = [item.numel / item.repeat for item in params if item.repeat > 1]
-    summary = ParamSummary(
-        total=sum(item.numel for item in params),
-        frozen=sum(item.numel for item in params if item.role == "frozen"),
-        matrices=sum(item.numel for item in params if item.role in ("linear", "conv")),
-        adapted=sum(item.numel for item in params if _adapted(item)),
-        largest_adapted=max(
-            (item.numel / item.repeat for item in params if _adapted(item)), default=0.0
-        ),
-        largest_layer=max(repeated, default=0.0),
-        per_layer=sum(repeated),
-        adapted_tensors=sum(item.repeat for item in params if _adapted(item)),
-        lora={},
-        states={
-            optimizer: _optimizer_state_bytes(optimizer, trainable, None)
-            for optimizer in ("adamw", "sgd", "adamw8bit", "adafactor")
-        },
-        lora_states={},
-    )
-    _summaries[network] = summary
-    return summary
-
-
-def _lora(network: Network, summary: ParamSummary, rank: int, optimizer: str) -> tuple[int, float]:
-    """Adapter parameters at `rank` and their optimizer state bytes (cached)."""
-    key = (optimizer, rank)
-    if key not in summary.lora_states:
-        adapters = _lora_params(network.parameters(), rank)
-        summary.lora[rank] = sum(item.numel for item in adapters)
-        summary.lora_states[key] = _optimizer_state_bytes(optimizer, adapters, None)
-    return summary.lora[rank], summary.lora_states[key]
+_estimates: dict[tuple[Network, TrainingSetup, float | None], MemoryEstimate] = {}
 
 
 def estimate_memory(
     network: Network, setup: TrainingSetup, capacity_bytes: float | None = None
 ) -> MemoryEstimate:
-    summary = summarize(network)
-    total = summary.total
-    frozen = summary.frozen
-    value = VALUE_BYTES[setup.precision]
-    n = max(1, setup.gpus)
-    stage = setup.stage
-    host = 0.0
+    """Memory per GPU of one training setup (cached: estimates are immutable)."""
+    key = (network, setup, capacity_bytes)
+    found = _estimates.get(key)
+    if found is None:
+        if len(_estimates) > 4096:
+            _estimates.clear()
+        found = _estimates[key] = _estimate_memory(network, setup, capacity_bytes)
+    return found
 
-    if setup.mode == "full":
-        trainable = total - frozen
-        state = summary.states[setup.optimizer]
-        matrices = summary.matrices
-        if stage:
-            weight_bytes = (2 if setup.mixed else 4) * total / (n if stage == 3 else 1)
-            grad_bytes = (2 if setup.mixed else 4) * trainable / (n if stage >= 2 else 1)
-            master = 4 * trainable if setup.mixed else 0
-            opt_bytes = (master + state) / n
-            weights = MemoryPart(
-                "weights",
-                weight_bytes,
-                f"{total:,} params × {2 if setup.mixed else 4} B"
-                + (f" ÷ {n} GPUs (ZeRO-3)" if stage == 3 else ""),
-            )
-            gradients = MemoryPart(
-                "gradients",
-                grad_bytes,
-                f"{trainable:,} params × {2 if setup.mixed else 4} B"
-                + (f" ÷ {n} GPUs (ZeRO-{stage})" if stage >= 2 else ""),
-            )
-            optimizer = MemoryPart(
-                "optimizer",
-                opt_bytes,
-                f"({'fp32 master 4 B/param + ' if setup.mixed else ''}{setup.optimizer} states "
-                f"{state / max(trainable, 1):.2f} B/param) × {trainable:,} ÷ {n} GPUs",
-            )
-        else:
-            copies = (value if setup.mixed else 0) * matrices
-            weights = MemoryPart(
-                "weights",
-                4 * total + copies,
-                f"{total:,} fp32 params × 4 B"
-                + (
-                    f" + autocast {value}-byte copies of {matrices:,} matrix weights"
-                    if copies
-                    else ""
-                ),
-            )
-            gradients = MemoryPart("gradients", 4 * trainable, f"{trainable:,} params × 4 B (fp32)")
-            optimizer = MemoryPart(
-                "optimizer",
-                state,
-                f"{setup.optimizer} states, "
-                f"{state / max(trainable, 1):.2f} B/param × {trainable:,}",
-            )
-        if setup.offload_optimizer:
-            host = optimizer.bytes * (n if stage else 1) + 4 * trainable
-            optimizer = MemoryPart(
-                "optimizer", 0.0, f"offloaded to host RAM ({host / GIB:.1f} GiB)"
-            )
-    else:
-        trainable, state = _lora(network, summary, setup.lora_rank, setup.optimizer)
-        adapted = summary.adapted
-        rest = total - adapted
-        base_value = 4 if not setup.mixed else 2
-        if setup.mode == "qlora":
-            base = NF4_BYTES * adapted + 2 * rest
-            base_formula = (
-                f"{adapted:,} NF4 matrix weights × {NF4_BYTES:.4f} B + {rest:,} others × 2 B"
-            )
-        else:
-            base = base_value * total
-            base_formula = f"{total:,} frozen params × {base_value} B"
+
+def _estimate_memory(
+    network: Network, setup: TrainingSetup, capacity_bytes: float | None
+) -> MemoryEstimate:
+    summary = summarize(network)
+    states = model_states(summary, setup)
+    weights = states.weights
+    copies = _autocast_copies(summary, setup)
+    if copies:
         weights = MemoryPart(
             "weights",
-            base + 4 * trainable,
-            f"{base_formula} + {trainable:,} fp32 adapter params × 4 B",
+            weights.bytes + copies,
+            f"{weights.formula} + autocast {VALUE_BYTES[setup.precision]}-byte copies of "
+            f"{summary.matrices:,} matrix weights",
         )
-        gradients = MemoryPart("gradients", 4 * trainable, f"{trainable:,} adapter params × 4 B")
-        optimizer = MemoryPart(
-            "optimizer", state, f"{setup.optimizer} states for {trainable:,} adapter params"
-        )
+    activations = _activations(network, summary, setup)
+    overhead = _overhead(
+        summary,
+        setup,
+        weights.bytes + states.gradients.bytes + states.optimizer.bytes + activations.bytes,
+    )
+    return MemoryEstimate(
+        weights=weights,
+        gradients=states.gradients,
+        optimizer=states.optimizer,
+        activations=activations,
+        overhead=overhead,
+        total_params=summary.total,
+        trainable_params=states.trainable,
+        host_bytes=states.host_bytes,
+        capacity_bytes=capacity_bytes,
+    )
 
+
+def _autocast_copies(summary: ParamSummary, setup: TrainingSetup) -> float:
+    """16-bit copies of the fp32 matrix weights that autocast makes in unsharded AMP full
+    training; the backward pass keeps them (sharded and pure 16-bit runs hold 16-bit
+    weights already)."""
+    if setup.mode != "full" or not setup.mixed or setup.stage or setup.pure_16bit:
+        return 0.0
+    return VALUE_BYTES[setup.precision] * summary.matrices
+
+
+def _activations(network: Network, summary: ParamSummary, setup: TrainingSetup) -> MemoryPart:
+    value = VALUE_BYTES[setup.precision]
     activations = network.activations(
         setup.batch_size,
         setup.seq_len,
@@ -301,7 +144,7 @@ def estimate_memory(
         setup.activation_checkpointing,
     )
     act_bytes = activations.total_bytes
-    act_formula = (
+    formula = (
         (
             f"{activations.layers} layers × {activations.per_layer_bytes / 2**20:,.1f} MiB + "
             f"{activations.other_bytes / 2**20:,.1f} MiB outside the layers"
@@ -312,32 +155,26 @@ def estimate_memory(
         + (" (checkpointed)" if activations.checkpointed else "")
     )
     if setup.mode in ("lora", "qlora"):
+        # Each adapter keeps its rank-wide intermediate (x·A) for the backward pass.
         tokens = setup.batch_size * network.tokens_per_sample(setup.seq_len)
-        extra = summary.adapted_tensors * tokens * setup.lora_rank * 2
+        tensors = summary.adapters(setup.lora_rank, setup.lora_targets).tensors
+        extra = tensors * tokens * setup.lora_rank * 2
         act_bytes += extra
-    overhead = _overhead(
-        summary, setup, weights.bytes + gradients.bytes + optimizer.bytes + act_bytes
-    )
-    return MemoryEstimate(
-        weights=weights,
-        gradients=gradients,
-        optimizer=optimizer,
-        activations=MemoryPart("activations", act_bytes, act_formula),
-        overhead=overhead,
-        total_params=total,
-        trainable_params=trainable,
-        host_bytes=host,
-        capacity_bytes=capacity_bytes,
-    )
+        formula += f" + {tensors:,} adapters × {tokens:,} tokens × rank {setup.lora_rank} × 2 B"
+    return MemoryPart("activations", act_bytes, formula)
 
 
 def _overhead(summary: ParamSummary, setup: TrainingSetup, allocated: float) -> MemoryPart:
     extra = 0.0
     notes = []
-    if setup.stage == 3:
-        # ZeRO-3/FSDP gathers the next layer's weights while one is in use.
-        extra += 2 * 2 * max(summary.largest_layer, summary.per_layer)
-        notes.append("2 gathered layers of 16-bit weights")
+    if setup.stage == 3 or setup.offload_parameters:
+        # FSDP / ZeRO-3 gather the next layer's weights while one is in use.
+        per_weight = 2.0 if setup.mixed else 4.0
+        if setup.mode == "qlora":
+            quantized = NF4_BYTES * summary.adapted + 2 * (summary.total - summary.adapted)
+            per_weight = quantized / summary.total
+        extra += 2 * per_weight * summary.per_layer
+        notes.append(f"2 gathered layers of {per_weight:.2f}-byte weights")
     if setup.mode == "qlora":
         extra += 2 * summary.largest_adapted
         notes.append("one dequantized matrix")

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from planner.core.memory import TrainingSetup, summarize
+from planner.core.communication import communication_seconds, host_transfer_seconds
 from planner.core.networks.common import Network, Op
+from planner.core.param_summary import summarize
 from planner.core.parts import Gpu
+from planner.core.slot_layout import link_bandwidth_gbs
+from planner.core.training_setup import TrainingSetup
 
 TENSOR_ARCHITECTURES = (
     "volta",
@@ -51,6 +54,7 @@ class ComputeSpec:
     pcie_p2p: bool = True
     board_power_w: float = 300.0
     sxm: bool = False  # an SXM module or superchip: GPUs talk over NVLink/NVSwitch
+    host_link_gbs: float = 31.5  # PCIe to the host per direction (offload, paging)
 
     @classmethod
     def of(cls, gpu: Gpu) -> ComputeSpec:
@@ -67,6 +71,8 @@ class ComputeSpec:
             nvlink_gbs=gpu.nvlink_gbs,
             pcie_p2p=gpu.pcie_p2p,
             board_power_w=gpu.board_power_w,
+            sxm=gpu.form_factor == "sxm",
+            host_link_gbs=link_bandwidth_gbs(min(gpu.pcie_gen, 5), gpu.pcie_lanes),
         )
 
     def matmul_peak_tflops(self, precision: str) -> tuple[float, bool]:
@@ -90,12 +96,11 @@ class Constants:
     simt_efficiency: float  # fraction of FP32 peak on large products without tensor cores
     half_size_gflop: float  # product size (GFLOP) at which efficiency is half its maximum
     memory_efficiency: float  # fraction of DRAM bandwidth bandwidth-bound kernels reach
-    l2_gain: float  # bandwidth multiplier for an operation whose data fits in L2
-    launch_us: float  # per kernel launch
+    launch_us: float  # per kernel: its launch and eager PyTorch's host-side dispatch
     overlap: float  # fraction of gradient all-reduce hidden behind the backward pass
-    conv_efficiency: float = 1.0  # convolutions relative to matrix products
     attention_efficiency: float = 1.0  # fused attention relative to matrix products
     image_decode_us: float = 0.0  # host time per JPEG image (decode, augment) per GPU
+    link_efficiency: float = 1.0  # share of the link's bandwidth collectives reach
 
 
 @dataclass(frozen=True)
@@ -110,10 +115,12 @@ class OpTime:
 
 @dataclass(frozen=True)
 class Link:
-    """The link gradients cross between GPUs, per direction."""
+    """The link gradients cross between GPUs: its bandwidth per direction, and whether
+    the GPUs reach each other directly (peer-to-peer) or through host memory."""
 
     name: str
     gbs: float
+    p2p: bool = True
 
 
 @dataclass(frozen=True)
@@ -148,6 +155,20 @@ class StepTime:
 
 
 VALUE_BYTES = {"fp32": 4, "tf32": 4, "fp16": 2, "bf16": 2, "fp8": 2}
+# Pointwise kinds torch.compile fuses, and the share of their traffic that remains (the
+# fused kernel still reads its inputs once and writes its output once; the intermediates
+# between the chained operations stay on chip).
+FUSABLE = ("elementwise", "norm", "softmax")
+FUSED_TRAFFIC = 0.5
+# Bytes an optimizer step reads and writes per trainable parameter (fp32 states).
+OPTIMIZER_BYTES = {
+    "adamw": 28.0,
+    "sgd": 20.0,
+    "paged_adamw": 28.0,
+    "adamw8bit": 16.0,
+    "paged_adamw8bit": 16.0,
+    "adafactor": 20.0,
+}
 # Backward of each kind relative to its forward: (FLOPs, bytes, kernels).
 BACKWARD = {
     "matmul": (2.0, 2.0, 2),
@@ -171,8 +192,8 @@ class Term:
     moved: float  # bytes
     peak: float  # FLOP/s of the unit the kernel runs on
     tensor: bool
-    fits_l2: bool
     count: float  # how many times it runs per step (repeats, recomputation)
+    launches: float = 1.0  # kernels it takes (0 when torch.compile fuses it into another)
 
 
 @dataclass(frozen=True)
@@ -228,7 +249,6 @@ def _terms(network: Network, setup: TrainingSetup, gpu: ComputeSpec) -> _Terms:
         return cached
     precision, traffic = _effective_precision(setup, gpu)
     peak_tflops, tensor = gpu.matmul_peak_tflops(precision)
-    l2_bytes = gpu.l2_cache_mb * 2**20 * 0.5
     recompute = 1.0 if setup.activation_checkpointing else 0.0
     frozen_base = setup.mode in ("lora", "qlora")
     value = VALUE_BYTES[traffic]
@@ -240,6 +260,9 @@ def _terms(network: Network, setup: TrainingSetup, gpu: ComputeSpec) -> _Terms:
             # Frozen weights need no weight gradient: one product, not two.
             flop_scale, byte_scale, kernels = 1.0, 1.0, 1
         matrix = op.kind in ("matmul", "attention", "conv")
+        # torch.compile fuses chains of pointwise work into the neighbouring kernel: no
+        # launch of its own, and the intermediate tensors stay in registers.
+        fused = setup.compile and op.kind in FUSABLE
         for phase, flops, moved, count in (
             ("forward", op.flops, op.elements * value, op.repeat * (1 + recompute)),
             ("backward", op.flops * flop_scale, op.elements * value * byte_scale, op.repeat),
@@ -252,11 +275,15 @@ def _terms(network: Network, setup: TrainingSetup, gpu: ComputeSpec) -> _Terms:
                     moved,
                     (peak_tflops if matrix else gpu.fp32_tflops) * 1e12,
                     tensor and matrix,
-                    moved <= l2_bytes,
                     count,
+                    0.0 if fused else 1.0,
                 )
             )
-        extra += (kernels - 1) * op.repeat
+        extra += (kernels - 1) * op.repeat * (0.0 if fused else 1.0)
+    if frozen_base:
+        # Each adapter runs x·A and ·B forward and four small products backward.
+        tensors = summarize(network).adapters(setup.lora_rank, setup.lora_targets).tensors
+        extra += tensors * (2 * (1 + recompute) + 4)
     dequant = 0.0
     if setup.mode == "qlora":
         # 4-bit weights are dequantized to 16-bit for each product, forward and backward.
@@ -271,8 +298,6 @@ def _terms(network: Network, setup: TrainingSetup, gpu: ComputeSpec) -> _Terms:
 def term_seconds(term: Term, gpu: ComputeSpec, constants: Constants) -> tuple[float, str]:
     """One run of a kernel: the roofline time plus a launch, and what bounds it."""
     bandwidth = gpu.memory_bandwidth_gbs * 1e9 * constants.memory_efficiency
-    if term.fits_l2:
-        bandwidth *= constants.l2_gain
     memory_s = term.moved / bandwidth
     compute_s = 0.0
     if term.flops:
@@ -280,14 +305,14 @@ def term_seconds(term: Term, gpu: ComputeSpec, constants: Constants) -> tuple[fl
             ceiling = constants.tensor_efficiency if term.tensor else constants.simt_efficiency
             size = term.flops / 1e9
             efficiency = ceiling * size / (size + constants.half_size_gflop)
-            if term.kind == "conv":
-                efficiency *= constants.conv_efficiency
-            elif term.kind == "attention":
+            if term.kind == "attention":
                 efficiency *= constants.attention_efficiency
         else:
             efficiency = constants.simt_efficiency
         compute_s = term.flops / (term.peak * efficiency)
-    launch = constants.launch_us * 1e-6
+    if term.launches == 0 and term.kind in FUSABLE:
+        memory_s *= FUSED_TRAFFIC
+    launch = constants.launch_us * 1e-6 * term.launches
     seconds = max(compute_s, memory_s)
     bound = "compute" if compute_s >= memory_s else "memory"
     if launch > seconds:
@@ -331,7 +356,20 @@ def step_time(
     total = total_params if total_params is not None else summary.total
     trainable = trainable_params if trainable_params is not None else total
     optimizer = _optimizer_seconds(setup, gpu, constants, trainable, total)
-    comm, exposed = _communication(setup, constants, link, trainable, compute)
+    optimizer += host_transfer_seconds(network, setup, gpu.vram_gb, gpu.host_link_gbs)
+    comm, exposed = 0.0, 0.0
+    if link is not None:
+        p2p = link.p2p if setup.p2p is None else setup.p2p
+        comm, exposed = communication_seconds(
+            summary,
+            setup,
+            link.gbs,
+            p2p,
+            constants.link_efficiency,
+            constants.overlap,
+            trainable,
+            compute,
+        )
     input_s = 0.0
     if network.family in ("resnet", "vit"):
         input_s = setup.batch_size * constants.image_decode_us * 1e-6
@@ -341,27 +379,15 @@ def step_time(
 def _optimizer_seconds(
     setup: TrainingSetup, gpu: ComputeSpec, constants: Constants, trainable: int, total: int
 ) -> float:
+    """The optimizer step (and autocast's weight casts) per micro-batch: bandwidth-bound
+    passes over the parameters, once every `grad_accum` micro-batches."""
     bandwidth = gpu.memory_bandwidth_gbs * 1e9 * constants.memory_efficiency
     # AdamW reads parameter, gradient and two moments and writes three of them (fp32).
-    per_param = {"adamw": 28.0, "sgd": 20.0, "adamw8bit": 16.0, "adafactor": 20.0}[setup.optimizer]
+    per_param = OPTIMIZER_BYTES[setup.optimizer] * (0.5 if setup.pure_16bit else 1.0)
     shards = setup.gpus if setup.stage else 1
     seconds = trainable / shards * per_param / bandwidth
-    if setup.mode == "full" and setup.mixed and not setup.stage:
+    if setup.mode == "full" and setup.mixed and not setup.stage and not setup.pure_16bit:
         # Autocast casts every fp32 weight to 16-bit once per step.
         seconds += total * 6.0 / bandwidth
-    return seconds + 10 * constants.launch_us * 1e-6
-
-
-def _communication(
-    setup: TrainingSetup, constants: Constants, link: Link | None, trainable: int, compute_s: float
-) -> tuple[float, float]:
-    n = setup.gpus
-    if n <= 1 or link is None:
-        return 0.0, 0.0
-    grad_bytes = 4 if not setup.stage else 2
-    volume = 2 * (n - 1) / n * trainable * grad_bytes
-    if setup.stage == 3:
-        volume *= 1.5  # ZeRO-3/FSDP also all-gathers the weights for forward and backward
-    seconds = volume / (link.gbs * 1e9)
-    hidden = min(seconds * constants.overlap, compute_s * 2 / 3)
-    return seconds, seconds - hidden
+    step = seconds + 10 * constants.launch_us * 1e-6
+    return step / max(1, setup.grad_accum)

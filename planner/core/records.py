@@ -34,9 +34,13 @@ def spec(
     pattern: str | None = None,
     key: str | None = None,
     doc: str = "",
+    quiet_default: bool = False,
 ) -> Any:
-    """A dataclass field with validation rules for `parse_record`."""
+    """A dataclass field with validation rules for `parse_record`. A `quiet_default` field
+    is written by `record_to_table` only when it differs from its default, so files saved
+    before it existed stay byte for byte the same."""
     metadata = {
+        "quiet_default": quiet_default,
         "low": low,
         "high": high,
         "choices": choices,
@@ -64,6 +68,7 @@ class _FieldRule:
     high: float | None
     choices: tuple[Any, ...] | None
     pattern: re.Pattern[str] | None
+    quiet_default: Any = _MISSING  # the default, for fields written only when changed
 
 
 def _rules(cls: type) -> tuple[_FieldRule, ...]:
@@ -89,6 +94,7 @@ def _rules_cached(key: Hashable) -> tuple[_FieldRule, ...]:
                 high=field.metadata.get("high"),
                 choices=field.metadata.get("choices"),
                 pattern=field.metadata.get("pattern"),
+                quiet_default=field.default if field.metadata.get("quiet_default") else _MISSING,
             )
         )
     return tuple(rules)
@@ -236,7 +242,7 @@ def record_to_table(record: object) -> dict[str, Any]:
     table: dict[str, Any] = {}
     for rule in _rules(type(record)):
         value = getattr(record, rule.name)
-        if value is None:
+        if value is None or (rule.quiet_default is not _MISSING and value == rule.quiet_default):
             continue
         table[rule.key] = _plain(value)
     extra = getattr(record, "extra", None)

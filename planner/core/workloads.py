@@ -94,6 +94,9 @@ class Workload:
     task: str = spec(default="finetune", choices=TASKS)
     dataset: str = spec()
     dataset_samples: int = spec(low=1)
+    # Mean real tokens per example (sequence datasets), from the dataset's statistics:
+    # decides the tokens a packed run processes.
+    dataset_tokens_per_sample: float | None = spec(default=None, low=1)
     epochs: float = spec(default=1.0, low=0.0001, high=100_000)
     dataset_gb: float | None = spec(default=None, low=0)
     sample_kb: float | None = spec(default=None, low=0)

@@ -30,6 +30,7 @@ from planner.core.build import OPTIMIZERS, PRECISIONS, SHARDING, TRAINING_MODES,
 from planner.core.estimate import Estimate
 from planner.core.workloads import Workload
 from planner.ui.document import BuildDocument
+from planner.ui.recipe_editor import RecipeEditor
 from planner.ui.transformer_dialog import TransformerDialog
 from planner.ui.workload_summary import APPLY, summary_html
 
@@ -37,6 +38,8 @@ OPTIMIZER_LABELS = {
     "adamw": "AdamW",
     "sgd": "SGD momentum",
     "adamw8bit": "8-bit AdamW",
+    "paged_adamw": "Paged AdamW",
+    "paged_adamw8bit": "Paged 8-bit AdamW",
     "adafactor": "Adafactor",
 }
 SHARDING_LABELS = {
@@ -119,6 +122,13 @@ class WorkloadPanel(QWidget):
         form.addRow("Epochs", self.epochs)
         self.editor = QGroupBox("How it trains")
         self.editor.setLayout(form)
+        self.recipe = RecipeEditor()
+        self.recipe.edited.connect(self._edited)
+        editors = QWidget()
+        stacked = QVBoxLayout(editors)
+        stacked.setContentsMargins(0, 0, 0, 0)
+        stacked.addWidget(self.editor)
+        stacked.addWidget(self.recipe)
         self.summary = QLabel()
         self.summary.setObjectName("estimateSummary")
         self.summary.setWordWrap(True)
@@ -133,7 +143,7 @@ class WorkloadPanel(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(side, 3)
-        layout.addWidget(_scrolling(self.editor), 3)
+        layout.addWidget(_scrolling(editors), 3)
         layout.addLayout(result, 4)
         document.changed.connect(self.refresh)
         self.refresh()
@@ -178,6 +188,7 @@ class WorkloadPanel(QWidget):
 
     def _show(self, row: int) -> None:
         self.editor.setEnabled(row >= 0)
+        self.recipe.setEnabled(row >= 0)
         self.selection_changed.emit(row)
         if row < 0:
             self.summary.setText(
@@ -198,6 +209,7 @@ class WorkloadPanel(QWidget):
         self.seq.setValue(choice.seq_len or 0)
         self.epochs.setValue(choice.epochs or 0)
         self.checkpointing.setChecked(choice.activation_checkpointing)
+        self.recipe.show_choice(choice)
         self._updating = False
         results = self._document.report.estimates
         self.summary.setText(
@@ -212,7 +224,7 @@ class WorkloadPanel(QWidget):
             return
         choice = self._document.build.workloads[row]
         changed = dataclasses.replace(
-            choice,
+            self.recipe.apply(choice),
             mode=self.mode.currentData(),
             precision=self.precision.currentData(),
             batch_size=self.batch.value(),
@@ -244,7 +256,8 @@ class WorkloadPanel(QWidget):
             optimizer=setup.optimizer,
             activation_checkpointing=setup.activation_checkpointing,
             sharding=setup.sharding,
-            offload_optimizer=setup.offload_optimizer,
+            offload=setup.offload,
+            offload_optimizer=False,
         )
         workload = results[row].workload
         name = workload.name if workload is not None else "the workload"

@@ -3,6 +3,8 @@ and fixes that fit, each with an Apply link."""
 
 from __future__ import annotations
 
+from html import escape
+
 from planner.core.estimate import Estimate
 from planner.core.units import duration, gib
 
@@ -19,7 +21,8 @@ def summary_html(estimate: Estimate | None, problem: str = "") -> str:
         else "<span style='color:#c0392b'><b>Does not fit</b></span>"
     )
     setup = estimate.setup
-    lines = [
+    lines = [f"<p><b>Note:</b> {escape(estimate.note)}.</p>"] if estimate.note else []
+    lines += [
         f"<p>{verdict} — {gib(memory.total)} per GPU of {estimate.gpu.vram_gb:g} GB on "
         f"{setup.gpus} × {estimate.gpu.name}.<br>Weights {gib(memory.weights.bytes)}, gradients "
         f"{gib(memory.gradients.bytes)}, optimizer {gib(memory.optimizer.bytes)}, activations "

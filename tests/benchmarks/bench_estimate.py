@@ -12,8 +12,8 @@ import sys
 import time
 
 from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.cases import estimate_case
 from planner.core.parts import Gpu
-from planner.core.workload_estimates import estimate_case
 from planner.io.catalog_files import load_builtin_catalog
 from planner.io.workload_files import load_workloads
 

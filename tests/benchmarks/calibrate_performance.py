@@ -1,13 +1,19 @@
-"""Fit the performance model's global constants and report its error on GPUs left out.
+"""Fit the performance model's global constants and judge it on runs it never saw.
 
-For every GPU of the measured data, the constants are fitted on the other GPUs and the
-held-out GPU's rows are predicted (leave-one-GPU-out). The table gives the median and 90th
-percentile absolute percentage error per network and precision, for the multi-GPU scaling
-efficiency, and beside it the plain memory-bandwidth-ratio rule on the same rows.
+Every measured run is an estimate case (planner/core/calibration/rows.py and published.py)
+resolved by the same `prepare_case` as `planner estimate --cases`. Two hold-outs:
+- leave-one-GPU-out: for each GPU, fit on the other GPUs' rows, predict its rows;
+- leave-one-source-out: for each source (Lambda's 2020-22 / 2022-24 / later tables, MosaicML's
+  MPT table, each published fine-tuning source), fit on the others, predict its rows.
+The tables give the median and 90th percentile absolute percentage error of samples/s per
+group (network family × mode × consumer/pro/datacenter × 1/multi-GPU), the same for the plain
+memory-bandwidth rule (the held-out GPU's rate scaled from the other GPUs' rates on the same
+network, mode, precision and GPU count by bandwidth), and how many held-out measurements fall
+inside the range the estimate states.
 
-Run: .venv/bin/python tests/benchmarks/calibrate_performance.py [--write]
---write stores the constants in planner/core/calibrated.py and the table in
-tests/data/calibration_report.json.
+Run: .venv/bin/python tests/benchmarks/calibrate_performance.py [--write] [--quick]
+--write stores the constants in planner/core/calibrated.py and the tables in
+tests/data/calibration_report.json (the README's table is printed by this script).
 """
 
 from __future__ import annotations
@@ -17,181 +23,177 @@ import dataclasses
 import json
 import math
 import sys
+import textwrap
 import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from planner.core.calibration.fit import fit, predict, scaling_pairs, summary
+from planner.core.calibration.fit import Fit, fit, predict, summary
+from planner.core.calibration.published import load_published
 from planner.core.calibration.rows import Row, load_rows
 from planner.core.parts import Gpu
-from planner.core.performance import ComputeSpec
 from planner.io.catalog_files import load_builtin_catalog
-from planner.io.tomlfile import parse_toml_text
+from planner.io.workload_files import load_workloads
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
-
-# Names in the measured data -> catalog ids.
-CATALOG_NAMES = {
-    "GTX 1080 Ti": "gtx-1080-ti",
-    "RTX 2080 Ti": "rtx-2080-ti",
-    "RTX 3070": "rtx-3070",
-    "RTX 3090": "rtx-3090",
-    "Quadro RTX 6000": "quadro-rtx-6000",
-    "Quadro RTX 8000": "quadro-rtx-8000",
-    "RTX A4000": "rtx-a4000",
-    "RTX A4500": "rtx-a4500",
-    "RTX A5500": "rtx-a5500",
-    "RTX A6000": "rtx-a6000",
-    "RTX 6000 Ada": "rtx-6000-ada",
-    "A10": "a10",
-    "A100 40GB PCIe": "a100-40gb-pcie",
-    "A100 80GB PCIe": "a100-80gb-pcie",
-}
+ALL = "all rows"
 
 
-def specs() -> dict[str, ComputeSpec]:
-    catalog = load_builtin_catalog()
-    found: dict[str, ComputeSpec] = {}
-    for name, part_id in CATALOG_NAMES.items():
-        gpu = catalog.get(part_id)
-        assert isinstance(gpu, Gpu), part_id
-        found[name] = ComputeSpec.of(gpu)
-    reference = parse_toml_text(
-        (DATA / "reference_gpus.toml").read_text("utf-8"), "reference_gpus.toml"
-    )
-    for entry in reference["gpu"]:
-        spec = ComputeSpec(
-            name=entry["name"],
-            architecture=entry["architecture"],
-            memory_bandwidth_gbs=entry["memory_bandwidth_gbs"],
-            fp32_tflops=entry["fp32_tflops"],
-            fp16_tensor_tflops=entry.get("fp16_tensor_tflops"),
-            tf32_tensor_tflops=entry.get("tf32_tensor_tflops"),
-            fp8_tensor_tflops=entry.get("fp8_tensor_tflops"),
-            l2_cache_mb=entry["l2_cache_mb"],
-            vram_gb=entry["vram_gb"],
-            nvlink_gbs=entry.get("nvlink_gbs"),
-            sxm=True,
-        )
-        for alias in entry["aliases"]:
-            found[alias] = spec
+def gpu_class(gpu: Gpu) -> str:
+    name = gpu.name
+    if "GeForce" in name or "TITAN" in name.upper():
+        return "consumer"
+    if any(word in name for word in ("Quadro", "RTX A", "Ada Generation", "RTX PRO", "Pro W")):
+        return "pro"
+    return "datacenter"
+
+
+def group_of(row: Row, gpus: dict[str, Gpu]) -> str:
+    setup = row.prepared.setup
+    count = "1 GPU" if row.gpus == 1 else "multi-GPU"
+    return f"{row.model} {setup.mode} {gpu_class(gpus[row.gpu])} {count}"
+
+
+def bandwidth_rule(row: Row, others: Sequence[Row]) -> float | None:
+    """The held-out rate from the other GPUs' rates on the same network, mode, precision
+    and GPU count, scaled by the memory-bandwidth ratio (geometric mean)."""
+
+    def key(r: Row) -> tuple[object, ...]:
+        setup = r.prepared.setup
+        return (r.model, setup.mode, setup.precision.replace("tf32", "fp32"), r.gpus)
+
+    same = [o for o in others if key(o) == key(row) and o.gpu != row.gpu]
+    if not same:
+        return None
+    logs = [math.log(o.per_gpu / o.prepared.gpu.memory_bandwidth_gbs) for o in same]
+    return math.exp(sum(logs) / len(logs)) * row.prepared.gpu.memory_bandwidth_gbs
+
+
+def catalog_gpus() -> dict[str, Gpu]:
+    return {part.id: part for part in load_builtin_catalog() if isinstance(part, Gpu)}
+
+
+def load_all_rows() -> list[Row]:
+    """Lambda's and MosaicML's tables, then the published fine-tuning runs."""
+    gpus, workloads = catalog_gpus(), load_workloads()
+    rows = load_rows(DATA / "measured_throughput.csv", gpus, workloads)
+    return rows + load_published(DATA / "published_runs.csv", gpus, workloads)
+
+
+@dataclasses.dataclass
+class Errors:
+    model: dict[str, list[float]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    rule: dict[str, list[float]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    inside: dict[str, list[bool]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+
+
+Prediction = tuple[Row, float, float | None]  # row, model, bandwidth rule
+
+
+def hold_out(
+    rows: list[Row], key: Callable[[Row], str], vector: list[float], iterations: int
+) -> list[Prediction]:
+    """Fit without each value of `key` in turn and predict the rows left out."""
+    found: list[Prediction] = []
+    for held in sorted({key(r) for r in rows}):
+        train = [r for r in rows if key(r) != held]
+        test = [r for r in rows if key(r) == held]
+        fold, _ = fit(train, start=vector, iterations=iterations)
+        for row in test:
+            predicted = predict(row, fold.constants, fold.software_gain)
+            found.append((row, predicted, bandwidth_rule(row, train)))
+        print(f"  held out {held}: {len(test)} rows", file=sys.stderr)
     return found
 
 
-def bandwidth_rule(row: Row, others: list[Row]) -> float | None:
-    """The held-out GPU's rate from the other GPUs' rates on the same network and precision,
-    scaled by the memory-bandwidth ratio (geometric mean over the other GPUs)."""
-    same = [
-        other
-        for other in others
-        if other.model == row.model
-        and other.setup.precision.replace("tf32", "fp32")
-        == row.setup.precision.replace("tf32", "fp32")
-        and other.gpus == row.gpus
-    ]
-    if not same:
-        return None
-    logs = [math.log(o.per_gpu / o.spec.memory_bandwidth_gbs) for o in same]
-    return math.exp(sum(logs) / len(logs)) * row.spec.memory_bandwidth_gbs
+def errors_of(predictions: list[Prediction], gpus: dict[str, Gpu], p90: float) -> Errors:
+    """Errors per group, and whether each measurement lies in the range an estimate with
+    the held-out 90th percentile `p90` states."""
+    errors = Errors()
+    for row, predicted, baseline in predictions:
+        low, high = predicted / (1 + p90), predicted / max(0.05, 1 - p90)
+        for group in (group_of(row, gpus), ALL):
+            errors.model[group].append(abs(predicted / row.per_gpu - 1))
+            errors.inside[group].append(low <= row.per_gpu <= high)
+            if baseline is not None:
+                errors.rule[group].append(abs(baseline / row.per_gpu - 1))
+    return errors
+
+
+def table(errors: Errors) -> list[dict[str, object]]:
+    entries = []
+    for group in sorted(errors.model, key=lambda g: (g == ALL, g)):
+        model_median, model_p90 = summary(errors.model[group])
+        rule_median, rule_p90 = summary(errors.rule[group])
+        inside = errors.inside[group]
+        entries.append(
+            {
+                "rows": group,
+                "n": len(errors.model[group]),
+                "model_median": model_median,
+                "model_p90": model_p90,
+                "rule_median": None if math.isnan(rule_median) else rule_median,
+                "rule_p90": None if math.isnan(rule_p90) else rule_p90,
+                "rule_n": len(errors.rule[group]),
+                "in_range": sum(inside) / len(inside),
+            }
+        )
+    return entries
+
+
+def print_table(title: str, entries: list[dict[str, object]]) -> None:
+    print(f"\n{title}")
+    print("| rows | n | model median | model p90 | bandwidth rule median | p90 | in range |")
+    print("|---|---|---|---|---|---|---|")
+    for e in entries:
+        rule = (
+            f"{e['rule_median']:.1%} | {e['rule_p90']:.1%}"
+            if e["rule_median"] is not None
+            else "n/a | n/a"
+        )
+        print(
+            f"| {e['rows']} | {e['n']} | {e['model_median']:.1%} | {e['model_p90']:.1%} | "
+            f"{rule} | {e['in_range']:.0%} |"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true")
-    parser.add_argument("--iterations", type=int, default=500)
+    parser.add_argument("--iterations", type=int, default=400)
     args = parser.parse_args()
     started = time.perf_counter()
-    rows = load_rows(DATA / "measured_throughput.csv", specs())
-    print(f"{len(rows)} rows on {len({r.gpu for r in rows})} GPU names", file=sys.stderr)
+    gpus = catalog_gpus()
+    rows = load_all_rows()
+    print(f"{len(rows)} rows on {len({r.gpu for r in rows})} GPUs", file=sys.stderr)
     full, vector = fit(rows, iterations=args.iterations)
     print(f"full fit: {full}", file=sys.stderr)
-    errors: dict[str, list[float]] = defaultdict(list)
-    rule: dict[str, list[float]] = defaultdict(list)
-    per_gpu: dict[str, list[float]] = defaultdict(list)
-    for held in sorted({r.spec.name for r in rows}):
-        train = [r for r in rows if r.spec.name != held]
-        test = [r for r in rows if r.spec.name == held]
-        if not train:
-            continue
-        fold, _ = fit(train, start=vector, iterations=args.iterations // 2)
-        for row in test:
-            if row.gpus > 1 and row.model != "mpt":
-                continue
-            error = abs(predict(row, fold.constants, fold.software_gain) / row.per_gpu - 1)
-            errors[row.group].append(error)
-            per_gpu[held].append(error)
-            baseline = bandwidth_rule(row, [r for r in train if r.gpus == 1 or r.model == "mpt"])
-            if baseline is not None:
-                rule[row.group].append(abs(baseline / row.per_gpu - 1))
-        for single, many in scaling_pairs(rows):
-            if single.spec.name != held:
-                continue
-            predicted = predict(many, fold.constants, fold.software_gain) / predict(
-                single, fold.constants, fold.software_gain
-            )
-            measured = many.per_gpu / single.per_gpu
-            errors["multi-GPU scaling"].append(abs(predicted / measured - 1))
-            rule["multi-GPU scaling"].append(abs(1 / measured - 1))  # linear scaling
-        print(f"  held out {held}: median {summary(per_gpu[held])[0]:.1%}", file=sys.stderr)
-    table = []
-    header = ("rows", "n", "model median", "model p90", "bw rule median", "bw rule p90")
-    print("{:<22} {:>4} {:>13} {:>10} {:>15} {:>12}".format(*header))
-    all_model: list[float] = []
-    all_rule: list[float] = []
-    for group in sorted(errors):
-        model_median, model_p90 = summary(errors[group])
-        rule_median, rule_p90 = summary(rule[group])
-        if group != "multi-GPU scaling":
-            all_model += errors[group]
-            all_rule += rule[group]
-        table.append(
-            {  # nan (no other GPU to scale from) is written as null
-                "rows": group,
-                "n": len(errors[group]),
-                "model_median": model_median,
-                "model_p90": model_p90,
-                "rule_median": rule_median,
-                "rule_p90": rule_p90,
-            }
-        )
-        print(_line(group, len(errors[group]), model_median, model_p90, rule_median, rule_p90))
-    model_median, model_p90 = summary(all_model)
-    rule_median, rule_p90 = summary(all_rule)
-    print(_line("all single-GPU", len(all_model), model_median, model_p90, rule_median, rule_p90))
-    table.append(
-        {
-            "rows": "all single-GPU",
-            "n": len(all_model),
-            "model_median": model_median,
-            "model_p90": model_p90,
-            "rule_median": rule_median,
-            "rule_p90": rule_p90,
-        }
-    )
+    by_gpu = hold_out(rows, lambda r: r.gpu, vector, args.iterations // 2)
+    by_source = hold_out(rows, lambda r: r.source, vector, args.iterations // 2)
+    p90 = summary([abs(p / r.per_gpu - 1) for r, p, _ in by_gpu])[1]
+    gpu_table = table(errors_of(by_gpu, gpus, p90))
+    source_table = table(errors_of(by_source, gpus, p90))
+    print_table("Leave-one-GPU-out", gpu_table)
+    print_table("Leave-one-source-out", source_table)
     print(f"\n{time.perf_counter() - started:.0f} s", file=sys.stderr)
     if args.write:
-        write(full, table, rows)
+        write(full, rows, p90, gpu_table, source_table)
     return 0
 
 
-def _line(group: str, n: int, *errors: float) -> str:
-    cells = [f"{value:.1%}" if value == value else "n/a" for value in errors]  # nan: no rule
-    widths = (13, 10, 15, 12)
-    return f"{group:<22} {n:>4} " + " ".join(
-        f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)
-    )
-
-
-def write(full, table, rows) -> None:  # type: ignore[no-untyped-def]
+def write(full: Fit, rows: list[Row], p90: float, gpu_table: list, source_table: list) -> None:  # type: ignore[type-arg]
     constants = full.constants
+    overall = next(entry for entry in gpu_table if entry["rows"] == ALL)
+    sources = sorted({row.source for row in rows})
     lines = [
         '"""Fitted constants of the performance model (generated: do not edit by hand).',
         "",
-        "Written by tests/benchmarks/calibrate_performance.py --write from",
-        f"tests/data/measured_throughput.csv ({len(rows)} rows; Lambda deeplearning-benchmark",
-        "PyTorch runs and MosaicML llm-foundry MPT runs). Leave-one-GPU-out errors are in",
-        'tests/data/calibration_report.json."""',
+        "Written by tests/benchmarks/calibrate_performance.py --write from the measured runs",
+        f"in tests/data ({len(rows)} runs from {len(sources)} sources:",
+        *textwrap.wrap(", ".join(sources) + ").", 88),
+        'Held-out errors are in tests/data/calibration_report.json."""',
         "",
         "from planner.core.performance import Constants",
         "",
@@ -207,24 +209,22 @@ def write(full, table, rows) -> None:  # type: ignore[no-untyped-def]
         f"FITTED_ROWS = {len(rows)}",
         "",
         "# Leave-one-GPU-out median and 90th-percentile absolute percentage error of",
-        "# single-GPU throughput: the model's uncertainty range.",
+        "# throughput over every run: the model's uncertainty range.",
+        f"ERROR_MEDIAN = {overall['model_median']!r}",
+        f"ERROR_P90 = {p90!r}",
     ]
-    overall = next(entry for entry in table if entry["rows"] == "all single-GPU")
-    lines.append(f"ERROR_MEDIAN = {overall['model_median']!r}")
-    lines.append(f"ERROR_P90 = {overall['model_p90']!r}")
     (ROOT / "planner" / "core" / "calibrated.py").write_text(
         "\n".join(lines) + "\n", encoding="utf-8"
     )
-    for entry in table:  # JSON has no NaN: groups the rule cannot predict get null
-        for key, value in entry.items():
-            if isinstance(value, float) and value != value:
-                entry[key] = None
+    report = {
+        "leave_one_gpu_out": gpu_table,
+        "leave_one_source_out": source_table,
+        "loss": full.loss,
+        "software_gain": full.software_gain,
+        "rows": len(rows),
+    }
     (DATA / "calibration_report.json").write_text(
-        json.dumps(
-            {"table": table, "loss": full.loss, "software_gain": full.software_gain}, indent=1
-        )
-        + "\n",
-        encoding="utf-8",
+        json.dumps(report, indent=1) + "\n", encoding="utf-8"
     )
 
 

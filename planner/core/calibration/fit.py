@@ -8,8 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from planner.core.calibration.rows import Row
-from planner.core.pcie import link_bandwidth_gbs
-from planner.core.performance import Constants, Link, step_time
+from planner.core.communication import communication_seconds
+from planner.core.estimate import power_factor, throughput
+from planner.core.memory import estimate_memory
+from planner.core.param_summary import summarize
+from planner.core.performance import Constants, StepTime, step_time
 
 # Parameters of the fit, in the order of the unconstrained vector.
 NAMES = (
@@ -17,33 +20,37 @@ NAMES = (
     "simt_efficiency",
     "half_size_gflop",
     "memory_efficiency",
-    "l2_gain",
     "launch_us",
-    "conv_efficiency",
     "software_gain",
     "attention_efficiency",
     "image_decode_us",
 )
+LINK_EFFICIENCY = 0.8  # start of the alternating fit of the multi-GPU constants
+# Per-kernel overhead: a launch is ~5 µs, but eager PyTorch spends 10-50 µs of Python and
+# dispatcher time per operation on the host, which the GPU waits for on small kernels.
+LAUNCH_RANGE_US = (2.0, 200.0)
 
 
 def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, x))))
 
 
-def decode(vector: Sequence[float], overlap: float = 0.8) -> tuple[Constants, float]:
+def decode(
+    vector: Sequence[float], overlap: float = 0.8, link_efficiency: float = LINK_EFFICIENCY
+) -> tuple[Constants, float]:
+    low, high = LAUNCH_RANGE_US
     constants = Constants(
         tensor_efficiency=_sigmoid(vector[0]),
         simt_efficiency=_sigmoid(vector[1]),
         half_size_gflop=math.exp(vector[2]),
         memory_efficiency=_sigmoid(vector[3]),
-        l2_gain=1 + 2 * _sigmoid(vector[4]),  # 1-3×
-        launch_us=2 + 48 * _sigmoid(vector[5]),  # 2-50 µs
+        launch_us=low + (high - low) * _sigmoid(vector[4]),
         overlap=overlap,
-        conv_efficiency=_sigmoid(vector[6]),
-        attention_efficiency=_sigmoid(vector[8]),
-        image_decode_us=1000 * _sigmoid(vector[9]),
+        attention_efficiency=_sigmoid(vector[6]),
+        image_decode_us=1000 * _sigmoid(vector[7]),
+        link_efficiency=link_efficiency,
     )
-    return constants, math.exp(vector[7])
+    return constants, math.exp(vector[5])
 
 
 # A weak prior on fused attention's efficiency relative to matrix products: FlashAttention-2
@@ -59,27 +66,20 @@ def _logit(p: float) -> float:
 
 
 def prior(vector: Sequence[float]) -> float:
-    return PRIOR_WEIGHT * (vector[8] - _logit(ATTENTION_PRIOR)) ** 2
+    return PRIOR_WEIGHT * (vector[6] - _logit(ATTENTION_PRIOR)) ** 2
 
 
-START = (0.5, 1.7, 0.5, 0.0, 0.5, -1.0, 3.0, 0.0, 0.0, -1.0)
-
-
-def link_for(row: Row) -> Link:
-    """The link between GPUs in the measured servers: NVLink on SXM parts, otherwise
-    PCIe 4.0 x16 (3.0 before Ampere), halved without peer-to-peer."""
-    spec = row.spec
-    if spec.sxm and spec.nvlink_gbs:
-        return Link("NVLink", spec.nvlink_gbs)
-    gen = 4 if spec.architecture in ("ampere", "ada", "hopper", "blackwell") else 3
-    gbs = link_bandwidth_gbs(gen, 16)
-    return Link(f"PCIe {gen}.0 x16", gbs if spec.pcie_p2p else gbs / 2)
+START = (0.5, 1.7, 0.5, 0.0, -1.0, 0.0, 0.0, -1.0)
 
 
 def predict(row: Row, constants: Constants, software_gain: float) -> float:
-    """Samples per second per GPU the model expects for `row`."""
-    step = step_time(row.network, row.setup, row.spec, constants, link_for(row), detail=False)
-    rate = row.setup.batch_size / step.total_s
+    """Samples per second per GPU the model expects for `row`, through the same
+    `throughput` the estimates use; runs on the 2020-22 software stack are slower."""
+    case = row.prepared
+    rate, _step = throughput(
+        case.network, case.setup, case.gpu, constants, case.link, case.gpu_power_w, detail=False
+    )
+    rate /= row.gpus
     if row.software == "v0":
         rate /= software_gain
     return rate
@@ -151,56 +151,101 @@ class Fit:
 def fit(
     rows: Sequence[Row], start: Sequence[float] = START, iterations: int = 600
 ) -> tuple[Fit, list[float]]:
-    single = [row for row in rows if row.gpus == 1 or row.model == "mpt"]
-    overlap = 0.8
+    """Single-GPU constants on single-GPU rows (and the MPT runs), then the link's efficiency
+    and the overlap on the multi-GPU scaling pairs, alternating twice."""
+    single = [row for row in rows if row.fitted]
+    overlap, efficiency = 0.8, LINK_EFFICIENCY
     best = list(start)
-    for _ in range(2):  # alternate: constants at this overlap, then the overlap itself
+    for _ in range(2):
 
-        def objective(vector: list[float], overlap: float = overlap) -> float:
-            constants, gain = decode(vector, overlap)
+        def objective(
+            vector: list[float], overlap: float = overlap, efficiency: float = efficiency
+        ) -> float:
+            constants, gain = decode(vector, overlap, efficiency)
             return loss(single, constants, gain) + prior(vector)
 
         best = nelder_mead(objective, best, iterations=iterations)
-        constants, gain = decode(best, overlap)
-        overlap = fit_overlap(rows, constants, gain)
-    constants, gain = decode(best, overlap)
+        constants, gain = decode(best, overlap, efficiency)
+        overlap, efficiency = fit_links(rows, constants, gain)
+    constants, gain = decode(best, overlap, efficiency)
+    if not any(row.software == "v0" for row in single):
+        # Nothing measured on the 2020-22 stack: its slowdown is unknown, not fitted.
+        best[5], gain = 0.0, 1.0
     return Fit(constants, gain, loss(single, constants, gain)), best
 
 
-def fit_overlap(rows: Sequence[Row], constants: Constants, gain: float) -> float:
-    """The share of all-reduce hidden behind backward, from the multi-GPU scaling rows."""
+def fit_links(rows: Sequence[Row], constants: Constants, gain: float) -> tuple[float, float]:
+    """The share of collectives hidden behind compute and the share of the link's bandwidth
+    they reach, from the multi-GPU scaling rows (a grid: both are fractions)."""
     pairs = scaling_pairs(rows)
     if not pairs:
-        return constants.overlap
-    best, best_loss = constants.overlap, float("inf")
-    for step in range(0, 21):
-        overlap = step / 20
-        trial = replace(constants, overlap=overlap)
-        total = 0.0
-        for single, many in pairs:
-            predicted = predict(many, trial, gain) / predict(single, trial, gain)
-            measured = many.per_gpu / single.per_gpu
-            total += math.log(predicted / measured) ** 2
-        if total < best_loss:
-            best, best_loss = overlap, total
+        return constants.overlap, constants.link_efficiency
+    prepared = [(single, many, _parts(many, constants)) for single, many in pairs]
+    measured = [many.per_gpu / single.per_gpu for single, many in pairs]
+    singles = [predict(single, constants, gain) for single, _many in pairs]
+    best, best_loss = (constants.overlap, constants.link_efficiency), float("inf")
+    for overlap in (step / 10 for step in range(11)):
+        for efficiency in (step / 10 for step in range(3, 11)):
+            trial = replace(constants, overlap=overlap, link_efficiency=efficiency)
+            total = 0.0
+            for (_single, many, parts), ratio, alone in zip(
+                prepared, measured, singles, strict=True
+            ):
+                rate = _rate(many, parts, trial) / (gain if many.software == "v0" else 1.0)
+                total += math.log(rate / alone / ratio) ** 2
+            if total < best_loss:
+                best, best_loss = (overlap, efficiency), total
     return best
 
 
+def _parts(row: Row, constants: Constants) -> StepTime:
+    case = row.prepared
+    memory = estimate_memory(case.network, case.setup)
+    return step_time(
+        case.network,
+        case.setup,
+        case.gpu,
+        constants,
+        None,
+        trainable_params=memory.trainable_params,
+        total_params=memory.total_params,
+        detail=False,
+    )
+
+
+def _rate(row: Row, step: StepTime, constants: Constants) -> float:
+    """Per-GPU samples/s of `row` from its step without the link, plus the collectives at
+    `constants` (what `step_time` adds; the rest does not depend on the link constants)."""
+    case = row.prepared
+    assert case.link is not None
+    summary = summarize(case.network)
+    memory = estimate_memory(case.network, case.setup)
+    p2p = case.link.p2p if case.setup.p2p is None else case.setup.p2p
+    _comm, exposed = communication_seconds(
+        summary,
+        case.setup,
+        case.link.gbs,
+        p2p,
+        constants.link_efficiency,
+        constants.overlap,
+        memory.trainable_params,
+        step.compute_s,
+    )
+    total = max(step.compute_s + step.optimizer_s + exposed, step.input_s)
+    return case.setup.batch_size / total * power_factor(case.gpu, case.gpu_power_w)
+
+
 def scaling_pairs(rows: Sequence[Row]) -> list[tuple[Row, Row]]:
-    """(single-GPU row, multi-GPU row) with the same GPU, network, precision, software and
-    per-GPU batch: their ratio is the measured scaling efficiency."""
-    singles = {
-        (row.gpu, row.model, row.setup.precision, row.software, row.setup.batch_size): row
-        for row in rows
-        if row.gpus == 1 and row.model != "mpt"
-    }
-    pairs = []
-    for row in rows:
-        if row.gpus > 1 and row.model != "mpt":
-            key = (row.gpu, row.model, row.setup.precision, row.software, row.setup.batch_size)
-            if key in singles:
-                pairs.append((singles[key], row))
-    return pairs
+    """(single-GPU row, multi-GPU row) of Lambda's tables with the same GPU, network,
+    precision, software and per-GPU batch: their ratio is the measured scaling."""
+
+    def key(row: Row) -> tuple[object, ...]:
+        setup = row.prepared.setup
+        return (row.gpu, row.model, setup.precision, row.software, setup.batch_size)
+
+    lambda_rows = [row for row in rows if row.source.startswith("lambda")]
+    singles = {key(row): row for row in lambda_rows if row.gpus == 1}
+    return [(singles[key(row)], row) for row in lambda_rows if row.gpus > 1 and key(row) in singles]
 
 
 def absolute_percentage_errors(
