@@ -11,7 +11,7 @@ A handful of global constants (planner/core/calibrated.py) are fitted on measure
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from planner.core.communication import communication_seconds, host_transfer_seconds
 from planner.core.networks.common import Network, Op
@@ -101,6 +101,28 @@ class Constants:
     attention_efficiency: float = 1.0  # fused attention relative to matrix products
     image_decode_us: float = 0.0  # host time per JPEG image (decode, augment) per GPU
     link_efficiency: float = 1.0  # share of the link's bandwidth collectives reach
+
+
+# What each fitted constant means physically, for the explain view and the report.
+MEANINGS = {
+    "tensor_efficiency": "share of the dense tensor-core peak large matrix products reach",
+    "simt_efficiency": "share of the FP32 peak large products reach without tensor cores",
+    "half_size_gflop": "product size (GFLOP) at which a kernel reaches half its ceiling",
+    "memory_efficiency": "share of the DRAM bandwidth bandwidth-bound kernels reach",
+    "launch_us": "per kernel: the launch and eager PyTorch's host-side dispatch (µs)",
+    "overlap": "share of gradient all-reduce hidden behind the backward pass",
+    "attention_efficiency": "fused attention's efficiency relative to matrix products",
+    "image_decode_us": "host time per JPEG image (decode, augment) per GPU (µs)",
+    "link_efficiency": "share of the link's bandwidth NCCL collectives reach",
+    "software_gain": "speed of 2022+ software stacks over the 2020-22 NGC containers",
+}
+
+
+def described_constants(constants: Constants, software_gain: float) -> list[tuple[str, str, str]]:
+    """(name, value, meaning) of every fitted constant."""
+    values = {field.name: getattr(constants, field.name) for field in fields(constants)}
+    values["software_gain"] = software_gain
+    return [(name, f"{value:.4g}", MEANINGS[name]) for name, value in values.items()]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ workload's memory, speed, time and energy, the charts, and the assumptions behin
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from planner.core.findings import Severity
 from planner.core.gpu_ranking import SCALING_COUNTS, Ranked, fastest, rank_gpus, scaling
 from planner.core.part_specs import key_specs
 from planner.core.parts import Gpu, PartKind
-from planner.core.performance import Link
+from planner.core.performance import Link, described_constants
 from planner.core.power import REST_OF_SYSTEM, SIZING_MARGIN
 from planner.core.units import GIB, duration
 from planner.core.workload_estimates import build_link
@@ -491,10 +490,11 @@ def _workloads(data: ReportData, images: dict[str, QImage], width: int) -> str:
 
 def _assumptions(data: ReportData) -> str:
     constants = [
-        (esc(field.name), (f"{getattr(calibrated.CONSTANTS, field.name):.4g}", "num"))
-        for field in dataclasses.fields(calibrated.CONSTANTS)
+        (esc(name), (value, "num"), esc(meaning))
+        for name, value, meaning in described_constants(
+            calibrated.CONSTANTS, calibrated.SOFTWARE_GAIN
+        )
     ]
-    constants.append(("software_gain", (f"{calibrated.SOFTWARE_GAIN:.4g}", "num")))
     settings = data.build.settings
     text = [
         "<h2>Assumptions</h2>",
@@ -519,7 +519,7 @@ def _assumptions(data: ReportData) -> str:
         "<p><b>Time and cost.</b> Time to train = the run's samples ÷ throughput. Energy = "
         "wall draw × time; electricity at "
         f"${settings.electricity_usd_per_kwh:.3f}/kWh (the build's setting).</p>",
-        table(("Calibrated constant", ("Value", "num")), constants, widths=(70, 30)),
+        table(("Calibrated constant", ("Value", "num"), "Meaning"), constants, widths=(28, 12, 60)),
     ]
     return "".join(text)
 

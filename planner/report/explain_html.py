@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import html
 
 from planner.core import calibrated
 from planner.core.estimate import Estimate
+from planner.core.performance import described_constants
 from planner.core.units import duration, gib
 
 
@@ -52,10 +52,11 @@ def explain_html(estimate: Estimate, link_name: str) -> str:
         for op in top
     ]
     constants = [
-        _row(field.name, f"{getattr(calibrated.CONSTANTS, field.name):.4g}")
-        for field in dataclasses.fields(calibrated.CONSTANTS)
+        _row(name, value, html.escape(meaning))
+        for name, value, meaning in described_constants(
+            calibrated.CONSTANTS, calibrated.SOFTWARE_GAIN
+        )
     ]
-    constants.append(_row("software_gain", f"{calibrated.SOFTWARE_GAIN:.4g}"))
     checkpointing = ", activation checkpointing" if setup.activation_checkpointing else ""
     ms = 1000
     return "".join(
@@ -86,7 +87,7 @@ def explain_html(estimate: Estimate, link_name: str) -> str:
             f"wall × time = {estimate.energy_kwh:,.1f} kWh; at ",
             f"${estimate.electricity_usd_per_kwh:.3f}/kWh that is ${estimate.cost_usd:,.2f}.</p>",
             "<h4>Calibrated constants</h4>",
-            _table(("constant", "value"), constants),
+            _table(("constant", "value", "meaning"), constants),
             f"<p>Fitted on {calibrated.FITTED_ROWS} measured training runs; errors on GPUs held ",
             "out of the fit are in tests/data/calibration_report.json.</p>",
         ]

@@ -60,9 +60,12 @@ SHARDING = {"ddp": "none", "": "none"}
 ATTENTION = {"flash2": "fused", "sdpa": "fused", "eager": "eager", "": "fused"}
 
 
-# Kernels the recipe keys cannot express (fused linear cross-entropy, Unsloth's own
-# kernels): their memory and speed are reported but not judged.
-OTHER_KERNELS = ("Liger kernels=yes", "Unsloth (custom")
+# What the recipe keys cannot express, by the words the row's quote uses: such runs are
+# reported but not judged. Fused linear cross-entropy (Liger) and Unsloth's kernels change
+# memory and speed; fully trained embeddings beside LoRA (PEFT's modules_to_save) change
+# memory; llm.c is hand-written CUDA with no autograd, so its memory is not PyTorch's.
+INEXPRESSIBLE = ("Liger kernels=yes", "Unsloth (custom", "lora_modules_to_save")
+NOT_PYTORCH_MEMORY = ("llm.c",)
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class PublishedRun:
     peak_gib: float | None
     per_gpu: float | None  # measured samples (sequences) per second per GPU
     expressible: bool  # the run uses nothing the planner's recipe keys cannot say
+    pytorch_memory: bool  # its memory is what PyTorch allocates (not a hand-written trainer)
 
 
 def _flag(value: str) -> bool | None:
@@ -170,7 +174,8 @@ def load_published_runs(
                     _flag(record["ran"]) is not False,
                     peak,
                     _per_gpu(record, case),
-                    not any(words in record["quote"] for words in OTHER_KERNELS),
+                    not any(words in record["quote"] for words in INEXPRESSIBLE),
+                    record["stack"] not in NOT_PYTORCH_MEMORY,
                 )
             )
     return runs
