@@ -104,6 +104,7 @@ class Estimate:
     largest_batch: int
     suggestions: tuple[Suggestion, ...] = ()
     note: str = ""  # what the estimate assumes beyond the recipe, e.g. fewer placed GPUs
+    run_options: RunOptions = RunOptions()
 
     @property
     def tokens_per_s(self) -> float | None:
@@ -210,9 +211,8 @@ def estimate(
     wall = (power * setup.gpus + host_w) / efficiency
     tokens = network.tokens_per_sample(setup.seq_len) if network.sample_unit == "sequence" else None
     sequences = network.sample_unit == "sequence"
-    run = run_length(
-        workload, run_options or RunOptions(), setup.seq_len, memory.total_params, sequences
-    )
+    run_options = run_options or RunOptions()
+    run = run_length(workload, run_options, setup.seq_len, memory.total_params, sequences)
     suggestions: tuple[Suggestion, ...] = ()
     if with_suggestions and not memory.fits:
         suggestions = tuple(
@@ -233,6 +233,7 @@ def estimate(
         electricity_usd_per_kwh=electricity_usd_per_kwh,
         largest_batch=largest_batch(network, setup, capacity),
         suggestions=suggestions,
+        run_options=run_options,
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from planner.core.calibrated import CONSTANTS, ERROR_P90
 from planner.core.cases import default_link
-from planner.core.estimate import Estimate, estimate, throughput
+from planner.core.estimate import Estimate, RunOptions, estimate, throughput
 from planner.core.parts import Gpu
 from planner.core.performance import ComputeSpec, Link
 from planner.core.training_setup import TrainingSetup
@@ -26,7 +26,11 @@ class Ranked:
 
 
 def rank_gpus(
-    workload: Workload, setup: TrainingSetup, gpus: tuple[Gpu, ...], link: Link | None
+    workload: Workload,
+    setup: TrainingSetup,
+    gpus: tuple[Gpu, ...],
+    link: Link | None,
+    run_options: RunOptions | None = None,
 ) -> list[Ranked]:
     network = network_for(workload)
     results = []
@@ -42,6 +46,7 @@ def rank_gpus(
             CONSTANTS,
             ERROR_P90,
             own_link,
+            run_options=run_options,
             with_suggestions=False,
         )
         results.append(

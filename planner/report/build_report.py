@@ -62,7 +62,13 @@ def collect(
         if result.estimate is None or result.workload is None:
             rankings.append(())
             continue
-        rankings.append(tuple(rank_gpus(result.workload, result.estimate.setup, gpus, link)))
+        rankings.append(
+            tuple(
+                rank_gpus(
+                    result.workload, result.estimate.setup, gpus, link, result.estimate.run_options
+                )
+            )
+        )
     return ReportData(
         build,
         source,

@@ -349,7 +349,9 @@ class MainWindow(QMainWindow):
             self.picker.set_gpu_speeds({})
             return
         gpus = tuple(p for p in self.document.catalog.of_kind(PartKind.GPU) if isinstance(p, Gpu))
-        self.ranker.request(estimate.workload, estimate.setup, gpus, self.document.link)
+        self.ranker.request(
+            estimate.workload, estimate.setup, gpus, self.document.link, estimate.run_options
+        )
 
     def _show_ranking(self, results: list[Ranked]) -> None:
         estimate = self._selected_estimate()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
+from planner.core.estimate import RunOptions
 from planner.core.gpu_ranking import Ranked, rank_gpus
 from planner.core.memory import TrainingSetup
 from planner.core.parts import Gpu
@@ -46,12 +47,17 @@ class Ranker(QObject):
         self._timer.timeout.connect(self._start)
 
     def request(
-        self, workload: Workload, setup: TrainingSetup, gpus: tuple[Gpu, ...], link: Link | None
+        self,
+        workload: Workload,
+        setup: TrainingSetup,
+        gpus: tuple[Gpu, ...],
+        link: Link | None,
+        run_options: RunOptions | None = None,
     ) -> None:
         """Rank soon: requests made while handling one edit (or before the window is first
         drawn) collapse into one job, started once the event loop is free."""
         self._generation += 1
-        self._pending = (workload, setup, gpus, link)
+        self._pending = (workload, setup, gpus, link, run_options)
         if not self._timer.isActive():
             self._timer.start()
 
