@@ -8,22 +8,23 @@ Held-out errors are in tests/data/calibration_report.json."""
 from planner.core.performance import Constants
 
 CONSTANTS = Constants(
-    tensor_efficiency=0.7765298838288907,
-    simt_efficiency=0.8900033222733041,
-    half_size_gflop=1.1163066959396806,
-    memory_efficiency=0.5176345498955143,
-    launch_us=52.171153564708796,
-    overlap=0.1,
-    attention_efficiency=0.432545257950248,
-    image_decode_us=354.8826228500178,
-    link_efficiency=0.4,
+    tensor_efficiency=0.749072543751141,
+    simt_efficiency=0.9064844703645973,
+    half_size_gflop=2.0162545300783994,
+    memory_efficiency=0.5583740385438276,
+    launch_us=28.880383711512003,
+    overlap=0.3,
+    attention_efficiency=0.4473562156445169,
+    image_decode_us=355.1699560805253,
+    link_efficiency=0.5,
+    hbm_efficiency=0.48037929464485535,
 )
 # Speed of the 2022+ software stacks over the 2020-22 ones in the measured data.
-SOFTWARE_GAIN = 1.0560788616999774
+SOFTWARE_GAIN = 1.0969035717065452
 # Measured runs the constants were fitted on.
 FITTED_ROWS = 789
 
 # Leave-one-GPU-out median and 90th-percentile absolute percentage error of
 # throughput over every run: the model's uncertainty range.
-ERROR_MEDIAN = 0.10508490598691078
-ERROR_P90 = 0.3446276399384889
+ERROR_MEDIAN = 0.12575637807527007
+ERROR_P90 = 0.3558453880122088

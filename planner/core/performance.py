@@ -55,6 +55,7 @@ class ComputeSpec:
     board_power_w: float = 300.0
     sxm: bool = False  # an SXM module or superchip: GPUs talk over NVLink/NVSwitch
     host_link_gbs: float = 31.5  # PCIe to the host per direction (offload, paging)
+    hbm: bool = False  # stacked HBM rather than GDDR memory
 
     @classmethod
     def of(cls, gpu: Gpu) -> ComputeSpec:
@@ -73,6 +74,7 @@ class ComputeSpec:
             board_power_w=gpu.board_power_w,
             sxm=gpu.form_factor == "sxm",
             host_link_gbs=link_bandwidth_gbs(min(gpu.pcie_gen, 5), gpu.pcie_lanes),
+            hbm=gpu.memory_type.startswith("HBM"),
         )
 
     def matmul_peak_tflops(self, precision: str) -> tuple[float, bool]:
@@ -101,6 +103,14 @@ class Constants:
     attention_efficiency: float = 1.0  # fused attention relative to matrix products
     image_decode_us: float = 0.0  # host time per JPEG image (decode, augment) per GPU
     link_efficiency: float = 1.0  # share of the link's bandwidth collectives reach
+    hbm_efficiency: float | None = None  # memory_efficiency for HBM (None: the same)
+
+    def bandwidth(self, gpu: ComputeSpec) -> float:
+        """Bytes per second bandwidth-bound kernels reach on `gpu`'s memory."""
+        share = self.memory_efficiency
+        if gpu.hbm and self.hbm_efficiency is not None:
+            share = self.hbm_efficiency
+        return gpu.memory_bandwidth_gbs * 1e9 * share
 
 
 # What each fitted constant means physically, for the explain view and the report.
@@ -108,7 +118,8 @@ MEANINGS = {
     "tensor_efficiency": "share of the dense tensor-core peak large matrix products reach",
     "simt_efficiency": "share of the FP32 peak large products reach without tensor cores",
     "half_size_gflop": "product size (GFLOP) at which a kernel reaches half its ceiling",
-    "memory_efficiency": "share of the DRAM bandwidth bandwidth-bound kernels reach",
+    "memory_efficiency": "share of GDDR bandwidth that bandwidth-bound kernels reach",
+    "hbm_efficiency": "share of HBM bandwidth that bandwidth-bound kernels reach",
     "launch_us": "per kernel: the launch and eager PyTorch's host-side dispatch (µs)",
     "overlap": "share of gradient all-reduce hidden behind the backward pass",
     "attention_efficiency": "fused attention's efficiency relative to matrix products",
@@ -319,7 +330,7 @@ def _terms(network: Network, setup: TrainingSetup, gpu: ComputeSpec) -> _Terms:
 
 def term_seconds(term: Term, gpu: ComputeSpec, constants: Constants) -> tuple[float, str]:
     """One run of a kernel: the roofline time plus a launch, and what bounds it."""
-    bandwidth = gpu.memory_bandwidth_gbs * 1e9 * constants.memory_efficiency
+    bandwidth = constants.bandwidth(gpu)
     memory_s = term.moved / bandwidth
     compute_s = 0.0
     if term.flops:
@@ -371,9 +382,7 @@ def step_time(
                 )
             )
     if cached.dequant_bytes:
-        compute += cached.dequant_bytes / (
-            gpu.memory_bandwidth_gbs * 1e9 * constants.memory_efficiency
-        )
+        compute += cached.dequant_bytes / (constants.bandwidth(gpu))
     summary = summarize(network)
     total = total_params if total_params is not None else summary.total
     trainable = trainable_params if trainable_params is not None else total
@@ -403,7 +412,7 @@ def _optimizer_seconds(
 ) -> float:
     """The optimizer step (and autocast's weight casts) per micro-batch: bandwidth-bound
     passes over the parameters, once every `grad_accum` micro-batches."""
-    bandwidth = gpu.memory_bandwidth_gbs * 1e9 * constants.memory_efficiency
+    bandwidth = constants.bandwidth(gpu)
     # AdamW reads parameter, gradient and two moments and writes three of them (fp32).
     per_param = OPTIMIZER_BYTES[setup.optimizer] * (0.5 if setup.pure_16bit else 1.0)
     shards = setup.gpus if setup.stage else 1

@@ -24,6 +24,7 @@ NAMES = (
     "software_gain",
     "attention_efficiency",
     "image_decode_us",
+    "hbm_efficiency",
 )
 LINK_EFFICIENCY = 0.8  # start of the alternating fit of the multi-GPU constants
 # Per-kernel overhead: a launch is ~5 µs, but eager PyTorch spends 10-50 µs of Python and
@@ -48,6 +49,7 @@ def decode(
         overlap=overlap,
         attention_efficiency=_sigmoid(vector[6]),
         image_decode_us=1000 * _sigmoid(vector[7]),
+        hbm_efficiency=_sigmoid(vector[8]),
         link_efficiency=link_efficiency,
     )
     return constants, math.exp(vector[5])
@@ -69,7 +71,7 @@ def prior(vector: Sequence[float]) -> float:
     return PRIOR_WEIGHT * (vector[6] - _logit(ATTENTION_PRIOR)) ** 2
 
 
-START = (0.5, 1.7, 0.5, 0.0, -1.0, 0.0, 0.0, -1.0)
+START = (0.5, 1.7, 0.5, 0.0, -1.0, 0.0, 0.0, -1.0, 0.0)
 
 
 def predict(row: Row, constants: Constants, software_gain: float) -> float:
