@@ -49,7 +49,7 @@ def test_too_big_for_the_gpu_is_an_error_with_fixes(catalog: Catalog) -> None:
     assert finding.severity is Severity.ERROR  # type: ignore[attr-defined]
     assert "24 GB" in finding.message and "optimizer" in finding.message  # type: ignore[attr-defined]
     assert "QLoRA" in finding.fix or "LoRA" in finding.fix  # type: ignore[attr-defined]
-    assert "a GPU with 171 GB or more" in finding.fix  # type: ignore[attr-defined]
+    assert "a GPU with 183 GB or more" in finding.fix  # type: ignore[attr-defined]
 
 
 def test_nearly_full_gpu_is_a_warning(catalog: Catalog) -> None:

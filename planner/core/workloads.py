@@ -18,6 +18,7 @@ from planner.core.records import internal, parse_record, spec
 
 FAMILIES = ("decoder", "encoder", "vit", "resnet", "unet", "whisper")
 TASKS = ("pretrain", "finetune")
+ACTIVATIONS = ("gelu", "gelu_tanh", "gelu_pytorch_tanh", "relu", "silu")
 # Chinchilla-optimal pre-training (Hoffmann et al. 2022): about 20 tokens per parameter.
 PRETRAIN_TOKENS_PER_PARAM = 20
 # Default instruction fine-tuning run: Stanford Alpaca, 52,002 examples for 3 epochs.
@@ -46,6 +47,10 @@ class Architecture:
     norm: str = spec(default="rmsnorm", choices=("rmsnorm", "layernorm"))
     norm_bias: bool | None = spec(default=None)
     dropout: float = spec(default=0.0, low=0.0, high=0.9)
+    # The activation of a non-gated MLP as Hugging Face names it: "gelu" (erf), "gelu_tanh"
+    # (HF's gelu_new, a Python tanh formula that keeps more tensors), "gelu_pytorch_tanh",
+    # "relu". Gated MLPs (gated_ffn) use SiLU.
+    activation: str = spec(default="gelu", choices=ACTIVATIONS)
     head_dim: int = spec(default=0, low=0, high=4_096)
     post_norm: bool = spec(default=False)
     type_vocab: int = spec(default=0, low=0, high=16)
@@ -131,6 +136,7 @@ def build_network(architecture: Architecture) -> Network:
             norm=a.norm,
             norm_bias=a.norm_bias,
             dropout=a.dropout,
+            activation=a.activation,
             head_dim=a.head_dim,
             post_norm=a.post_norm,
             type_vocab=a.type_vocab,

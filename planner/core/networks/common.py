@@ -45,12 +45,19 @@ class Op:
 
 @dataclass(frozen=True)
 class Activations:
-    """Bytes autograd keeps for the backward pass, per micro-batch, with the parts."""
+    """Bytes autograd keeps for the backward pass, per micro-batch, with the parts.
+
+    With checkpointing `per_layer_bytes` is what each layer keeps (its input). `recompute_bytes`
+    is the largest transient of the backward pass on top of what the forward kept: the layer
+    a checkpointed backward rebuilds, or the loss gradient over the logits, whichever is
+    larger. It is not in `total_bytes` (what is kept when the forward pass ends).
+    """
 
     per_layer_bytes: float
     layers: int
     other_bytes: float  # embeddings, head, logits, loss
     checkpointed: bool
+    recompute_bytes: float = 0.0
 
     @property
     def total_bytes(self) -> float:
@@ -79,7 +86,14 @@ class Network(Protocol):
         bytes_per_value: int,
         fused_attention: bool,
         checkpointing: bool,
-    ) -> Activations: ...
+        autocast: bool | None = None,
+        lora_targets: str | None = None,
+    ) -> Activations:
+        """`autocast`: whether 16-bit values come from AMP over fp32 parameters (None: yes)
+        or from pure 16-bit training (False); fp32 ignores it. `lora_targets`: with LoRA on a
+        frozen 16-bit base ("all" or "attention"), a frozen linear layer keeps no input for
+        a weight gradient; only the adapters' inputs are kept."""
+        ...
 
     def tokens_per_sample(self, seq_len: int) -> int: ...
 

@@ -22,9 +22,29 @@ class Trace:
 
     batch: int
     value_bytes: int
+    # Group and layer norms run in fp32 under CUDA autocast: they keep an fp32 input and give
+    # an fp32 output (what a following SiLU keeps). 0: the value dtype.
+    norm_bytes: int = 0
     params: list[Params] = field(default_factory=list)
     ops: list[Op] = field(default_factory=list)
     saved: float = 0.0
+    # Blocks a library checkpoints: what they save, the inputs they keep instead, the largest.
+    block_saved: float = 0.0
+    block_inputs: float = 0.0
+    largest_block: float = 0.0
+    _block_start: float | None = None
+
+    def begin_block(self, input_bytes: float) -> None:
+        """Start a block that checkpointing replaces by its input (`input_bytes`)."""
+        self.block_inputs += input_bytes
+        self._block_start = self.saved
+
+    def end_block(self) -> None:
+        assert self._block_start is not None
+        inside = self.saved - self._block_start
+        self.block_saved += inside
+        self.largest_block = max(self.largest_block, inside)
+        self._block_start = None
 
     def conv(
         self,
@@ -48,7 +68,14 @@ class Trace:
             self.saved += self.batch * c_in * size_in**2 * self.value_bytes
         return size_out
 
-    def norm(self, name: str, channels: int, size: int, keep_input: bool = True) -> None:
+    @property
+    def norm_value_bytes(self) -> int:
+        return self.norm_bytes or self.value_bytes
+
+    def norm(
+        self, name: str, channels: int, size: int, keep_input: bool = True, fp32: bool = False
+    ) -> None:
+        """Batch norm (16-bit under autocast) or, with `fp32`, group norm."""
         self.params += [
             Params(f"{name}.weight", (channels,), "norm"),
             Params(f"{name}.bias", (channels,), "bias"),
@@ -56,15 +83,19 @@ class Trace:
         elements = self.batch * channels * size**2
         self.ops.append(Op(name, "norm", 5.0 * elements, 2.0 * elements))
         if keep_input:
-            self.saved += elements * self.value_bytes + 2 * self.batch * channels * FP32
+            value = self.norm_value_bytes if fp32 else self.value_bytes
+            self.saved += elements * value + 2 * self.batch * channels * FP32
 
-    def activation(self, name: str, channels: int, size: int, keep: bool = True) -> None:
+    def activation(
+        self, name: str, channels: int, size: int, keep: bool = True, after_norm: bool = False
+    ) -> None:
         """ReLU/SiLU. `keep=False` when the tensor it keeps is one the next layer keeps
-        anyway (an in-place ReLU's output is the next convolution's input)."""
+        anyway (an in-place ReLU's output is the next convolution's input); `after_norm`
+        when it reads a group norm's (fp32 under autocast) output."""
         elements = self.batch * channels * size**2
         self.ops.append(Op(name, "elementwise", 4.0 * elements, 2.0 * elements))
         if keep:
-            self.saved += elements * self.value_bytes
+            self.saved += elements * (self.norm_value_bytes if after_norm else self.value_bytes)
 
     def add(self, name: str, channels: int, size: int) -> None:
         elements = self.batch * channels * size**2
@@ -82,7 +113,7 @@ class TracedImageNetwork:
     """The Network methods of an image network whose parameters, kernels and saved tensors
     all come from one traced forward pass (`_traced`, cached by the network's module)."""
 
-    def _traced(self, batch: int, value_bytes: int) -> Trace:
+    def _traced(self, batch: int, value_bytes: int, amp: bool = False) -> Trace:
         raise NotImplementedError
 
     def tokens_per_sample(self, seq_len: int) -> int:
@@ -101,7 +132,15 @@ class TracedImageNetwork:
         bytes_per_value: int,
         fused_attention: bool,
         checkpointing: bool,
+        autocast: bool | None = None,
+        lora_targets: str | None = None,
     ) -> Activations:
+        del lora_targets  # adapters are modelled on decoder and encoder transformers only
         # Every tensor autograd keeps scales with the micro-batch.
-        saved = self._traced(1, bytes_per_value).saved * batch
-        return Activations(0.0, 0, saved, checkpointing)
+        amp = bytes_per_value < FP32 and autocast is not False
+        trace = self._traced(1, bytes_per_value, amp)
+        if checkpointing:
+            # Each checkpointed block keeps its input; backward rebuilds one block at a time.
+            kept = (trace.saved - trace.block_saved + trace.block_inputs) * batch
+            return Activations(0.0, 0, kept, True, recompute_bytes=trace.largest_block * batch)
+        return Activations(0.0, 0, trace.saved * batch, False)

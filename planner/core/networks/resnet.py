@@ -18,7 +18,8 @@ class ResNet(TracedImageNetwork):
     family: str = "resnet"
     sample_unit: str = "image"
 
-    def _traced(self, batch: int, value_bytes: int) -> Trace:
+    def _traced(self, batch: int, value_bytes: int, amp: bool = False) -> Trace:
+        # Batch norm is on no autocast list: AMP and pure 16-bit keep the same tensors.
         return _trace(self, batch, value_bytes)
 
 
@@ -37,6 +38,8 @@ def _trace(net: ResNet, batch: int, value_bytes: int) -> Trace:
         for block in range(count):
             stride = 2 if stage > 0 and block == 0 else 1
             name = f"layer{stage + 1}.{block}"
+            # timm checkpoints each bottleneck block.
+            trace.begin_block(batch * channels * size**2 * value_bytes)
             out = trace.conv(f"{name}.conv1", channels, width, 1, size)
             trace.norm(f"{name}.bn1", width, out)
             trace.activation(f"{name}.relu1", width, out, keep=False)
@@ -54,6 +57,7 @@ def _trace(net: ResNet, batch: int, value_bytes: int) -> Trace:
             trace.add(f"{name}.add", 4 * width, out)
             last = stage == len(net.blocks) - 1 and block == count - 1
             trace.activation(f"{name}.relu3", 4 * width, out, keep=last)
+            trace.end_block()
             channels, size = 4 * width, out
     trace.ops.append(
         Op("avgpool", "elementwise", batch * channels * size**2, batch * channels * (size**2 + 1))

@@ -13,8 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.core.networks.common import Activations, Op, Params, elementwise, matmul
+from planner.core.networks.saved_tensors import (
+    FP32,
+    MASK,
+    AttentionShape,
+    Precision,
+    attention_bytes,
+    norm_bytes,
+    precision,
+    softmax_bytes,
+)
 
-FP32 = 4
 INDEX = 8  # int64 token ids and masks kept for embedding backward
 
 
@@ -37,6 +46,7 @@ class Transformer:
     norm: str = "rmsnorm"  # rmsnorm or layernorm
     norm_bias: bool | None = None  # defaults to True for layernorm, False for rmsnorm
     dropout: float = 0.0
+    activation: str = "gelu"  # of a non-gated MLP: gelu, gelu_tanh, gelu_pytorch_tanh, relu
     head_dim: int = 0  # 0: hidden / heads
     post_norm: bool = False  # BERT's post-LN layers
     # Encoder extras (BERT): token types, embedding LayerNorm, pooler, masked-LM head.
@@ -76,6 +86,12 @@ class Transformer:
         if self.has_norm_bias:
             items.append(Params(f"{name}.bias", (self.hidden,), "bias", repeat))
         return items
+
+    @property
+    def tied_head_params(self) -> int:
+        """The embedding matrix the output head reuses: autocast casts it once more."""
+        tied = self.tied_embeddings and self.head in ("lm", "mlm") and not self.patch_size
+        return self.vocab * self.hidden if tied else 0
 
     def tokens_per_sample(self, seq_len: int) -> int:
         if self.patch_size:
@@ -288,67 +304,84 @@ class Transformer:
         bytes_per_value: int,
         fused_attention: bool,
         checkpointing: bool,
+        autocast: bool | None = None,
+        lora_targets: str | None = None,
     ) -> Activations:
+        """What autograd keeps at the end of the forward pass. `autocast`: 16-bit values come
+        from AMP (the default) rather than pure 16-bit training (False). `lora_targets`: the
+        layers with adapters when a 16-bit base is frozen (LoRA)."""
         s = self.tokens_per_sample(seq_len)
-        tokens = batch * s
-        p = bytes_per_value
-        h, f = self.hidden, self.ffn
-        per_layer = self._layer_saved_bytes(batch, s, p, fused_attention)
-        other = self._outside_layers_bytes(batch, s, p)
+        prec = precision(bytes_per_value, autocast)
+        per_layer = self.layer_saved_bytes(batch, s, prec, fused_attention, lora_targets)
+        other = self.outside_layers_bytes(batch, s, prec, frozen_head=lora_targets is not None)
+        # The loss's backward allocates the fp32 gradient of the logits while they are alive.
+        loss_grad = batch * s * self.vocab * FP32 if self.head in ("lm", "mlm") else 0.0
         if checkpointing:
-            # Full recomputation keeps each layer's input; backward rebuilds one layer's
-            # activations at a time.
-            return Activations(tokens * h * p, self.layers, other + per_layer, True)
-        del f
-        return Activations(per_layer, self.layers, other, False)
+            # Hugging Face checkpoints each layer (re-entrant): it keeps the layer's input, in
+            # the residual dtype; backward rebuilds one layer at a time.
+            kept = batch * s * self.hidden * prec.residual
+            transient = max(per_layer, loss_grad)
+            return Activations(kept, self.layers, other, True, recompute_bytes=transient)
+        return Activations(per_layer, self.layers, other, False, recompute_bytes=loss_grad)
 
-    def _layer_saved_bytes(self, batch: int, s: int, p: int, fused: bool) -> float:
+    def layer_saved_bytes(
+        self, batch: int, s: int, prec: Precision, fused: bool, lora_targets: str | None = None
+    ) -> float:
+        """One layer. With LoRA on a frozen base, a frozen matrix product keeps no input
+        (no weight gradient to compute); an adapter's A keeps the input instead."""
         tokens = batch * s
         h, f = self.hidden, self.ffn
-        heads = self.heads
-        mask = 1 if self.dropout else 0
-        if self.norm == "rmsnorm":
-            norm_saved = tokens * h * (FP32 + p) + tokens * FP32
-        else:
-            norm_saved = tokens * h * p + 2 * tokens * FP32
-        saved = 2 * norm_saved
-        saved += tokens * h * p  # input of the q, k, v projections (shared by all three)
-        if self.positions == "rotary":
-            saved += 0  # rotary multiplies by constant tables: nothing per token is kept
-        if fused:
-            # SDPA keeps q, k and v (k, v repeated to all heads), its output (which is also
-            # the output projection's input) and the fp32 log-sum-exp per row.
-            saved += 4 * tokens * self.q_width * p + batch * heads * s * FP32
-        else:
-            scores = batch * heads * s * s
-            saved += 3 * tokens * self.q_width * p  # q, k, v for the two matmuls
-            saved += scores * p  # softmax output
-            if self.dropout:
-                saved += scores * (mask + p)  # dropout mask and output
-            saved += tokens * self.q_width * p  # output projection input (a contiguous copy)
-        saved += 2 * tokens * h * mask  # dropout masks after attention and MLP
+        mlp_trained = lora_targets in (None, "all")
+        saved = 2 * norm_bytes(self.norm, tokens, h, prec)
+        saved += prec.linear_inputs(tokens * h, 3)  # q, k and v (or their adapters) read it
+        shape = AttentionShape(
+            batch, s, s, self.heads, self.q_width, self.kv_width, self.dropout > 0
+        )
+        softmax = softmax_bytes(prec, self.norm == "rmsnorm")
+        saved += attention_bytes(shape, prec, fused, softmax)
+        if self.dropout:
+            saved += 2 * tokens * h * MASK  # after the attention and MLP output projections
         if self.gated_ffn:
-            # gate and up keep the norm output (already counted once); silu keeps its input,
-            # the product keeps both factors, down keeps the product.
-            saved += tokens * h * p + 4 * tokens * f * p
+            # gate and up read the normalized input; silu keeps its input, the product both
+            # factors, down the product.
+            saved += 3 * tokens * f * prec.value
+            if mlp_trained:
+                saved += prec.linear_inputs(tokens * h, 2) + tokens * f * prec.value
         else:
-            saved += tokens * h * p + 2 * tokens * f * p
+            saved += tokens * f * prec.activation(self.activation)
+            if mlp_trained:
+                saved += prec.linear_inputs(tokens * h, 1)
+            else:  # the activation's output is the frozen down projection's input
+                saved -= tokens * f * prec.value
         return float(saved)
 
-    def _outside_layers_bytes(self, batch: int, s: int, p: int) -> float:
+    def outside_layers_bytes(
+        self, batch: int, s: int, prec: Precision, frozen_head: bool = False
+    ) -> float:
         tokens = batch * s
         h = self.hidden
         saved = 0.0
         if not self.patch_size:
             saved += tokens * INDEX  # token ids for the embedding backward
+            if self.dropout:
+                saved += tokens * h * MASK  # embedding dropout
         else:
-            saved += batch * self.channels * self.image_size**2 * p  # patchify input
-        if self.norm == "rmsnorm":
-            saved += tokens * h * (FP32 + p) + tokens * FP32  # final norm
-        else:
-            saved += tokens * h * p + 2 * tokens * FP32
-        if self.head in ("lm", "mlm"):
-            saved += tokens * h * p  # lm head input
-            # The loss upcasts the logits to fp32; log-softmax keeps that fp32 output.
+            saved += batch * self.channels * self.image_size**2 * prec.value  # patchify input
+        if self.embedding_norm:
+            saved += norm_bytes(self.norm, tokens, h, prec)
+        if not self.post_norm:
+            saved += norm_bytes(self.norm, tokens, h, prec)  # final norm
+        if self.head in ("lm", "mlm", "qa") and not frozen_head:
+            saved += prec.linear_inputs(tokens * h, 1)  # head input
+        if self.head == "mlm":
+            # transform (dense, GELU, LayerNorm: fp32 under AMP) before the decoder.
+            saved += tokens * h * prec.activation("gelu")
+            saved += tokens * h * (FP32 if prec.amp else prec.value) + 2 * tokens * FP32
+            saved += prec.linear_inputs(tokens * h, 1)
+        if self.head == "lm":
+            # HF's causal-LM loss upcasts the logits to fp32; log-softmax keeps that output.
             saved += tokens * self.vocab * FP32
+        elif self.head == "mlm":
+            # CrossEntropyLoss on 16-bit logits keeps their fp32 cast and its log-softmax.
+            saved += tokens * self.vocab * (FP32 + (prec.value if prec.amp else 0))
         return saved

@@ -23,8 +23,8 @@ class UNet(TracedImageNetwork):
     family: str = "unet"
     sample_unit: str = "image"
 
-    def _traced(self, batch: int, value_bytes: int) -> Trace:
-        return _trace(self, batch, value_bytes)
+    def _traced(self, batch: int, value_bytes: int, amp: bool = False) -> Trace:
+        return _trace(self, batch, value_bytes, amp)
 
 
 class _Builder:
@@ -34,29 +34,38 @@ class _Builder:
 
     def resnet(self, name: str, c_in: int, c_out: int, size: int) -> None:
         t = self.trace
-        t.norm(f"{name}.norm1", c_in, size)
-        t.activation(f"{name}.silu1", c_in, size)
+        # diffusers checkpoints each ResNet block: it keeps the block's input.
+        t.begin_block(t.batch * c_in * size**2 * t.value_bytes)
+        t.norm(f"{name}.norm1", c_in, size, fp32=True)
+        t.activation(f"{name}.silu1", c_in, size, after_norm=True)
         t.conv(f"{name}.conv1", c_in, c_out, 3, size, bias=True)
         t.linear(f"{name}.time_emb_proj", t.batch, 1280, c_out)
-        t.norm(f"{name}.norm2", c_out, size)
-        t.activation(f"{name}.silu2", c_out, size)
+        t.norm(f"{name}.norm2", c_out, size, fp32=True)
+        t.activation(f"{name}.silu2", c_out, size, after_norm=True)
         t.conv(f"{name}.conv2", c_out, c_out, 3, size, bias=True)
         if c_in != c_out:
             t.conv(f"{name}.conv_shortcut", c_in, c_out, 1, size, bias=True, keep_input=False)
         t.add(f"{name}.add", c_out, size)
+        t.end_block()
 
     def transformer(self, name: str, dim: int, size: int) -> None:
         t, net = self.trace, self.net
         tokens = t.batch * size * size
-        t.norm(f"{name}.norm", dim, size)
+        t.norm(f"{name}.norm", dim, size, fp32=True)
         t.conv(f"{name}.proj_in", dim, dim, 1, size, bias=True)
+        # diffusers checkpoints the transformer block between proj_in and proj_out.
+        t.begin_block(tokens * dim * t.value_bytes)
+        amp = t.norm_bytes > t.value_bytes
         for norm in ("norm1", "norm2", "norm3"):
             t.params += [
                 Params(f"{name}.{norm}.weight", (dim,), "norm"),
                 Params(f"{name}.{norm}.bias", (dim,), "bias"),
             ]
             t.ops.append(Op(f"{name}.{norm}", "norm", 5.0 * tokens * dim, 2.0 * tokens * dim))
-            t.saved += tokens * dim * t.value_bytes + tokens * 2 * FP32
+            t.saved += tokens * dim * t.norm_value_bytes + tokens * 2 * FP32
+        # Under autocast q, k and v each cast the fp32 norm output (the text context too).
+        if amp:
+            t.saved += (tokens * dim + t.batch * net.context_len * net.context_dim) * t.value_bytes
         # Self-attention over the latent pixels, then cross-attention to the text context.
         for attn, kv_dim, kv_len in (
             ("attn1", dim, size * size),
@@ -102,12 +111,13 @@ class _Builder:
             matmul(f"{name}.ff.out", tokens, dim, inner),
         ]
         t.saved += (tokens * dim + 3 * tokens * inner) * t.value_bytes
+        t.end_block()
         t.conv(f"{name}.proj_out", dim, dim, 1, size, bias=True)
 
 
 @cache
-def _trace(net: UNet, batch: int, value_bytes: int) -> Trace:
-    trace = Trace(batch, value_bytes)
+def _trace(net: UNet, batch: int, value_bytes: int, amp: bool = False) -> Trace:
+    trace = Trace(batch, value_bytes, FP32 if amp else 0)
     build = _Builder(net, trace)
     size = net.latent_size
     trace.linear("time_embedding.linear_1", batch, net.channels[0], 1280)
@@ -142,8 +152,8 @@ def _trace(net: UNet, batch: int, value_bytes: int) -> Trace:
         if level < levels - 1:
             size *= 2
             trace.conv(f"up{level}.upsample", out, out, 3, size, bias=True)
-    trace.norm("conv_norm_out", channels, size)
-    trace.activation("conv_act", channels, size)
+    trace.norm("conv_norm_out", channels, size, fp32=True)
+    trace.activation("conv_act", channels, size, after_norm=True)
     trace.conv("conv_out", channels, net.latent_channels, 3, size, bias=True)
     # The loss is a mean-squared error on the predicted noise.
     trace.ops.append(

@@ -6,7 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.core.networks.common import Activations, Op, Params, elementwise, matmul
-from planner.core.networks.transformer import FP32, INDEX, Transformer
+from planner.core.networks.saved_tensors import (
+    FP32,
+    AttentionShape,
+    Precision,
+    attention_bytes,
+    norm_bytes,
+    precision,
+    softmax_bytes,
+)
+from planner.core.networks.transformer import INDEX, Transformer
 
 AUDIO_FRAMES = 3000  # 30 s of 10 ms mel frames; the encoder sees half after the stride-2 conv
 
@@ -61,6 +70,11 @@ class Whisper:
             norm="layernorm",
             tied_embeddings=True,
         )
+
+    @property
+    def tied_head_params(self) -> int:
+        """The decoder's output projection reuses its token embedding (cast once more)."""
+        return self.vocab * self.hidden
 
     def tokens_per_sample(self, seq_len: int) -> int:
         return seq_len
@@ -137,35 +151,54 @@ class Whisper:
         bytes_per_value: int,
         fused_attention: bool,
         checkpointing: bool,
+        autocast: bool | None = None,
+        lora_targets: str | None = None,
     ) -> Activations:
-        p = bytes_per_value
-        d = self.hidden
-        source = batch * self.source_positions
-        target = batch * seq_len
-        encoder = self._stack("encoder").activations(
-            batch, self.source_positions, p, fused_attention, checkpointing
-        )
-        decoder_layer = self._decoder(seq_len)._layer_saved_bytes(
-            batch, seq_len, p, fused_attention
-        )
-        # Cross-attention adds a norm, the query input, SDPA's q, k, v, output and log-sum-exp,
-        # and the output-projection input; the encoder output feeding k and v is shared.
-        cross = target * d * p + batch * seq_len * FP32
-        cross += target * d * p
-        cross += (2 * target * d + 2 * source * d) * p + batch * self.heads * seq_len * FP32
-        cross += target * d * p
-        front = (
-            batch * self.mel_bins * AUDIO_FRAMES + 2 * batch * d * AUDIO_FRAMES + source * d
-        ) * p
-        other = (
-            front + source * d * p + target * INDEX + target * d * p + target * self.vocab * FP32
-        )
-        layer = decoder_layer + cross
+        del lora_targets  # adapters are modelled on decoder and encoder transformers only
+        prec = precision(bytes_per_value, autocast)
+        d, source, target = self.hidden, self.source_positions, seq_len
+        encoder = self._stack("encoder")
+        encoder_layer = encoder.layer_saved_bytes(batch, source, prec, fused_attention)
+        layer = self._decoder(seq_len).layer_saved_bytes(batch, target, prec, fused_attention)
+        layer += self._cross_attention_bytes(batch, target, prec, fused_attention)
+        other = self._outside_bytes(batch, target, prec)
         if checkpointing:
-            return Activations(
-                target * d * p, self.layers, encoder.total_bytes + other + layer, True
-            )
-        return Activations(layer, self.layers, encoder.total_bytes + other, False)
+            # Each encoder and decoder layer keeps its input; the encoder output, which every
+            # decoder layer reads, is kept once.
+            kept = batch * (source + target) * d * prec.residual
+            other += batch * source * d * prec.residual
+            recompute = max(encoder_layer, layer)
+            return Activations(kept, self.layers, other, True, recompute_bytes=recompute)
+        return Activations(encoder_layer + layer, self.layers, other, False)
+
+    def _cross_attention_bytes(
+        self, batch: int, target: int, prec: Precision, fused: bool
+    ) -> float:
+        """A decoder layer's cross-attention: its LayerNorm, the query input, k and v read
+        from the encoder output (under AMP each layer casts it twice), and the core."""
+        d, source = self.hidden, self.source_positions
+        saved = norm_bytes("layernorm", batch * target, d, prec)
+        saved += prec.linear_inputs(batch * target * d, 1)
+        if prec.amp:
+            saved += 2 * batch * source * d * prec.value
+        shape = AttentionShape(batch, target, source, self.heads, d, d, False)
+        return saved + attention_bytes(shape, prec, fused, softmax_bytes(prec, False))
+
+    def _outside_bytes(self, batch: int, target: int, prec: Precision) -> float:
+        """The convolutional front end, both final LayerNorms, the encoder output the
+        cross-attention reads (fp32 and 16-bit runs share one tensor), the projection and the
+        loss (under AMP the loss keeps the logits' fp32 cast and a 16-bit log-softmax)."""
+        d, source, p = self.hidden, batch * self.source_positions, prec.value
+        frames = batch * AUDIO_FRAMES
+        saved = float((batch * self.mel_bins * AUDIO_FRAMES + 2 * frames * d + source * d) * p)
+        saved += norm_bytes("layernorm", source, d, prec)
+        if not prec.amp:
+            saved += source * d * prec.residual
+        tokens = batch * target
+        saved += tokens * INDEX + norm_bytes("layernorm", tokens, d, prec)
+        saved += prec.linear_inputs(tokens * d, 1)
+        saved += tokens * self.vocab * (FP32 + (p if prec.amp else 0))
+        return saved
 
 
 def _attention(prefix: str, d: int, layers: int) -> list[Params]:
