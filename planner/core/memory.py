@@ -98,13 +98,13 @@ def _estimate_memory(
     summary = summarize(network)
     states = model_states(summary, setup)
     weights = states.weights
-    copies = _autocast_copies(summary, setup)
+    copies = _autocast_copies(network, summary, setup)
     if copies:
         weights = MemoryPart(
             "weights",
             weights.bytes + copies,
             f"{weights.formula} + autocast {VALUE_BYTES[setup.precision]}-byte copies of "
-            f"{summary.matrices:,} matrix weights",
+            f"{copies / VALUE_BYTES[setup.precision]:,.0f} matrix weights",
         )
     activations = _activations(network, summary, setup)
     overhead = _overhead(
@@ -125,13 +125,15 @@ def _estimate_memory(
     )
 
 
-def _autocast_copies(summary: ParamSummary, setup: TrainingSetup) -> float:
+def _autocast_copies(network: Network, summary: ParamSummary, setup: TrainingSetup) -> float:
     """16-bit copies of the fp32 matrix weights that autocast makes in unsharded AMP full
-    training; the backward pass keeps them (sharded and pure 16-bit runs hold 16-bit
-    weights already)."""
+    training, a tied output head's embedding included. Autocast's cache holds every one
+    until the forward pass ends, checkpointed or not (measured: tests/data/
+    library_activations.json); sharded and pure 16-bit runs hold 16-bit weights already."""
     if setup.mode != "full" or not setup.mixed or setup.stage or setup.pure_16bit:
         return 0.0
-    return VALUE_BYTES[setup.precision] * summary.matrices
+    tied = getattr(network, "tied_head_params", 0)
+    return VALUE_BYTES[setup.precision] * (summary.matrices + tied)
 
 
 def _activations(network: Network, summary: ParamSummary, setup: TrainingSetup) -> MemoryPart:
@@ -142,8 +144,12 @@ def _activations(network: Network, summary: ParamSummary, setup: TrainingSetup) 
         4 if value == 4 else 2,
         setup.fused_attention,
         setup.activation_checkpointing,
+        autocast=setup.autocast,
+        lora_targets=setup.lora_targets if setup.mode == "lora" else None,
     )
-    act_bytes = activations.total_bytes
+    # Backward's largest transient (a rebuilt checkpointed layer, the logits' gradient) comes
+    # on top of what the forward pass kept.
+    act_bytes = activations.total_bytes + activations.recompute_bytes
     formula = (
         (
             f"{activations.layers} layers × {activations.per_layer_bytes / 2**20:,.1f} MiB + "
@@ -153,6 +159,11 @@ def _activations(network: Network, summary: ParamSummary, setup: TrainingSetup) 
         )
         + f" at micro-batch {setup.batch_size}"
         + (" (checkpointed)" if activations.checkpointed else "")
+        + (
+            f" + {activations.recompute_bytes / 2**20:,.1f} MiB transient in backward"
+            if activations.recompute_bytes
+            else ""
+        )
     )
     if setup.mode in ("lora", "qlora"):
         # Each adapter keeps its rank-wide intermediate (x·A) for the backward pass.

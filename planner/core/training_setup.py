@@ -44,6 +44,13 @@ class TrainingSetup:
         return self.mixed and self.master_weights == "bf16"
 
     @property
+    def autocast(self) -> bool:
+        """Whether 16-bit math comes from autocast over fp32 weights on the GPU (PyTorch AMP),
+        which keeps an fp32 residual stream and casts per layer. A 16-bit base (LoRA, QLoRA),
+        FSDP / ZeRO mixed precision and pure 16-bit training compute on 16-bit weights."""
+        return self.mixed and self.mode == "full" and not self.stage and not self.pure_16bit
+
+    @property
     def stage(self) -> int:
         return ZERO_STAGE[self.sharding] if self.gpus > 1 else 0
 

@@ -30,9 +30,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from planner.core.calibration.fit import Fit, fit, predict, summary
-from planner.core.calibration.published import load_published
+from planner.core.calibration.published import load_published, load_published_runs
 from planner.core.calibration.rows import Row, load_rows
+from planner.core.memory import CONTEXT_BYTES, FRAGMENTATION, estimate_memory
 from planner.core.parts import Gpu
+from planner.core.units import GIB
 from planner.io.catalog_files import load_builtin_catalog
 from planner.io.workload_files import load_workloads
 
@@ -159,6 +161,29 @@ def print_table(title: str, entries: list[dict[str, object]]) -> None:
         )
 
 
+def print_memory(gpus: dict[str, Gpu]) -> None:
+    """Fit verdicts and peak memory of the published runs the recipe keys can express."""
+    runs = load_published_runs(DATA / "published_runs.csv", gpus, load_workloads())
+    judged = [run for run in runs if run.expressible and run.pytorch_memory]
+    wrong = []
+    errors = []
+    for run in judged:
+        case = run.prepared
+        memory = estimate_memory(case.network, case.setup, case.gpu.vram_gb * GIB)
+        if memory.fits != run.ran and (run.length_known or not run.ran):
+            wrong.append(run.id)
+        if run.ran and run.peak_gib and run.length_known:
+            allocated = (memory.total - CONTEXT_BYTES) / (1 + FRAGMENTATION) / GIB
+            errors.append(abs(allocated / run.peak_gib - 1))
+    median, p90 = summary(errors)
+    ran = sum(run.ran for run in judged)
+    print(
+        f"\nPublished runs: {len(judged)} judged ({ran} ran, {len(judged) - ran} out of "
+        f"memory); verdict wrong on {len(wrong)}{': ' + ', '.join(wrong) if wrong else ''}. "
+        f"Peak memory of {len(errors)} runs: median error {median:.1%}, p90 {p90:.1%}."
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true")
@@ -177,6 +202,7 @@ def main() -> int:
     source_table = table(errors_of(by_source, gpus, p90))
     print_table("Leave-one-GPU-out", gpu_table)
     print_table("Leave-one-source-out", source_table)
+    print_memory(catalog_gpus())
     print(f"\n{time.perf_counter() - started:.0f} s", file=sys.stderr)
     if args.write:
         write(full, rows, p90, gpu_table, source_table)

@@ -79,6 +79,7 @@ class PublishedRun:
     per_gpu: float | None  # measured samples (sequences) per second per GPU
     expressible: bool  # the run uses nothing the planner's recipe keys cannot say
     pytorch_memory: bool  # its memory is what PyTorch allocates (not a hand-written trainer)
+    length_known: bool  # sequences are packed or fill the context; else seq_len is a maximum
 
 
 def _flag(value: str) -> bool | None:
@@ -151,6 +152,14 @@ def _per_gpu(record: Mapping[str, str], case: Mapping[str, Any]) -> float | None
     return None
 
 
+def _length_known(record: Mapping[str, str]) -> bool:
+    """Packed sequences, or examples that fill the context, have the stated length; padded
+    batches of real examples are only as long as their longest example."""
+    if _flag(record["packing"]):
+        return True
+    return bool(record["tokens_per_sample"]) and record["tokens_per_sample"] == record["seq_len"]
+
+
 def load_published_runs(
     path: Path, gpus: Mapping[str, Gpu], workloads: Mapping[str, Workload]
 ) -> list[PublishedRun]:
@@ -176,13 +185,15 @@ def load_published_runs(
                     _per_gpu(record, case),
                     not any(words in record["quote"] for words in INEXPRESSIBLE),
                     record["stack"] not in NOT_PYTORCH_MEMORY,
+                    _length_known(record),
                 )
             )
     return runs
 
 
 # A measured rate implying more than this share of the GPU's dense tensor peak (6 FLOPs per
-# parameter and token for full training, 4 with a frozen base) cannot be what it says.
+# parameter and token for full training, 4 with a frozen base, 2 more when checkpointing
+# recomputes the forward pass) cannot be what it says.
 PLAUSIBLE_MFU = 0.9
 
 
@@ -192,7 +203,10 @@ def plausible(run: PublishedRun) -> bool:
     case = run.prepared
     params = summarize(case.network).total
     tokens = run.per_gpu * case.network.tokens_per_sample(case.setup.seq_len)
-    flops = (6 if case.setup.mode == "full" else 4) * params * tokens
+    per_token = (6 if case.setup.mode == "full" else 4) + (
+        2 if case.setup.activation_checkpointing else 0
+    )
+    flops = per_token * params * tokens
     peak, _tensor = case.gpu.matmul_peak_tflops(case.setup.precision)
     return flops <= PLAUSIBLE_MFU * peak * 1e12
 
