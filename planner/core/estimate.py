@@ -64,7 +64,10 @@ def run_length(
         )
     padding = f", each example padded to {seq_len:,} tokens"
     if mean:
-        padding += f" (mean {mean:,.0f} real tokens)"
+        padding += f" (mean {mean:,.0f} real tokens"
+        if mean < seq_len / 2:
+            padding += f"; packing would process {seq_len / mean:,.0f}× fewer sequences"
+        padding += ")"
     return RunLength(examples, description + padding)
 
 

@@ -41,6 +41,8 @@ from planner.io.workload_files import load_workloads
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 ALL = "all rows"
+DECODERS = "all decoders (fine-tuning and pre-training)"
+LAMBDA = "all Lambda ResNet-50 and BERT"
 
 
 def gpu_class(gpu: Gpu) -> str:
@@ -116,7 +118,8 @@ def errors_of(predictions: list[Prediction], gpus: dict[str, Gpu], p90: float) -
     errors = Errors()
     for row, predicted, baseline in predictions:
         low, high = predicted / (1 + p90), predicted / max(0.05, 1 - p90)
-        for group in (group_of(row, gpus), ALL):
+        family = DECODERS if row.model in ("decoder", "mpt") else LAMBDA
+        for group in (group_of(row, gpus), family, ALL):
             errors.model[group].append(abs(predicted / row.per_gpu - 1))
             errors.inside[group].append(low <= row.per_gpu <= high)
             if baseline is not None:
@@ -126,7 +129,7 @@ def errors_of(predictions: list[Prediction], gpus: dict[str, Gpu], p90: float) -
 
 def table(errors: Errors) -> list[dict[str, object]]:
     entries = []
-    for group in sorted(errors.model, key=lambda g: (g == ALL, g)):
+    for group in sorted(errors.model, key=lambda g: (g.startswith("all"), g == ALL, g)):
         model_median, model_p90 = summary(errors.model[group])
         rule_median, rule_p90 = summary(errors.rule[group])
         inside = errors.inside[group]
