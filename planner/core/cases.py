@@ -104,7 +104,7 @@ def parse_interconnect(value: object, gpu: Gpu) -> Link:
 
 def default_link(gpu: Gpu) -> Link:
     """Without an `interconnect`: NVLink for SXM modules, else a PCIe 4.0 x16 slot each."""
-    if gpu.form_factor == "sxm" and gpu.nvlink_gbs:
+    if gpu.is_sxm and gpu.nvlink_gbs:
         return Link("NVLink", gpu.nvlink_gbs)
     return Link("PCIe 4.0 x16", link_bandwidth_gbs(4, 16), gpu.pcie_p2p)
 

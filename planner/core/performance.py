@@ -53,7 +53,6 @@ class ComputeSpec:
     nvlink_gbs: float | None = None
     pcie_p2p: bool = True
     board_power_w: float = 300.0
-    sxm: bool = False  # an SXM module or superchip: GPUs talk over NVLink/NVSwitch
     host_link_gbs: float = 31.5  # PCIe to the host per direction (offload, paging)
     hbm: bool = False  # stacked HBM rather than GDDR memory
 
@@ -72,7 +71,6 @@ class ComputeSpec:
             nvlink_gbs=gpu.nvlink_gbs,
             pcie_p2p=gpu.pcie_p2p,
             board_power_w=gpu.board_power_w,
-            sxm=gpu.form_factor == "sxm",
             host_link_gbs=link_bandwidth_gbs(min(gpu.pcie_gen, 5), gpu.pcie_lanes),
             hbm=gpu.memory_type.startswith("HBM"),
         )

@@ -139,7 +139,7 @@ def mpt_workload(size: str, seq_len: int) -> dict[str, Any]:
 def interconnect_for(gpu: Gpu) -> str:
     """The link in the measured servers: NVLink on SXM modules, else PCIe 4.0 x16 (3.0
     before Ampere); peer-to-peer follows the card."""
-    if gpu.form_factor == "sxm":
+    if gpu.is_sxm:
         return "nvlink"
     return (
         "pcie4x16" if gpu.architecture in ("ampere", "ada", "hopper", "blackwell") else "pcie3x16"
