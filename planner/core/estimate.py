@@ -108,6 +108,7 @@ class Estimate:
     suggestions: tuple[Suggestion, ...] = ()
     note: str = ""  # what the estimate assumes beyond the recipe, e.g. fewer placed GPUs
     run_options: RunOptions = RunOptions()
+    power_factor: float = 1.0  # speed at the GPUs' power limit relative to full power
 
     @property
     def tokens_per_s(self) -> float | None:
@@ -237,6 +238,7 @@ def estimate(
         largest_batch=largest_batch(network, setup, capacity),
         suggestions=suggestions,
         run_options=run_options,
+        power_factor=power_factor(gpu, gpu_power_w),
     )
 
 

@@ -44,6 +44,10 @@ class TrainingSetup:
         return self.mixed and self.master_weights == "bf16"
 
     @property
+    def attention_name(self) -> str:
+        return "fused" if self.fused_attention else "eager"
+
+    @property
     def autocast(self) -> bool:
         """Whether 16-bit math comes from autocast over fp32 weights on the GPU (PyTorch AMP),
         which keeps an fp32 residual stream and casts per layer. A 16-bit base (LoRA, QLoRA),

@@ -7,6 +7,7 @@ import html
 from planner.core import calibrated
 from planner.core.estimate import Estimate
 from planner.core.performance import described_constants
+from planner.core.training_setup import TrainingSetup
 from planner.core.units import duration, gib
 
 
@@ -64,7 +65,8 @@ def explain_html(estimate: Estimate, link_name: str) -> str:
             f"<h3>{html.escape(estimate.workload.name)} on {setup.gpus} × ",
             f"{html.escape(estimate.gpu.name)}</h3>",
             f"<p>{setup.mode}, {setup.precision}, micro-batch {setup.batch_size}, sequence ",
-            f"{setup.seq_len}, {setup.optimizer}{checkpointing}, sharding {setup.sharding}; ",
+            f"{setup.seq_len}, {setup.optimizer}{checkpointing}, sharding {setup.sharding}, ",
+            f"{html.escape(_recipe(setup))}; ",
             f"{memory.total_params:,} parameters, {memory.trainable_params:,} trained.</p>",
             _gpu_inputs(estimate),
             f"<h4>Memory per GPU: {gib(memory.total)} of {estimate.gpu.vram_gb:g} GB</h4>",
@@ -72,10 +74,13 @@ def explain_html(estimate: Estimate, link_name: str) -> str:
             f"<h4>Speed: {estimate.samples_per_s:,.2f} samples/s (range ",
             f"{estimate.low:,.2f}–{estimate.high:,.2f})</h4>",
             f"<p>Step time = forward and backward kernels {step.compute_s * ms:,.1f} ms + ",
-            f"optimizer {step.optimizer_s * ms:,.1f} ms + exposed communication ",
-            f"{step.exposed_communication_s * ms:,.1f} ms (of {step.communication_s * ms:,.1f} ms ",
+            f"optimizer and host transfers {step.optimizer_s * ms:,.1f} ms + exposed ",
+            f"communication {step.exposed_communication_s * ms:,.1f} ms ",
+            f"(of {step.communication_s * ms:,.1f} ms ",
             f"over {html.escape(link_name)}); the input pipeline ({step.input_s * ms:,.1f} ms) ",
-            f"runs alongside. Bound by <b>{step.bound}</b>.</p>",
+            f"runs alongside. Bound by <b>{step.bound}</b>.",
+            _power_sentence(estimate),
+            "</p>",
             "<p>Each kernel takes max(FLOPs ÷ (peak × efficiency), bytes ÷ (bandwidth × memory ",
             "efficiency)) + launch; efficiency = ceiling × size ÷ (size + half-size). The range ",
             "is the 90th-percentile error on GPUs held out of the calibration ",
@@ -91,4 +96,33 @@ def explain_html(estimate: Estimate, link_name: str) -> str:
             f"<p>Fitted on {calibrated.FITTED_ROWS} measured training runs; errors on GPUs held ",
             "out of the fit are in tests/data/calibration_report.json.</p>",
         ]
+    )
+
+
+def _recipe(setup: TrainingSetup) -> str:
+    """The recipe keys in words (README, "Estimate cases and training recipe keys")."""
+    words = [
+        f"{setup.attention_name} attention",
+        "pure 16-bit weights" if setup.pure_16bit else "fp32 master weights",
+        f"gradient accumulation {setup.grad_accum}",
+    ]
+    if setup.compile:
+        words.append("torch.compile")
+    if setup.optimizer_in_backward:
+        words.append("optimizer in backward")
+    if setup.offload != "none":
+        words.append(f"{setup.offload} offloaded to CPU RAM")
+    if setup.mode != "full":
+        words.append(f"LoRA rank {setup.lora_rank} on {setup.lora_targets} linear layers")
+    if setup.p2p is not None:
+        words.append(f"peer-to-peer {'on' if setup.p2p else 'off'}")
+    return ", ".join(words)
+
+
+def _power_sentence(estimate: Estimate) -> str:
+    if estimate.power_factor >= 1:
+        return ""
+    return (
+        f" The power limit slows the GPUs to {estimate.power_factor:.0%} of full speed "
+        "(the curve the power advice quotes)."
     )
