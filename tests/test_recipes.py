@@ -4,9 +4,12 @@ limits, peer-to-peer, packing, and what the checks and estimates do with them.""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.core.calibrated import CONSTANTS, ERROR_P90
 from planner.core.cases import CASE_KEYS, estimate_case
@@ -219,3 +222,49 @@ def test_only_the_gpus_the_board_places_are_estimated(catalog) -> None:  # type:
     assert placed < 4
     assert f"only {placed} of the 4 GPUs" in four.note
     assert four.samples_per_s == pytest.approx(estimate(placed).samples_per_s)
+
+
+RECIPE_VALUES = {
+    "mode": ["full", "lora", "qlora"],
+    "precision": ["fp32", "tf32", "fp16", "bf16", "fp8"],
+    "sharding": ["none", "zero1", "zero2", "zero3", "fsdp"],
+    "optimizer": ["adamw", "sgd", "adamw8bit", "paged_adamw", "paged_adamw8bit", "adafactor"],
+    "offload": ["none", "optimizer", "parameters"],
+    "master_weights": ["fp32", "bf16"],
+    "attention": ["fused", "eager"],
+    "compile": [True, False],
+    "optimizer_in_backward": [True, False],
+    "grad_accum": [1, 7, 1_000_000],
+    "packing": [True, False],
+    "tokens_per_sample": [1, 50, 10_000_000],
+    "lora_rank": [1, 64, 4096],
+    "lora_targets": ["all", "attention"],
+    "p2p": [True, False],
+    "activation_checkpointing": [True, False],
+    "gpu_count": [1, 2, 8, 1024],
+    "power_limit_w": [1, 50, 300, 5000],
+    "batch_size": [1, 64, 1_000_000],
+}
+
+
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={key: st.sampled_from(values) for key, values in RECIPE_VALUES.items()},
+    ),
+    st.sampled_from(sorted(GPUS)),
+    st.sampled_from(sorted(WORKLOADS)),
+)
+@settings(max_examples=150, deadline=None)
+def test_any_recipe_gives_finite_numbers_or_a_located_error(
+    recipe: dict[str, Any], gpu: str, workload: str
+) -> None:
+    try:
+        result = run(gpu=gpu, workload=workload, **recipe)
+    except RecordError as error:
+        assert error.location.field
+        return
+    for value in (result.samples_per_s, result.memory.total, result.low, result.high):
+        assert math.isfinite(value) and value >= 0
+    assert result.time_to_train_s > 0
+    assert result.to_json()["memory"]
