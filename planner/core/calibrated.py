@@ -8,23 +8,23 @@ Held-out errors are in tests/data/calibration_report.json."""
 from planner.core.performance import Constants
 
 CONSTANTS = Constants(
-    tensor_efficiency=0.7318652658521081,
-    simt_efficiency=0.9040992280728555,
-    half_size_gflop=2.213169462996971,
-    memory_efficiency=0.5585808124896537,
-    launch_us=24.134332869406634,
+    tensor_efficiency=0.7297453642750356,
+    simt_efficiency=0.8499402274969364,
+    half_size_gflop=1.8324872397505056,
+    memory_efficiency=0.5557370840202213,
+    launch_us=22.348247494783934,
     overlap=0.3,
-    attention_efficiency=0.46032313020711263,
-    image_decode_us=354.728177654721,
+    attention_efficiency=0.46159147363722225,
+    image_decode_us=355.2902401894464,
     link_efficiency=0.5,
-    hbm_efficiency=0.48007442010972085,
+    hbm_efficiency=0.4788361525576799,
 )
 # Speed of the 2022+ software stacks over the 2020-22 ones in the measured data.
-SOFTWARE_GAIN = 1.0958521184081853
+SOFTWARE_GAIN = 1.0997316020897738
 # Measured runs the constants were fitted on.
 FITTED_ROWS = 788
 
 # Leave-one-GPU-out median and 90th-percentile absolute percentage error of
 # throughput over every run: the model's uncertainty range.
-ERROR_MEDIAN = 0.1207042146450164
-ERROR_P90 = 0.3432989397994708
+ERROR_MEDIAN = 0.11706460377654299
+ERROR_P90 = 0.3393513457153188

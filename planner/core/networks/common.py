@@ -41,6 +41,7 @@ class Op:
     m: int = 0
     n: int = 0
     k: int = 0
+    winograd: bool = False  # a stride-1 3×3 convolution (cuDNN may use Winograd in FP32)
 
 
 @dataclass(frozen=True)

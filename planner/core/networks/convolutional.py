@@ -63,7 +63,9 @@ class Trace:
             self.params.append(Params(f"{name}.bias", (c_out,), "bias"))
         m, n, k = self.batch * size_out**2, c_out, c_in * kernel * kernel
         inputs = self.batch * c_in * size_in**2
-        self.ops.append(Op(name, "conv", 2.0 * m * n * k, inputs + k * n + m * n, 1, m, n, k))
+        winograd = kernel == 3 and stride == 1
+        flops = 2.0 * m * n * k
+        self.ops.append(Op(name, "conv", flops, inputs + k * n + m * n, 1, m, n, k, winograd))
         if keep_input:
             self.saved += self.batch * c_in * size_in**2 * self.value_bytes
         return size_out
