@@ -8,23 +8,23 @@ Held-out errors are in tests/data/calibration_report.json."""
 from planner.core.performance import Constants
 
 CONSTANTS = Constants(
-    tensor_efficiency=0.7297453642750356,
-    simt_efficiency=0.8499402274969364,
-    half_size_gflop=1.8324872397505056,
-    memory_efficiency=0.5557370840202213,
-    launch_us=22.348247494783934,
+    tensor_efficiency=0.7265523551695029,
+    simt_efficiency=0.8662400219549331,
+    half_size_gflop=2.0848046501666744,
+    memory_efficiency=0.5518573464356487,
+    launch_us=19.094194695673185,
     overlap=0.3,
-    attention_efficiency=0.46159147363722225,
-    image_decode_us=355.2902401894464,
+    attention_efficiency=0.4635038618494702,
+    image_decode_us=355.1354964462317,
     link_efficiency=0.5,
-    hbm_efficiency=0.4788361525576799,
+    hbm_efficiency=0.4771344660138325,
 )
 # Speed of the 2022+ software stacks over the 2020-22 ones in the measured data.
-SOFTWARE_GAIN = 1.0997316020897738
+SOFTWARE_GAIN = 1.1024364299718186
 # Measured runs the constants were fitted on.
 FITTED_ROWS = 788
 
 # Leave-one-GPU-out median and 90th-percentile absolute percentage error of
 # throughput over every run: the model's uncertainty range.
-ERROR_MEDIAN = 0.11706460377654299
-ERROR_P90 = 0.3393513457153188
+ERROR_MEDIAN = 0.11107718031779817
+ERROR_P90 = 0.3374900771612219

@@ -296,9 +296,11 @@ def _terms(network: Network, setup: TrainingSetup, gpu: ComputeSpec) -> _Terms:
         # launch of its own, and the intermediate tensors stay in registers.
         fused = setup.compile and op.kind in FUSABLE
         op_flops = op.flops
-        if op.winograd and not tensor:
+        op_peak, op_tensor = peak_tflops if matrix else gpu.fp32_tflops, tensor and matrix
+        if op.winograd and _winograd_faster(precision, tensor, peak_tflops, gpu):
             # cuDNN's FP32 Winograd F(2×2, 3×3) does 2.25× fewer multiplications.
             op_flops /= WINOGRAD_GAIN
+            op_peak, op_tensor = gpu.fp32_tflops, False
         for phase, flops, moved, count in (
             ("forward", op_flops, op.elements * value, op.repeat * (1 + recompute)),
             ("backward", op_flops * flop_scale, op.elements * value * byte_scale, op.repeat),
@@ -309,8 +311,8 @@ def _terms(network: Network, setup: TrainingSetup, gpu: ComputeSpec) -> _Terms:
                     op.kind,
                     flops,
                     moved,
-                    (peak_tflops if matrix else gpu.fp32_tflops) * 1e12,
-                    tensor and matrix,
+                    op_peak * 1e12,
+                    op_tensor,
                     count,
                     0.0 if fused else 1.0,
                 )
@@ -329,6 +331,15 @@ def _terms(network: Network, setup: TrainingSetup, gpu: ComputeSpec) -> _Terms:
         _term_cache.clear()
     _term_cache[key] = result
     return result
+
+
+def _winograd_faster(precision: str, tensor: bool, peak_tflops: float, gpu: ComputeSpec) -> bool:
+    """Whether cuDNN (benchmark mode picks the fastest algorithm) runs a 3×3 convolution as
+    FP32 Winograd: always without tensor cores, and in FP32/TF32 where the tensor rate is
+    below 2.25× the FP32 rate (GeForce Ampere and Ada run TF32 at the FP32 rate)."""
+    if not tensor:
+        return True
+    return precision in ("fp32", "tf32") and gpu.fp32_tflops * WINOGRAD_GAIN > peak_tflops
 
 
 def term_seconds(term: Term, gpu: ComputeSpec, constants: Constants) -> tuple[float, str]:
