@@ -102,6 +102,17 @@ class Constants:
     image_decode_us: float = 0.0  # host time per JPEG image (decode, augment) per GPU
     link_efficiency: float = 1.0  # share of the link's bandwidth collectives reach
     hbm_efficiency: float | None = None  # memory_efficiency for HBM (None: the same)
+    # How fast the tensor ceiling falls as tensor cores outrun the SM's FP32 pipes: a
+    # GeForce card's FP32-accumulate rate is 2× its FP32 rate, an A100's 16×; the faster
+    # the tensor pipes, the harder the shared-memory operand feed keeps up (exponent).
+    tensor_ratio_loss: float = 0.0
+
+    def tensor_ceiling(self, peak_flops: float, gpu: ComputeSpec) -> float:
+        """The share of a tensor peak large products reach: `tensor_efficiency` at 8×
+        the FP32 rate, higher below and lower above by the ratio's `tensor_ratio_loss` power."""
+        ratio = peak_flops / (gpu.fp32_tflops * 1e12)
+        scale: float = (ratio / 8) ** (-self.tensor_ratio_loss)
+        return min(0.98, self.tensor_efficiency * scale)
 
     def bandwidth(self, gpu: ComputeSpec) -> float:
         """Bytes per second bandwidth-bound kernels reach on `gpu`'s memory."""
@@ -113,7 +124,8 @@ class Constants:
 
 # What each fitted constant means physically, for the explain view and the report.
 MEANINGS = {
-    "tensor_efficiency": "share of the dense tensor-core peak large matrix products reach",
+    "tensor_efficiency": "share of the tensor peak large products reach at 8× the FP32 rate",
+    "tensor_ratio_loss": "how fast that share falls as the tensor rate outruns FP32 (power)",
     "simt_efficiency": "share of the FP32 peak large products reach without tensor cores",
     "half_size_gflop": "product size (GFLOP) at which a kernel reaches half its ceiling",
     "memory_efficiency": "share of GDDR bandwidth that bandwidth-bound kernels reach",
@@ -349,7 +361,11 @@ def term_seconds(term: Term, gpu: ComputeSpec, constants: Constants) -> tuple[fl
     compute_s = 0.0
     if term.flops:
         if term.kind in ("matmul", "attention", "conv"):
-            ceiling = constants.tensor_efficiency if term.tensor else constants.simt_efficiency
+            ceiling = (
+                constants.tensor_ceiling(term.peak, gpu)
+                if term.tensor
+                else constants.simt_efficiency
+            )
             size = term.flops / 1e9
             efficiency = ceiling * size / (size + constants.half_size_gflop)
             if term.kind == "attention":

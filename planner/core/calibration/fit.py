@@ -25,6 +25,7 @@ NAMES = (
     "attention_efficiency",
     "image_decode_us",
     "hbm_efficiency",
+    "tensor_ratio_loss",
 )
 LINK_EFFICIENCY = 0.8  # start of the alternating fit of the multi-GPU constants
 # Per-kernel overhead: a launch is ~5 µs, but eager PyTorch spends 10-50 µs of Python and
@@ -50,6 +51,7 @@ def decode(
         attention_efficiency=_sigmoid(vector[6]),
         image_decode_us=1000 * _sigmoid(vector[7]),
         hbm_efficiency=_sigmoid(vector[8]),
+        tensor_ratio_loss=0.5 * _sigmoid(vector[9]),
         link_efficiency=link_efficiency,
     )
     return constants, math.exp(vector[5])
@@ -71,7 +73,7 @@ def prior(vector: Sequence[float]) -> float:
     return PRIOR_WEIGHT * (vector[6] - _logit(ATTENTION_PRIOR)) ** 2
 
 
-START = (0.5, 1.7, 0.5, 0.0, -1.0, 0.0, 0.0, -1.0, 0.0)
+START = (0.5, 1.7, 0.5, 0.0, -1.0, 0.0, 0.0, -1.0, 0.0, -1.0)
 
 
 def predict(row: Row, constants: Constants, software_gain: float) -> float:
