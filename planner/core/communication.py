@@ -54,7 +54,7 @@ def _grad_value(setup: TrainingSetup) -> int:
     fp32 training; 16-bit when sharded mixed precision or pure 16-bit training."""
     if not setup.mixed:
         return 4
-    if setup.pure_16bit or (setup.mode == "full" and setup.stage):
+    if (setup.mode == "full" and setup.sixteen_bit_weights) or setup.pure_16bit:
         return 2
     return 4
 

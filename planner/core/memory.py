@@ -130,7 +130,7 @@ def _autocast_copies(network: Network, summary: ParamSummary, setup: TrainingSet
     training, a tied output head's embedding included. Autocast's cache holds every one
     until the forward pass ends, checkpointed or not (measured: tests/data/
     library_activations.json); sharded and pure 16-bit runs hold 16-bit weights already."""
-    if setup.mode != "full" or not setup.mixed or setup.stage or setup.pure_16bit:
+    if not setup.autocast:
         return 0.0
     tied = getattr(network, "tied_head_params", 0)
     return VALUE_BYTES[setup.precision] * (summary.matrices + tied)

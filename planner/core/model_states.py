@@ -61,10 +61,9 @@ def model_states(summary: ParamSummary, setup: TrainingSetup) -> ModelStates:
 
 def _full(summary: ParamSummary, setup: TrainingSetup) -> ModelStates:
     total, trainable = summary.total, summary.total - summary.frozen
-    sharded_or_pure = setup.stage > 0 or setup.pure_16bit
-    weight_value = 2 if setup.mixed and sharded_or_pure else 4
+    weight_value = 2 if setup.sixteen_bit_weights else 4
     grad_value = weight_value
-    master = 4 * trainable if setup.mixed and not setup.pure_16bit and sharded_or_pure else 0
+    master = 4 * trainable if setup.sixteen_bit_weights and not setup.pure_16bit else 0
     state_value = 2 if setup.pure_16bit else 4
     state = summary.states(setup.optimizer, state_value)
     w_div, w_words = _split(setup, 3)

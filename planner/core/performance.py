@@ -447,7 +447,7 @@ def _optimizer_seconds(
     per_param = OPTIMIZER_BYTES[setup.optimizer] * (0.5 if setup.pure_16bit else 1.0)
     shards = setup.gpus if setup.stage else 1
     seconds = trainable / shards * per_param / bandwidth
-    if setup.mode == "full" and setup.mixed and not setup.stage and not setup.pure_16bit:
+    if setup.autocast:
         # Autocast casts every fp32 weight to 16-bit once per step.
         seconds += total * 6.0 / bandwidth
     step = seconds + 10 * constants.launch_us * 1e-6

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 ZERO_STAGE = {"none": 0, "zero1": 1, "zero2": 2, "zero3": 3, "fsdp": 3}
 OFFLOAD = ("none", "optimizer", "parameters")
-MASTER_WEIGHTS = ("fp32", "bf16")
+# fp32: AMP (fp32 weights on the GPU, autocast); bf16: pure 16-bit, no fp32 copy; fp32_copy:
+# 16-bit weights and gradients with an fp32 master copy in the optimizer (apex O2,
+# DeepSpeed and Megatron without ZeRO, NVIDIA's DeepLearningExamples BERT).
+MASTER_WEIGHTS = ("fp32", "bf16", "fp32_copy")
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class TrainingSetup:
     lora_rank: int = 16
     offload: str = "none"  # none, optimizer (ZeRO-Offload), parameters (and optimizer)
     fused_attention: bool = True  # SDPA / FlashAttention rather than eager attention
-    master_weights: str = "fp32"  # fp32 (AMP) or bf16 (pure 16-bit training)
+    master_weights: str = "fp32"  # fp32 (AMP), bf16 (pure 16-bit), fp32_copy (apex O2)
     optimizer_in_backward: bool = False  # each gradient is applied and freed at once
     grad_accum: int = 1  # micro-batches per optimizer step
     lora_targets: str = "all"  # all linear layers of the blocks, or attention only
@@ -48,11 +51,17 @@ class TrainingSetup:
         return "fused" if self.fused_attention else "eager"
 
     @property
+    def sixteen_bit_weights(self) -> bool:
+        """Whether the GPU holds the weights and gradients in 16-bit (sharded mixed precision,
+        pure 16-bit, or a separate fp32 master copy)."""
+        return self.mixed and (bool(self.stage) or self.master_weights != "fp32")
+
+    @property
     def autocast(self) -> bool:
         """Whether 16-bit math comes from autocast over fp32 weights on the GPU (PyTorch AMP),
         which keeps an fp32 residual stream and casts per layer. A 16-bit base (LoRA, QLoRA),
         FSDP / ZeRO mixed precision and pure 16-bit training compute on 16-bit weights."""
-        return self.mixed and self.mode == "full" and not self.stage and not self.pure_16bit
+        return self.mode == "full" and self.mixed and not self.sixteen_bit_weights
 
     @property
     def stage(self) -> int:

@@ -20,7 +20,11 @@ from PySide6.QtWidgets import (
 from planner.core.build import WorkloadChoice
 
 ATTENTION = (("fused", "Fused (SDPA / FlashAttention)"), ("eager", "Eager (unfused)"))
-MASTER = (("fp32", "fp32 master copy (AMP)"), ("bf16", "Pure 16-bit (no master copy)"))
+MASTER = (
+    ("fp32", "fp32 weights (AMP)"),
+    ("bf16", "Pure 16-bit (no master copy)"),
+    ("fp32_copy", "16-bit weights, fp32 master copy (apex O2, DeepSpeed)"),
+)
 TARGETS = (("all", "All linear layers"), ("attention", "Attention projections"))
 OFFLOAD = (
     ("none", "Nothing"),

@@ -210,10 +210,14 @@ def _case(
         "batch_size": batch,
         "optimizer": "sgd" if key == "resnet50" else "adamw",
     }
+    version = notes.split(";")[0].replace("Lambda ", "").split(" ")[0]
     if key != "resnet50":
         case["seq_len"] = BERT_SEQ
         case["attention"] = "eager"  # NGC BERT (2020-22) computes attention unfused
+        if precision == "fp16" and version == "v0":
+            # DeepLearningExamples' run_squad.py of the 2020 containers: apex amp O2 with
+            # FusedAdam (16-bit model and gradients, fp32 master copy in the optimizer).
+            case["master_weights"] = "fp32_copy"
     if count > 1:
         case["interconnect"] = interconnect_for(gpu)
-    version = notes.split(";")[0].replace("Lambda ", "").split(" ")[0]
     return case, key, version, float(record["value"]) / count
