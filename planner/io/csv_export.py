@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -69,10 +70,24 @@ def _number(value: float | None, digits: int = 2) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
+# A cell a spreadsheet would read as a formula (OWASP "CSV Injection"): text starting with
+# = + - @, a tab or a carriage return. Plain numbers (-2.5, +3) stay numbers.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralise(cell: object) -> object:
+    """`cell`, with a leading apostrophe if a spreadsheet program would run it as a formula."""
+    formula = isinstance(cell, str) and cell.startswith(_FORMULA_START)
+    if formula and not _PLAIN_NUMBER.fullmatch(str(cell)):
+        return "'" + str(cell)
+    return cell
+
+
 def _encode(rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -43,6 +43,7 @@ class Chart(QWidget):
         self.plot.setObjectName(f"chart-{name}")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.caption = QLabel()
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
         self.caption.setWordWrap(True)
         export = QPushButton("Export PNG…")
         export.clicked.connect(self.export_dialog)

@@ -68,6 +68,7 @@ class CompareCharts(QWidget):
             plot.showGrid(x=False, y=True, alpha=0.25)
             plot.setBackground(self.palette().color(QPalette.ColorRole.Base))
         self.caption = QLabel()
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
         self.caption.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(QLabel("Workload:"))
@@ -210,6 +211,7 @@ class CompareWindow(QMainWindow):
             action.triggered.connect(export)
             toolbar.addAction(action)
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
         self.statusBar().addPermanentWidget(self.summary, 1)
         self._refresh()
 

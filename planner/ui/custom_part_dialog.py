@@ -4,6 +4,7 @@ the user's parts folder."""
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from pathlib import Path
 
 import tomli_w
@@ -103,10 +104,12 @@ class CustomPartDialog(QDialog):
         except RecordError as error:
             line = TomlLines(text).key(error.location.field) if error.location.field else None
             where = f"line {line}: " if line else ""
-            self.message.setText(f"<b>{where}{error.location.field}</b>: {error.message}")
+            self.message.setText(
+                f"<b>{escape(where)}{escape(error.location.field)}</b>: {escape(error.message)}"
+            )
             return None
         except InputError as error:  # not TOML at all: the message names the line
-            self.message.setText(f"<b>{error}</b>")
+            self.message.setText(f"<b>{escape(str(error))}</b>")
             return None
         return table
 

@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.picker.setMinimumWidth(260)
         self.findings.setMinimumWidth(220)
         self._status = QLabel()
+        self._status.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
         self.statusBar().addPermanentWidget(self._status)
         self.exports = ExportController(
             self,

@@ -244,8 +244,11 @@ class WorkloadPanel(QWidget):
         if not href.startswith(APPLY) or not 0 <= row < len(results):
             return
         estimate = results[row].estimate
-        index = int(href.removeprefix(APPLY))
-        if estimate is None or not 0 <= index < len(estimate.suggestions):
+        number = href.removeprefix(APPLY)
+        if estimate is None or not number.isdigit():
+            return  # only links this panel made carry a suggestion's index
+        index = int(number)
+        if not 0 <= index < len(estimate.suggestions):
             return
         suggestion = estimate.suggestions[index]
         setup = suggestion.setup

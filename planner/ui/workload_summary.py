@@ -13,7 +13,7 @@ APPLY = "apply:"
 
 def summary_html(estimate: Estimate | None, problem: str = "") -> str:
     if estimate is None:
-        return f"<p><b>No estimate:</b> {problem or 'add a GPU to the build'}.</p>"
+        return f"<p><b>No estimate:</b> {escape(problem or 'add a GPU to the build')}.</p>"
     memory = estimate.memory
     verdict = (
         "<span style='color:#2e8b57'><b>Fits</b></span>"
@@ -24,10 +24,10 @@ def summary_html(estimate: Estimate | None, problem: str = "") -> str:
     lines = [f"<p><b>Note:</b> {escape(estimate.note)}.</p>"] if estimate.note else []
     lines += [
         f"<p>{verdict} — {gib(memory.total)} per GPU of {estimate.gpu.vram_gb:g} GB on "
-        f"{setup.gpus} × {estimate.gpu.name}.<br>Weights {gib(memory.weights.bytes)}, gradients "
-        f"{gib(memory.gradients.bytes)}, optimizer {gib(memory.optimizer.bytes)}, activations "
-        f"{gib(memory.activations.bytes)}, overhead {gib(memory.overhead.bytes)}. Largest "
-        f"micro-batch that fits: {estimate.largest_batch}.</p>"
+        f"{setup.gpus} × {escape(estimate.gpu.name)}.<br>Weights {gib(memory.weights.bytes)}, "
+        f"gradients {gib(memory.gradients.bytes)}, optimizer {gib(memory.optimizer.bytes)}, "
+        f"activations {gib(memory.activations.bytes)}, overhead {gib(memory.overhead.bytes)}. "
+        f"Largest micro-batch that fits: {estimate.largest_batch}.</p>"
     ]
     tokens = f" ({estimate.tokens_per_s:,.0f} tokens/s)" if estimate.tokens_per_s else ""
     lines.append(
@@ -36,14 +36,14 @@ def summary_html(estimate: Estimate | None, problem: str = "") -> str:
     )
     run = estimate.run
     lines.append(
-        f"<p><b>{duration(estimate.time_to_train_s)}</b> for {run.description} "
+        f"<p><b>{duration(estimate.time_to_train_s)}</b> for {escape(run.description)} "
         f"({duration(run.samples / estimate.high)}–{duration(run.samples / estimate.low)}); "
         f"{estimate.energy_kwh:,.1f} kWh at the wall, ${estimate.cost_usd:,.2f} of electricity.</p>"
     )
     shown = [(i, s) for i, s in enumerate(estimate.suggestions) if s.fits][:3]
     for index, suggestion in shown:
         lines.append(
-            f"<p>Try <b>{suggestion.change}</b>: {gib(suggestion.memory_bytes)}, "
+            f"<p>Try <b>{escape(suggestion.change)}</b>: {gib(suggestion.memory_bytes)}, "
             f"{suggestion.speed_change:+.0%} speed. <a href='{APPLY}{index}'>Apply</a></p>"
         )
     return "".join(lines)
