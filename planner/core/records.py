@@ -119,7 +119,7 @@ def parse_record(cls: type[T], table: object, path: str = "") -> T:
                 raise RecordError("is required but missing", Location(field=field_path))
             continue
         values[rule.name] = _convert(rule, rule.hint, table[rule.key], field_path)
-    if any(field.name == "extra" for field in dataclasses.fields(typing.cast(Any, cls))):
+    if _has_extra(cls):
         values["extra"] = {key: value for key, value in table.items() if key not in known}
     record = cls(**values)
     check = getattr(record, "validate", None)
@@ -132,13 +132,36 @@ def parse_record(cls: type[T], table: object, path: str = "") -> T:
     return record
 
 
-def _convert(rule: _FieldRule, hint: Any, value: Any, path: str) -> Any:
+def _has_extra(cls: type) -> bool:
+    return _has_extra_cached(cast(Hashable, cls))
+
+
+@cache
+def _has_extra_cached(key: Hashable) -> bool:
+    """Whether a record class keeps the keys it does not know (an `extra` field)."""
+    return any(field.name == "extra" for field in dataclasses.fields(cast(Any, key)))
+
+
+@cache
+def _shape(hint: Any) -> tuple[str, Any]:
+    """What kind of type hint `hint` is, worked out once per hint: ("optional", inner),
+    ("tuple", item hint), ("record", class) or ("plain", hint)."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _convert(rule, options[0], value, path)
+        return "optional", next(arg for arg in typing.get_args(hint) if arg is not type(None))
     if origin is tuple:
-        item_hint = typing.get_args(hint)[0]
+        return "tuple", typing.get_args(hint)[0]
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        return "record", hint
+    return "plain", hint
+
+
+def _convert(rule: _FieldRule, hint: Any, value: Any, path: str) -> Any:
+    shape, inner = _shape(hint)
+    if shape == "optional":
+        return _convert(rule, inner, value, path)
+    if shape == "tuple":
+        item_hint = inner
         if isinstance(value, str) and item_hint is str:
             value = [value]
         if not isinstance(value, list):
@@ -146,8 +169,8 @@ def _convert(rule: _FieldRule, hint: Any, value: Any, path: str) -> Any:
         return tuple(
             _convert(rule, item_hint, item, f"{path}[{index}]") for index, item in enumerate(value)
         )
-    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        return parse_record(hint, value, path)
+    if shape == "record":
+        return parse_record(inner, value, path)
     if hint is bool:
         if not isinstance(value, bool):
             raise RecordError(

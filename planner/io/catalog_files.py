@@ -28,7 +28,7 @@ def read_part_file(path: Path) -> tuple[list[tuple[Part, PartOrigin]], list[Inpu
     before and unchanged since comes from the parts cache."""
     kept = parts_cache.load(path)
     if kept is not None:
-        return kept  # type: ignore[no-any-return]
+        return kept
     result = _parse_part_file(path)
     parts_cache.store(path, result)
     return result
