@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -119,15 +120,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_BAD_INPUT
 
 
+# C0 and C1 control characters other than newline and tab: a name in a shared profile or
+# part file could otherwise recolour, retitle or clear the user's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str, one_line: bool = False) -> str:
+    """`text` with control characters shown as escapes (and newlines too for `one_line`)."""
+    text = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    if one_line:
+        text = text.replace("\n", "\\n").replace("\t", "\\t")
+    return text
+
+
+def _say(text: str) -> None:
+    print(terminal_safe(text))
+
+
 def _bad_input(message: str) -> int:
-    print(f"planner: error: {message}", file=sys.stderr)
+    print(f"planner: error: {terminal_safe(message, one_line=True)}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
 def _load_catalog() -> CatalogLoad:
     loaded = load_catalog()
     for problem in loaded.problems:
-        print(f"planner: warning: user part skipped: {problem}", file=sys.stderr)
+        skipped = terminal_safe(str(problem), one_line=True)
+        print(f"planner: warning: user part skipped: {skipped}", file=sys.stderr)
     return loaded
 
 
@@ -144,7 +163,7 @@ def _catalog_list(args: argparse.Namespace) -> int:
     if args.json:
         _print_json([part_table(part) for part in parts])
     else:
-        print(part_rows(parts))
+        _say(part_rows(parts))
     return EXIT_OK
 
 
@@ -156,7 +175,7 @@ def _catalog_workloads(args: argparse.Namespace) -> int:
     if args.json:
         _print_json([workload_table(workload) for workload in workloads.values()])
     else:
-        print(workload_rows(list(workloads.values())))
+        _say(workload_rows(list(workloads.values())))
     return EXIT_OK
 
 
@@ -189,9 +208,7 @@ def _estimate_profile(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(
-            estimates_text(build.name, [result.estimate for result in results if result.estimate])
-        )
+        _say(estimates_text(build.name, [result.estimate for result in results if result.estimate]))
     return EXIT_OK
 
 
@@ -216,6 +233,12 @@ def _estimate_cases(args: argparse.Namespace) -> int:
         raise InputError(
             f"is not valid JSON: {error.msg}", Location(file=str(path), line=error.lineno)
         ) from None
+    except RecursionError:
+        raise InputError("is nested too deeply to read", Location(file=str(path))) from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise InputError(
+            "cannot be read: it holds an integer too long to convert", Location(file=str(path))
+        ) from None
     if not isinstance(cases, list):
         raise InputError("must be a JSON list of cases", Location(file=str(path), line=1))
     catalog = _load_catalog().catalog
@@ -239,7 +262,7 @@ def _estimate_cases(args: argparse.Namespace) -> int:
         _print_json(results)
     else:
         for result in results:
-            print(
+            _say(
                 f"{result['workload']} on {result['gpu_count']}× {result['gpu']}: "
                 f"{result['samples_per_s']:.2f} samples/s "
                 f"({result['low']:.2f}–{result['high']:.2f}), "
@@ -291,7 +314,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"profile": str(args.profile), "name": build.name, **report.to_json()})
     else:
-        print(findings_text(build.name, report))
+        _say(findings_text(build.name, report))
     return EXIT_FINDINGS if report.has_errors else EXIT_OK
 
 
@@ -319,16 +342,16 @@ def _export(args: argparse.Namespace) -> int:
     data = collect(build, catalog, load_workloads(), str(args.profile))
     if csv_path is not None:
         _write(csv_path, lambda path: write_csv(path, parts_csv(data.assembly)))
-        print(f"wrote {csv_path}: {len(data.assembly.items)} parts")
+        _say(f"wrote {csv_path}: {len(data.assembly.items)} parts")
     if args.estimates_csv is not None:
         _write(
             args.estimates_csv, lambda path: write_csv(path, estimates_csv(data.report.estimates))
         )
-        print(f"wrote {args.estimates_csv}: {len(data.report.estimates)} workloads")
+        _say(f"wrote {args.estimates_csv}: {len(data.report.estimates)} workloads")
     if pdf_path is not None:
         pages: list[int] = []
         _write(pdf_path, lambda path: pages.append(export_build_report(path, data, args.paper)))
-        print(f"wrote {pdf_path}: {pages[0]} pages, {args.paper.upper()}")
+        _say(f"wrote {pdf_path}: {pages[0]} pages, {args.paper.upper()}")
     return EXIT_OK
 
 
@@ -353,7 +376,7 @@ def _compare(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(comparison.to_json())
     else:
-        print(comparison_text(comparison))
+        _say(comparison_text(comparison))
     return EXIT_OK
 
 

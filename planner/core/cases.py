@@ -5,6 +5,7 @@ users get."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -76,8 +77,18 @@ class PreparedCase:
     suggest: bool
 
 
+# Links slower than this (a 1 Gbit/s network) or faster than 100 TB/s are typing errors.
+LINK_GBS_RANGE = (0.1, 100_000.0)
+
+
 def parse_interconnect(value: object, gpu: Gpu) -> Link:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+    low, high = LINK_GBS_RANGE
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not (math.isfinite(value) and low <= value <= high):
+            raise RecordError(
+                f"expected GB/s from {low:g} to {high:,.0f} (got {value!r})",
+                Location(field="interconnect"),
+            )
         return Link(f"{value:g} GB/s", float(value))
     if isinstance(value, str):
         text = value.lower().replace(" ", "").replace(".0", "")
@@ -92,7 +103,7 @@ def parse_interconnect(value: object, gpu: Gpu) -> Link:
                 )
             return Link("NVLink", gpu.nvlink_gbs)
         match = _NETWORK.fullmatch(text)
-        if match:
+        if match and low <= int(match.group(2)) / 8 <= high:
             gbit = int(match.group(2))
             return Link(f"{gbit} Gbit/s network", gbit / 8)
     raise RecordError(
@@ -118,9 +129,10 @@ def prepare_case(
     unknown = sorted(set(case) - CASE_KEYS)
     if unknown:
         raise RecordError(f"unknown key '{unknown[0]}'", Location(field=unknown[0]))
-    gpu = gpus.get(case.get("gpu"))  # type: ignore[arg-type]
+    gpu_id = case.get("gpu")
+    gpu = gpus.get(gpu_id) if isinstance(gpu_id, str) else None
     if gpu is None:
-        raise RecordError(f"unknown GPU id {case.get('gpu')!r}", Location(field="gpu"))
+        raise RecordError(f"unknown GPU id {_shown(gpu_id)}", Location(field="gpu"))
     count = _integer(case, "gpu_count", 1, 1, 1024)
     workload = _workload(case.get("workload"), workloads)
     table: dict[str, Any] = {key: case[key] for key in CHOICE_KEYS if key in case}
@@ -133,13 +145,13 @@ def prepare_case(
     elif link is None:
         link = default_link(gpu)
     limit = case.get("power_limit_w")
-    if limit is not None and (
-        isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0
-    ):
-        raise RecordError("expected watts as a positive number", Location(field="power_limit_w"))
+    if limit is not None and not _number_in(limit, 1, 2_000):
+        raise RecordError("expected watts from 1 to 2,000", Location(field="power_limit_w"))
     price = case.get("electricity_usd_per_kwh", 0.165)
-    if isinstance(price, bool) or not isinstance(price, (int, float)) or price < 0:
-        raise RecordError("expected a price per kWh", Location(field="electricity_usd_per_kwh"))
+    if not _number_in(price, 0, 10):
+        raise RecordError(
+            "expected a price per kWh from 0 to 10", Location(field="electricity_usd_per_kwh")
+        )
     return PreparedCase(
         workload=workload,
         network=network_for(workload),
@@ -177,6 +189,19 @@ def estimate_case(
     )
 
 
+def _number_in(value: object, low: float, high: float) -> bool:
+    """A real, finite number (not a bool) from `low` to `high`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) and low <= value <= high
+
+
+def _shown(value: object) -> str:
+    """A value for an error message: short, one line, control characters escaped."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _workload(value: object, workloads: Mapping[str, Workload]) -> Workload:
     if isinstance(value, Mapping):
         try:
@@ -186,7 +211,7 @@ def _workload(value: object, workloads: Mapping[str, Workload]) -> Workload:
             raise RecordError(error.message, Location(field=field)) from None
     if isinstance(value, str) and value in workloads:
         return workloads[value]
-    raise RecordError(f"unknown workload {value!r}", Location(field="workload"))
+    raise RecordError(f"unknown workload {_shown(value)}", Location(field="workload"))
 
 
 def _integer(case: Mapping[str, Any], key: str, default: int, low: int, high: int) -> int:

@@ -19,7 +19,9 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
-_ARRAY_HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]\s*(#.*)?$")
+# The name inside `[[ ... ]]`; matched on the text between the brackets only, so a long line
+# of spaces cannot make the pattern backtrack.
+_HEADER_NAME = re.compile(r"[A-Za-z0-9_.\-\"' ]+")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*=""")
 _AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -73,9 +75,9 @@ class TomlLines:
         if self._array_headers is None:
             found: dict[str, list[int]] = {}
             for number, line in enumerate(self._lines, start=1):
-                match = _ARRAY_HEADER.match(line)
-                if match:
-                    found.setdefault(_clean(match.group(1)), []).append(number)
+                name = _array_header(line)
+                if name is not None:
+                    found.setdefault(_clean(name), []).append(number)
             self._array_headers = found
         return self._array_headers.get(table, [])
 
@@ -140,6 +142,21 @@ class TomlLines:
             if _HEADER.match(self._lines[number]):
                 return number
         return len(self._lines)
+
+
+def _array_header(line: str) -> str | None:
+    """The table name of an `[[name]]` header line (a comment may follow), else None."""
+    stripped = line.strip()
+    if not stripped.startswith("[["):
+        return None
+    end = stripped.find("]]", 2)
+    if end < 0:
+        return None
+    rest = stripped[end + 2 :].lstrip()
+    name = stripped[2:end].strip()
+    if (rest and not rest.startswith("#")) or not _HEADER_NAME.fullmatch(name):
+        return None
+    return name
 
 
 def _clean(name: str) -> str:
