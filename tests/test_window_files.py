@@ -3,6 +3,7 @@ question, recent files, drag and drop, broken profiles, and recovery after a cra
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -14,7 +15,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from planner.io.profiles import load_profile
+from planner.io.profiles import load_profile, loads_profile
+from planner.ui import session
 from planner.ui.build_table_model import BuildTableModel
 from planner.ui.session import Autosave
 
@@ -194,8 +196,10 @@ def test_unsaved_work_is_recovered_after_a_crash(make_driver) -> None:  # type: 
     assert recovery.build.name == "Half the GPUs"
     assert recovery.build.count_of("rtx-a6000") == 2
 
-    window = make_driver().window
+    driver = make_driver()
+    window = driver.window
     window.open_build(recovery.build, recovery.original, modified=True)
+    driver.autosave.forget(recovery)  # as the app does once the work is taken in
     assert window.isWindowModified()  # recovered work is not on disk yet
     assert window.windowTitle().startswith("Half the GPUs[*]")
     assert window.document.path == SAMPLE
@@ -203,18 +207,40 @@ def test_unsaved_work_is_recovered_after_a_crash(make_driver) -> None:  # type: 
     assert Autosave().crashed_session() is None  # a clean exit leaves nothing to recover
 
 
-def test_a_session_still_running_is_not_mistaken_for_a_crash(driver) -> None:
+def test_a_session_still_running_is_not_mistaken_for_a_crash(driver) -> None:  # type: ignore[no-untyped-def]
     window = driver.window
     window.files.open(SAMPLE)
     window.document.set_count("rtx-a6000", 1)
     window.files.autosave_now()
+    assert Autosave().crashed_session() is None  # this window is open: nothing to offer
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    elsewhere = Autosave()
     try:
-        lock = driver.autosave.directory / "session.lock"
-        lock.write_text(str(other.pid))
-        assert Autosave().crashed_session() is None  # another window is still open
+        elsewhere.write(window.document.build, SAMPLE)
+        (elsewhere.directory / "session.lock").write_text(str(other.pid))
+        session.__dict__["_LIVE"].discard(elsewhere.directory)  # it belongs to `other` now
+        assert Autosave().crashed_session() is None  # another process's window is still open
     finally:
         other.kill()
         other.wait()
     recovered = Autosave().crashed_session()
     assert recovered is not None and recovered.build.count_of("rtx-a6000") == 1
+    assert recovered.folder == elsewhere.directory
+
+
+def test_two_windows_never_lose_each_others_autosave(tmp_path: Path) -> None:
+    first, second = Autosave(tmp_path), Autosave(tmp_path)
+    first.start()
+    second.start()
+    build = loads_profile(SAMPLE.read_text(encoding="utf-8"), str(SAMPLE))
+    first.write(dataclasses.replace(build, name="Window A's work"), SAMPLE)
+    second.stop()  # window B opens and closes cleanly
+    assert (first.directory / "unsaved.rigplan.toml").exists()
+    # Window A's process dies: its folder is no longer live and its process id is gone.
+    session.__dict__["_LIVE"].discard(first.directory)
+    (first.directory / "session.lock").write_text("999999999")
+    recovery = Autosave(tmp_path).crashed_session()
+    assert recovery is not None and recovery.build.name == "Window A's work"
+    later = Autosave(tmp_path)
+    later.forget(recovery)
+    assert Autosave(tmp_path).crashed_session() is None

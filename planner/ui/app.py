@@ -102,7 +102,11 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
     autosave.start()
     if recovery is not None and _ask_recover(window, recovery.original):
         window.open_build(recovery.build, recovery.original, modified=True)
+        window.files.autosave_now()  # kept in this session's folder before the old one goes
+        autosave.forget(recovery)
     else:
+        if recovery is not None:
+            autosave.forget(recovery)
         _open_first(window, profile, settings.last_profile() if not offscreen else None)
 
     try:
