@@ -85,3 +85,73 @@ def test_long_lines_do_not_stall_line_lookup(line: str) -> None:
     lines = TomlLines(line + "\n[[gpu]]\nid = 'x'\n")
     assert lines.array_entry("gpu", 0) == 2
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    ("workload", "field"),
+    [
+        (
+            '{"family": "decoder", "layers": 2, "hidden": 64, "heads": 4, "ffn": 128, '
+            '"vocab": 100, "seq_len": 64, "head": "classifier"}',
+            "workload.num_classes",
+        ),
+        (
+            '{"family": "vit", "layers": 2, "hidden": 64, "heads": 4, "ffn": 128, '
+            '"patch_size": 64, "image_size": 32, "num_classes": 10}',
+            "workload.patch_size",
+        ),
+        ('{"family": "resnet", "blocks": [1000000]}', "workload.blocks"),
+        ('{"family": "resnet", "blocks": [' + ", ".join(["1"] * 1000) + "]}", "workload.blocks"),
+    ],
+)
+def test_impossible_networks_are_refused_fast(tmp_path: Path, workload: str, field: str) -> None:
+    path = tmp_path / "cases.json"
+    path.write_text(f'[{{"gpu": "rtx-4090", "workload": {workload}}}]', encoding="utf-8")
+    started = time.perf_counter()
+    result = planner("estimate", "--cases", str(path))
+    assert result.returncode == 2 and f"field '{field}'" in result.stderr
+    assert time.perf_counter() - started < 20
+
+
+def test_a_profile_that_cannot_be_analysed_leaves_the_window_as_it_was(
+    driver, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from planner.ui import document as document_module
+
+    window = driver.window
+    sample = Path(__file__).resolve().parents[1] / "resources/samples/single-rtx-4090.rigplan.toml"
+    assert window.files.open(sample)
+    before_build, before_path = window.document.build, window.document.path
+    other = tmp_path / "other.rigplan.toml"
+    other.write_text(sample.read_text(encoding="utf-8").replace("4090", "4090 v2", 1), "utf-8")
+    real = document_module.run_checks
+
+    def failing(build, catalog, workloads):  # type: ignore[no-untyped-def]
+        if build.name != before_build.name:
+            raise ZeroDivisionError("float division by zero")
+        return real(build, catalog, workloads)
+
+    monkeypatch.setattr(document_module, "run_checks", failing)
+    assert not window.files.open(other, confirm=False)
+    assert driver.complaints and "cannot analyse" in driver.complaints[-1][1]
+    assert window.document.build == before_build and window.document.path == before_path
+    window.document.set_count("rtx-4090", 2)  # edits still work
+    assert window.document.build.count_of("rtx-4090") == 2
+
+
+def test_a_build_that_cannot_be_written_is_reported_not_raised(driver, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    window = driver.window
+    deep: dict[str, object] = {}
+    node = deep
+    for _ in range(2000):
+        node["k"] = {}
+        node = node["k"]  # type: ignore[assignment]
+    window.document.load(dataclasses.replace(window.document.build, extra={"deep": deep}), None)
+    window.document.rename("Deep")
+    window.files.autosave_now()
+    window.files.autosave_now()
+    assert [title for title, _text in driver.complaints] == ["Autosave failed"]  # said once
+    assert not window.files._save_to(tmp_path / "deep.rigplan.toml")
+    assert driver.complaints[-1][0] == "Could not save the profile"

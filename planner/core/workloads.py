@@ -19,6 +19,9 @@ from planner.core.records import internal, parse_record, spec
 FAMILIES = ("decoder", "encoder", "vit", "resnet", "unet", "whisper")
 TASKS = ("pretrain", "finetune")
 ACTIVATIONS = ("gelu", "gelu_tanh", "gelu_pytorch_tanh", "relu", "silu")
+# Bounds of an inline ResNet: channels double per stage and the image halves.
+MAX_RESNET_STAGES = 6
+MAX_RESNET_BLOCKS = 100
 # Chinchilla-optimal pre-training (Hoffmann et al. 2022): about 20 tokens per parameter.
 PRETRAIN_TOKENS_PER_PARAM = 20
 # Default instruction fine-tuning run: Stanford Alpaca, 52,002 examples for 3 epochs.
@@ -87,6 +90,28 @@ class Architecture:
                 f"heads ({self.heads}) must be a multiple of kv_heads ({kv})",
                 Location(field="kv_heads"),
             )
+        self._validate_shapes()
+
+    def _validate_shapes(self) -> None:
+        """Sizes that parse but describe no network the planner can model."""
+        head = self.head or ("classifier" if self.family == "vit" else "")
+        if head == "classifier" and not self.num_classes:
+            raise RecordError("a classifier head needs num_classes", Location(field="num_classes"))
+        if self.family == "vit" and self.patch_size > self.image_size:
+            raise RecordError(
+                f"a {self.patch_size}-pixel patch does not fit a {self.image_size}-pixel image",
+                Location(field="patch_size"),
+            )
+        if self.family == "resnet":
+            if len(self.blocks) > MAX_RESNET_STAGES:
+                raise RecordError(
+                    f"at most {MAX_RESNET_STAGES} stages (ResNets have 4)", Location(field="blocks")
+                )
+            if any(not 1 <= count <= MAX_RESNET_BLOCKS for count in self.blocks):
+                raise RecordError(
+                    f"each stage has 1 to {MAX_RESNET_BLOCKS} blocks (ResNet-152: 3, 8, 36, 3)",
+                    Location(field="blocks"),
+                )
 
 
 @dataclass(frozen=True, kw_only=True)

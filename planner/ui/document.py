@@ -71,11 +71,19 @@ class BuildDocument(QObject):
 
     def show(self, build: Build) -> None:
         """Make `build` current and analyse it (used by commands and loading)."""
-        self._build = build
-        self.report = run_checks(build, self.catalog, self.workloads)
+        self._adopt(build, *self._analyse(build))
+
+    def _analyse(self, build: Build) -> tuple[CheckReport, Assembly, Link | None]:
+        """Checks, resolved parts and the GPUs' link of `build`, changing nothing."""
+        report = run_checks(build, self.catalog, self.workloads)
         # Resolved once per edit for every view: parts, prices, and the GPUs' link.
-        self.assembly = Assembly.resolve(build, self.catalog)
-        self.link = build_link(self.assembly, self.report.layout)
+        assembly = Assembly.resolve(build, self.catalog)
+        return report, assembly, build_link(assembly, report.layout)
+
+    def _adopt(
+        self, build: Build, report: CheckReport, assembly: Assembly, link: Link | None
+    ) -> None:
+        self._build, self.report, self.assembly, self.link = build, report, assembly, link
         self.changed.emit()
 
     def set_catalog(self, catalog: Catalog) -> None:
@@ -85,9 +93,13 @@ class BuildDocument(QObject):
     # ---- files ------------------------------------------------------------------------
 
     def load(self, build: Build, path: Path | None, modified: bool = False) -> None:
+        """Make `build` the document, all or nothing: it is analysed before anything of
+        the current document changes, so a build the planner cannot analyse raises and
+        leaves the window as it was."""
+        analysed = self._analyse(build)
         self.undo_stack.clear()
         self._path = path
-        self.show(build)
+        self._adopt(build, *analysed)
         self.undo_stack.setClean()
         if modified:
             # A recovered autosave is not what is on disk: it stays unsaved work.

@@ -41,6 +41,7 @@ class FileController(QObject):
         self._document = document
         self._settings = settings
         self._autosave = autosave
+        self._autosave_failed = False
         self._ask_unsaved = ask_unsaved or self._ask_with_dialog
         self._complain = complain or self._complain_with_dialog
         self._timer = QTimer(self)
@@ -101,13 +102,21 @@ class FileController(QObject):
             return False
         try:
             build = load_profile(path)
+            self._document.load(build, path)
         except InputError as error:
             self._complain("Could not open the profile", str(error))
             if not path.exists():
                 self._settings.remove_recent(str(path.resolve()))
                 self.recent_changed.emit()
             return False
-        self._document.load(build, path)
+        except (RecursionError, ValueError, ArithmeticError, TypeError) as error:
+            # The file parses, but what it describes cannot be analysed: keep the window.
+            self._complain(
+                "Could not open the profile",
+                f"{path}: the planner cannot analyse this build ({type(error).__name__}: "
+                f"{str(error)[:200]})",
+            )
+            return False
         self._remember(path)
         self._autosave.discard()
         return True
@@ -135,6 +144,13 @@ class FileController(QObject):
         except OSError as error:
             self._complain("Could not save the profile", f"{path}: {error.strerror or error}")
             return False
+        except (RecursionError, ValueError) as error:
+            self._complain(
+                "Could not save the profile",
+                f"{path}: the build cannot be written as TOML ({type(error).__name__}); "
+                "a value the app keeps from the file may be nested too deeply",
+            )
+            return False
         self._remember(path)
         self._autosave.discard()
         return True
@@ -145,8 +161,20 @@ class FileController(QObject):
         self.recent_changed.emit()
 
     def autosave_now(self) -> None:
-        if self._document.modified:
+        if not self._document.modified:
+            return
+        try:
             self._autosave.write(self._document.build, self._document.path)
+        except (OSError, RecursionError, ValueError) as error:
+            if not self._autosave_failed:  # say it once, not every few seconds
+                self._complain(
+                    "Autosave failed",
+                    f"Unsaved changes could not be autosaved ({type(error).__name__}: "
+                    f"{str(error)[:200]}). Save the profile to keep them.",
+                )
+            self._autosave_failed = True
+            return
+        self._autosave_failed = False
 
     def recent(self) -> list[str]:
         return self._settings.recent()
