@@ -155,3 +155,25 @@ def test_a_build_that_cannot_be_written_is_reported_not_raised(driver, tmp_path:
     assert [title for title, _text in driver.complaints] == ["Autosave failed"]  # said once
     assert not window.files._save_to(tmp_path / "deep.rigplan.toml")
     assert driver.complaints[-1][0] == "Could not save the profile"
+
+
+@pytest.mark.parametrize(
+    "gpus",
+    [
+        (("rtx-a6000", 16), ("rtx-4090", 1)),
+        (("rtx-a6000", 12),),
+        (("rtx-a6000", 3), ("rtx-4090", 2), ("rtx-3090", 2), ("rtx-a4000", 2), ("rtx-5090", 1)),
+    ],
+)
+def test_many_cards_on_a_big_board_plan_in_a_moment(catalog, gpus) -> None:  # type: ignore[no-untyped-def]
+    from planner.core.build import Build, PartChoice
+    from planner.core.checks import run_checks
+    from planner.io.workload_files import load_workloads
+
+    parts = tuple(PartChoice(id=part, count=count) for part, count in gpus)
+    board = (PartChoice(id="asus-pro-ws-wrx90e-sage-se"), PartChoice(id="threadripper-pro-7975wx"))
+    started = time.perf_counter()
+    report = run_checks(Build(parts=parts + board), catalog, load_workloads())
+    assert time.perf_counter() - started < 3
+    assert report.layout is not None and report.layout.gpus
+    assert report.layout.unplaced_gpus  # more cards than the board can hold, and it says so

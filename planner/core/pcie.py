@@ -13,7 +13,7 @@ import math
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import combinations, pairwise, permutations
+from itertools import combinations, pairwise
 
 from planner.core.parts import Cpu, Gpu, M2Slot, Motherboard, PcieSlot, Storage
 from planner.core.slot_layout import (
@@ -165,19 +165,41 @@ def _why_unplaced(
     return Unplaced.SPACING
 
 
+# Orders of cards tried per set of slots: every distinct order for the builds people make
+# (a few kinds of card); a bound for a dozen different cards, whose orders grow factorially.
+MAX_ORDERS = 5_040
+
+
 def _orders(gpus: Sequence[Gpu], count: int) -> list[tuple[int, ...]]:
-    """Which GPUs (indices), in which order, to try in a set of `count` slots."""
-    indices = range(len(gpus))
-    if len({gpu.id for gpu in gpus}) == 1:
-        return [tuple(range(count))]
-    seen: set[tuple[str, ...]] = set()
-    orders = []
-    for chosen in combinations(indices, count):
-        for order in permutations(chosen):
-            key = tuple(gpus[index].id for index in order)
-            if key not in seen:
-                seen.add(key)
-                orders.append(order)
+    """Which GPUs (indices), in which order, to try in a set of `count` slots: each distinct
+    sequence of card models once (identical cards are interchangeable), at most MAX_ORDERS."""
+    by_id: dict[str, list[int]] = {}
+    for index, gpu in enumerate(gpus):
+        by_id.setdefault(gpu.id, []).append(index)
+    left = {gpu_id: len(indices) for gpu_id, indices in by_id.items()}
+    orders: list[tuple[int, ...]] = []
+    sequence: list[str] = []
+
+    def extend() -> None:
+        if len(orders) >= MAX_ORDERS:
+            return
+        if len(sequence) == count:
+            taken: dict[str, int] = {}
+            order = []
+            for gpu_id in sequence:
+                order.append(by_id[gpu_id][taken.get(gpu_id, 0)])
+                taken[gpu_id] = taken.get(gpu_id, 0) + 1
+            orders.append(tuple(order))
+            return
+        for gpu_id in by_id:
+            if left[gpu_id]:
+                left[gpu_id] -= 1
+                sequence.append(gpu_id)
+                extend()
+                sequence.pop()
+                left[gpu_id] += 1
+
+    extend()
     return orders
 
 
