@@ -177,3 +177,62 @@ def test_many_cards_on_a_big_board_plan_in_a_moment(catalog, gpus) -> None:  # t
     assert time.perf_counter() - started < 3
     assert report.layout is not None and report.layout.gpus
     assert report.layout.unplaced_gpus  # more cards than the board can hold, and it says so
+
+
+HEADER = 'format = "rig-planner-profile"\nschema_version = 1\n'
+BIG = "9" * 400
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (f'[[parts]]\nid = "rtx-4090"\ncount = {BIG}\n', "field 'parts[0].count'"),
+        (f"[settings]\nelectricity_usd_per_kwh = {BIG}\n", "is too large"),
+        (f'[[workloads]]\nid = "gpt2"\nepochs = {BIG}\n', "field 'workloads[0].epochs'"),
+        (f'[[parts]]\nid = "rtx-4090"\ncount = {"9" * 5000}\n', "integer too long"),
+        ("x = " + "[" * 600 + "]" * 600 + "\n", "nested too deeply"),
+    ],
+)
+def test_hostile_numbers_and_nesting_in_a_profile(tmp_path: Path, body: str, words: str) -> None:
+    path = tmp_path / "p.rigplan.toml"
+    path.write_text(HEADER + body, encoding="utf-8")
+    result = planner("check", str(path))
+    assert result.returncode == 2 and words in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.rigplan.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + (HEADER + 'name = "With a BOM"\n').encode())
+    result = planner("check", str(path), "--json")
+    assert result.returncode in (0, 1) and "With a BOM" in result.stdout
+
+
+def test_pipes_and_devices_are_not_read(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "fifo.rigplan.toml"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.rigplan.toml"
+    zero.symlink_to("/dev/zero")
+    for path in (fifo, zero):
+        result = planner("check", str(path))
+        assert result.returncode == 2 and "not a regular file" in result.stderr
+
+
+def test_bad_files_in_the_parts_folder_are_skipped_and_reported(tmp_path: Path) -> None:
+    import os
+
+    from planner.io.catalog_files import load_catalog
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    os.mkfifo(folder / "a.toml")
+    (folder / "b.toml").symlink_to("/dev/zero")
+    (folder / "c.toml").write_text("[[cooler]]\n" + "x = " + "[" * 600 + "]" * 600 + "\n")
+    (folder / "d.toml").write_text(f'[[cooler]]\nid = "big"\nprice_usd = {BIG}\n')
+    started = time.perf_counter()
+    loaded = load_catalog(user_dir=folder)
+    assert time.perf_counter() - started < 5
+    assert len(loaded.problems) == 4
+    assert loaded.catalog.get("rtx-4090") is not None  # the built-in catalog still loads

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
+import sys
 import types
 import typing
 from collections.abc import Callable, Hashable, Mapping
@@ -22,6 +23,7 @@ from planner.core.errors import Location, RecordError
 T = TypeVar("T")
 
 _MISSING: Any = dataclasses.MISSING
+FLOAT_MAX = sys.float_info.max
 
 
 def spec(
@@ -186,6 +188,8 @@ def _convert(rule: _FieldRule, hint: Any, value: Any, path: str) -> Any:
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise RecordError(f"expected a number, got {_describe(value)}", Location(field=path))
+        if isinstance(value, int) and abs(value) > FLOAT_MAX:
+            raise RecordError(f"is too large ({_fmt(value)})", Location(field=path))
         if not math.isfinite(value):
             raise RecordError(f"expected a finite number, got {value}", Location(field=path))
         return _check_range(rule, float(value), path)
@@ -243,6 +247,9 @@ def _to_date(value: Any, path: str) -> dt.date:
 
 
 def _fmt(number: float) -> str:
+    """A number for a message; integers too long to show are shortened."""
+    if isinstance(number, int) and abs(number) >= 10**16:
+        return f"a {len(str(abs(number)))}-digit number"
     return f"{number:g}"
 
 
@@ -252,7 +259,7 @@ def _describe(value: object) -> str:
     if isinstance(value, str):
         return f"text '{value}'" if len(value) < 40 else "text"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {_fmt(value)}"
     if isinstance(value, Mapping):
         return "a table"
     if isinstance(value, list):

@@ -134,7 +134,14 @@ def load_user_parts(directory: Path) -> tuple[list[tuple[Part, PartOrigin]], lis
         return [], []
     collected: dict[str, tuple[Part, PartOrigin]] = {}
     problems: list[InputError] = []
-    for path in sorted(directory.glob("*.toml")):
+    try:
+        paths_found = sorted(path for path in directory.iterdir() if path.suffix == ".toml")
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return [], [
+            CatalogError(f"cannot read your parts folder: {reason}", Location(str(directory)))
+        ]
+    for path in paths_found:
         try:
             parts, file_problems = read_part_file(path)
         except InputError as error:

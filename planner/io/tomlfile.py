@@ -7,6 +7,7 @@ scanning the text for table headers and `key =` lines, which is all the error me
 from __future__ import annotations
 
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,28 @@ _AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 _INDEX = re.compile(r"\[(\d+)\]")
 
 
+# Profiles and part files are small; a larger file is refused rather than read (a planted
+# /dev/zero link or a multi-gigabyte file must not exhaust memory).
+MAX_FILE_BYTES = 64 * 2**20
+
+
 def read_toml(path: Path, error_type: type[InputError] = InputError) -> tuple[dict[str, Any], str]:
-    """The parsed document and its text; `error_type` with file and line when unreadable."""
+    """The parsed document and its text; `error_type` with file and line when unreadable.
+    Only regular files are read (not a FIFO, a device or a directory), up to MAX_FILE_BYTES."""
     try:
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(status.st_mode):
+            raise error_type(
+                "is not a regular file (a pipe, socket or device?)", Location(file=str(path))
+            )
+        if status.st_size > MAX_FILE_BYTES:
+            raise error_type(
+                f"is {status.st_size / 2**20:,.0f} MiB; files over {MAX_FILE_BYTES // 2**20} MiB "
+                "are not read",
+                Location(file=str(path)),
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise error_type("file not found", Location(file=str(path))) from None
@@ -38,7 +58,7 @@ def read_toml(path: Path, error_type: type[InputError] = InputError) -> tuple[di
     except OSError as error:
         raise error_type(f"cannot read: {error.strerror}", Location(file=str(path))) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is allowed
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise error_type(
@@ -52,6 +72,8 @@ def parse_toml_text(
 ) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise error_type("is nested too deeply to read", Location(file=file)) from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = _AT_LINE.search(message)
@@ -61,6 +83,18 @@ def parse_toml_text(
         reason = _AT_LINE.sub("", message).replace("(at end of document)", "(the file ends early)")
         reason = reason.strip().rstrip(".")
         raise error_type(f"is not valid TOML: {reason}", Location(file=file, line=line)) from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise error_type(
+            "holds an integer too long to read", Location(file=file, line=_long_number_line(text))
+        ) from None
+
+
+def _long_number_line(text: str) -> int | None:
+    """The first line with a run of more than 4,300 digits."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.search(r"\d{4301}", line):
+            return number
+    return None
 
 
 class TomlLines:
