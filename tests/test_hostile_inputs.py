@@ -236,3 +236,48 @@ def test_bad_files_in_the_parts_folder_are_skipped_and_reported(tmp_path: Path) 
     assert time.perf_counter() - started < 5
     assert len(loaded.problems) == 4
     assert loaded.catalog.get("rtx-4090") is not None  # the built-in catalog still loads
+
+
+def test_saving_through_a_link_writes_its_target(tmp_path: Path) -> None:
+    from planner.io.atomic import write_atomic
+
+    target = tmp_path / "real.rigplan.toml"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.rigplan.toml"
+    link.symlink_to(target)
+    write_atomic(link, b"new")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "new"
+
+
+def test_a_long_legal_name_can_be_saved(tmp_path: Path) -> None:
+    from planner.io.atomic import write_atomic
+
+    path = tmp_path / ("n" * 240 + ".rigplan.toml")  # 253 bytes: the longest most systems allow
+    write_atomic(path, b"data")
+    assert path.read_bytes() == b"data"
+
+
+def test_devices_and_folders_are_never_replaced(tmp_path: Path) -> None:
+    from planner.io.atomic import write_atomic
+
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    with pytest.raises(OSError, match="not a regular file"):
+        write_atomic(folder, b"x")
+    with pytest.raises(OSError, match="not a regular file"):
+        write_atomic(Path("/dev/null"), b"x")
+    assert Path("/dev/null").exists() and not Path("/dev/null").is_file()
+
+
+def test_a_killed_saves_leftover_is_cleaned_later(tmp_path: Path) -> None:
+    import os
+
+    from planner.io.atomic import TEMP_PREFIX, TEMP_SUFFIX, write_atomic
+
+    leftover = tmp_path / f"{TEMP_PREFIX}abc{TEMP_SUFFIX}"
+    leftover.write_bytes(b"x" * 1000)
+    recent = tmp_path / f"{TEMP_PREFIX}def{TEMP_SUFFIX}"  # maybe another save in progress
+    recent.write_bytes(b"y")
+    os.utime(leftover, (0, 0))
+    write_atomic(tmp_path / "profile.rigplan.toml", b"data")
+    assert not leftover.exists() and recent.exists()
