@@ -118,3 +118,29 @@ def test_imagenet_from_a_hard_disk_is_too_slow(catalog: Catalog) -> None:
     assert "storage.read_speed" in found
     assert "random small-file reads" in found["storage.read_speed"].message  # type: ignore[attr-defined]
     assert "storage.read_speed" not in codes(catalog, choice)
+
+
+def test_a_workload_that_cannot_be_estimated_is_an_error_in_check(catalog: Catalog) -> None:
+    unknown = codes(catalog, WorkloadChoice(id="no-such-network"))
+    finding = unknown["memory.workload_invalid"]
+    assert finding.severity is Severity.ERROR  # type: ignore[attr-defined]
+    assert "no-such-network" in finding.message  # type: ignore[attr-defined]
+    impossible = codes(
+        catalog,
+        WorkloadChoice(
+            inline={
+                "family": "decoder",
+                "layers": 1_000_000_000,
+                "hidden": 64,
+                "heads": 4,
+                "ffn": 128,
+                "vocab": 100,
+                "seq_len": 64,
+            }
+        ),
+    )
+    assert "layers" in impossible["memory.workload_invalid"].message  # type: ignore[attr-defined]
+    too_long = codes(catalog, WorkloadChoice(id="gpt2", seq_len=5000))
+    assert "1024 positions" in too_long["memory.workload_invalid"].message  # type: ignore[attr-defined]
+    fine = codes(catalog, WorkloadChoice(id="gpt2", batch_size=4))
+    assert "memory.workload_invalid" not in fine

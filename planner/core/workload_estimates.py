@@ -146,7 +146,7 @@ def _estimate_choice(
     try:
         workload = resolve_workload(choice, workloads)
     except RecordError as error:
-        return BuildEstimate(choice, None, None, error.message)
+        return BuildEstimate(choice, None, None, _problem(error))
     gpus = assembly.gpus
     if not gpus:
         return BuildEstimate(choice, workload, None, "the build has no GPU")
@@ -160,7 +160,7 @@ def _estimate_choice(
     try:
         setup = setup_for(choice, workload, count)
     except RecordError as error:
-        return BuildEstimate(choice, workload, None, error.message)
+        return BuildEstimate(choice, workload, None, _problem(error))
     gpu, item = gpus[0]
     psu = assembly.psu
     result = estimate(
@@ -180,6 +180,12 @@ def _estimate_choice(
     if note:
         result = replace(result, note=note)
     return BuildEstimate(choice, workload, result, note=note)
+
+
+def _problem(error: RecordError) -> str:
+    """The error with the field it is about, when it names one."""
+    field = error.location.field
+    return f"{field} {error.message}" if field and field not in error.message else error.message
 
 
 _networks: dict[tuple[str, str], Network] = {}

@@ -54,6 +54,7 @@ CHECKS: tuple[Check, ...] = (
     advice.check_cpu_cores,
     advice.check_system_ram,
     advice.check_storage,
+    training.check_workloads_valid,
     training.check_gpu_memory,
     training.check_dataset_storage,
 )

@@ -20,6 +20,27 @@ CHECKPOINTS_KEPT = 2
 CHECKPOINT_BYTES_PER_PARAM = 16
 
 
+def check_workloads_valid(context: CheckContext) -> Iterator[Finding]:
+    """A workload the planner cannot estimate (an unknown id, an impossible inline network,
+    a sequence longer than its positions) is an error in `check` and `export` too, with the
+    same words `estimate` gives."""
+    if not context.gpu_list:
+        return  # no GPU: completeness says so, and nothing can be estimated
+    for index, result in enumerate(context.estimates):
+        if result.estimate is not None or not result.problem:
+            continue
+        choice = result.choice
+        name = result.workload.name if result.workload else (choice.id or "an inline network")
+        yield Finding(
+            Severity.ERROR,
+            Category.MEMORY,
+            "memory.workload_invalid",
+            f"Workload {index + 1} ({name}) cannot be estimated: {result.problem}.",
+            (),
+            "Correct that workload in the profile, or pick a network from the catalog.",
+        )
+
+
 def check_gpu_memory(context: CheckContext) -> Iterator[Finding]:
     for result in context.estimates:
         item = result.estimate
