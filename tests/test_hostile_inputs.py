@@ -281,3 +281,15 @@ def test_a_killed_saves_leftover_is_cleaned_later(tmp_path: Path) -> None:
     os.utime(leftover, (0, 0))
     write_atomic(tmp_path / "profile.rigplan.toml", b"data")
     assert not leftover.exists() and recent.exists()
+
+
+def test_charts_exported_where_they_cannot_be_written_are_reported(driver, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = driver.window
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    written = window.exports.export_chart_images(blocker / "charts")
+    assert written == []
+    assert driver.complaints and driver.complaints[-1][0] == "Could not export the charts"
+    good = window.exports.export_chart_images(tmp_path / "charts")
+    assert len(good) == len(window.charts.panel.charts)
+    assert all(path.read_bytes().startswith(b"\x89PNG") for path in good)

@@ -4,14 +4,17 @@ created once and updated with new data; each chart exports to PNG."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyqtgraph as pg
 import pyqtgraph.exporters
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QBuffer, QIODevice, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -23,6 +26,7 @@ from planner.core.gpu_ranking import SCALING_COUNTS, Ranked, fastest, scaling
 from planner.core.performance import Link
 from planner.core.power import PowerBudget
 from planner.core.units import GIB
+from planner.io.atomic import write_atomic
 
 BLUE = (52, 120, 200)
 ORANGE = (230, 126, 34)
@@ -65,14 +69,24 @@ class Chart(QWidget):
             item.setTextPen(pen)
 
     def export_png(self, path: str) -> None:
-        pyqtgraph.exporters.ImageExporter(self.plot.plotItem).export(path)
+        """Write the chart as a PNG; OSError when it cannot be written (Qt's own save would
+        fail without a word)."""
+        image = pyqtgraph.exporters.ImageExporter(self.plot.plotItem).export(toBytes=True)
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not image.save(buffer, "PNG"):
+            raise OSError(f"could not render the {self.name} chart")
+        write_atomic(Path(path), bytes(buffer.data().data()))
 
     def export_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Export chart", f"{self.name}.png", "PNG images (*.png)"
         )
         if path:
-            self.export_png(path)
+            try:
+                self.export_png(path)
+            except OSError as error:
+                QMessageBox.warning(self, "Could not export the chart", f"{path}: {error}")
 
 
 class ChartPanel(QTabWidget):
