@@ -84,9 +84,9 @@ LINK_GBS_RANGE = (0.1, 100_000.0)
 def parse_interconnect(value: object, gpu: Gpu) -> Link:
     low, high = LINK_GBS_RANGE
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not (math.isfinite(value) and low <= value <= high):
+        if not _number_in(value, low, high):
             raise RecordError(
-                f"expected GB/s from {low:g} to {high:,.0f} (got {value!r})",
+                f"expected GB/s from {low:g} to {high:,.0f} (got {_shown(value)})",
                 Location(field="interconnect"),
             )
         return Link(f"{value:g} GB/s", float(value))
@@ -193,11 +193,15 @@ def _number_in(value: object, low: float, high: float) -> bool:
     """A real, finite number (not a bool) from `low` to `high`."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
+    if isinstance(value, int):
+        return low <= value <= high  # exact for integers of any size
     return math.isfinite(value) and low <= value <= high
 
 
 def _shown(value: object) -> str:
     """A value for an error message: short, one line, control characters escaped."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**16:
+        return f"a {len(str(abs(value)))}-digit number"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
