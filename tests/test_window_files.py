@@ -244,3 +244,43 @@ def test_two_windows_never_lose_each_others_autosave(tmp_path: Path) -> None:
     later = Autosave(tmp_path)
     later.forget(recovery)
     assert Autosave(tmp_path).crashed_session() is None
+
+
+HAND_EDITED = """# Our lab's box: keep these notes
+format = "rig-planner-profile"
+schema_version = 1
+name = 'Lab box'   # single quotes on purpose
+
+[settings]
+electricity_usd_per_kwh = 0.3  # our tariff
+wall_circuit = "230v-16a"
+
+# GPUs first
+[[parts]]
+id = "rtx-4090"
+count = 0x2   # hex on purpose
+power_limit_w = 4_00
+
+[[parts]]
+id = "ryzen-9-7950x"
+"""
+
+
+def test_a_hand_edited_profile_keeps_its_comments_and_layout(driver, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "lab.rigplan.toml"
+    path.write_bytes(HAND_EDITED.replace("\n", "\r\n").encode("utf-8"))
+    window = driver.window
+    assert window.files.open(path)
+    window.document.set_count("rtx-4090", 2)  # an edit, then undone: nothing changed
+    window.document.undo_stack.undo()
+    window.document.undo_stack.redo()
+    assert window.files.save()
+    assert path.read_bytes() == HAND_EDITED.replace("\n", "\r\n").encode("utf-8")
+    window.document.rename("Lab box 2")
+    window.document.set_count("ryzen-9-7950x", 1)
+    assert window.files.save()
+    text = path.read_bytes().decode("utf-8")
+    for kept in ("# Our lab's box", "# our tariff", "# GPUs first", "count = 0x2", "4_00"):
+        assert kept in text
+    assert "name = 'Lab box 2'" in text and "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    assert load_profile(path).name == "Lab box 2"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from planner.core.build import Build, PartChoice, Settings, WorkloadChoice
 from planner.core.errors import Location, ProfileError, RecordError
 from planner.core.records import parse_record, record_to_table
 from planner.io.atomic import write_atomic
+from planner.io.toml_style import restyle
 from planner.io.tomlfile import TomlLines, parse_toml_text, read_toml
 
 FORMAT = "rig-planner-profile"
@@ -248,5 +250,57 @@ def _nonempty(arrays: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[st
     return {name: entries for name, entries in arrays.items() if entries}
 
 
-def save_profile(build: Build, path: Path | str) -> None:
-    write_atomic(Path(path), dumps_profile(build).encode("utf-8"))
+def save_profile(build: Build, path: Path | str, keep_style: bool = False) -> None:
+    """Write `build` to `path`. With `keep_style` (saving over the file the build came
+    from) the file keeps every byte when nothing changed, and its comments and layout for
+    everything that did not change otherwise."""
+    path = Path(path)
+    text = dumps_profile(build)
+    original = _existing_text(path) if keep_style else None
+    if original is not None:
+        if _reads_as(original, path, build):
+            text = original
+        else:
+            text = (
+                restyle(
+                    original,
+                    text,
+                    lambda styled: _reads_as(styled, path, build),
+                    _implied_defaults(),
+                )
+                or text
+            )
+    write_atomic(path, text.encode("utf-8"))
+
+
+def _reads_as(text: str, path: Path, build: Build) -> bool:
+    try:
+        return loads_profile(text, str(path)) == build
+    except (ProfileError, RecursionError):
+        return False
+
+
+@cache
+def _implied_defaults() -> dict[str, dict[str, Any]]:
+    """What a key left out of a profile table means, per table."""
+    found: dict[str, dict[str, Any]] = {}
+    for table, cls in (
+        ("parts", PartChoice),
+        ("workloads", WorkloadChoice),
+        ("settings", Settings),
+    ):
+        found[table] = {
+            field.metadata.get("key") or field.name: field.default
+            for field in dataclasses.fields(cls)
+            if field.default is not dataclasses.MISSING
+            and field.default is not None
+            and not field.metadata.get("internal")
+        }
+    return found
+
+
+def _existing_text(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError):
+        return None

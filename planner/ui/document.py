@@ -107,7 +107,8 @@ class BuildDocument(QObject):
         self.file_changed.emit()
 
     def save(self, path: Path) -> None:
-        save_profile(self._build, path)
+        same_file = self._path is not None and path.resolve() == self._path.resolve()
+        save_profile(self._build, path, keep_style=same_file)
         self._path = path
         self.undo_stack.setClean()
         self.file_changed.emit()
