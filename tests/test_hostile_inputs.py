@@ -78,12 +78,14 @@ def test_one_line_messages_escape_newlines() -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["[[" + " " * 100_000, " " * 100_000, "[[gpu" + " " * 100_000 + "x"]
+    "line",
+    ["[[" + " " * 100_000, " " * 100_000, "[[gpu" + " " * 100_000 + "x", "[" + " " * 100_000],
 )
 def test_long_lines_do_not_stall_line_lookup(line: str) -> None:
     started = time.perf_counter()
-    lines = TomlLines(line + "\n[[gpu]]\nid = 'x'\n")
+    lines = TomlLines(line + "\n[[gpu]]\nid = 'x'\n[settings]\nprice = 1\n")
     assert lines.array_entry("gpu", 0) == 2
+    assert lines.key("price", "settings") == 5
     assert time.perf_counter() - started < 0.5
 
 

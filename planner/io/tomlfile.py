@@ -19,7 +19,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
 # The name inside `[[ ... ]]`; matched on the text between the brackets only, so a long line
 # of spaces cannot make the pattern backtrack.
 _HEADER_NAME = re.compile(r"[A-Za-z0-9_.\-\"' ]+")
@@ -163,7 +162,7 @@ class TomlLines:
                 (
                     number
                     for number, line in enumerate(self._lines, start=1)
-                    if (match := _HEADER.match(line)) and _clean(match.group(1)) == table
+                    if (name := _table_header(line)) is not None and _clean(name) == table
                 ),
                 None,
             )
@@ -173,21 +172,32 @@ class TomlLines:
 
     def _next_header(self, start: int) -> int:
         for number in range(start, len(self._lines)):
-            if _HEADER.match(self._lines[number]):
+            if _table_header(self._lines[number]) is not None:
                 return number
         return len(self._lines)
 
 
 def _array_header(line: str) -> str | None:
     """The table name of an `[[name]]` header line (a comment may follow), else None."""
+    return _header(line, "[[", "]]")
+
+
+def _table_header(line: str) -> str | None:
+    """The table name of a `[name]` or `[[name]]` header line, else None."""
+    return _header(line, "[[", "]]") or _header(line, "[", "]")
+
+
+def _header(line: str, opening: str, closing: str) -> str | None:
+    """The name between `opening` and `closing` on a header line (a comment may follow);
+    found without a regular expression, so a long line of spaces cannot stall it."""
     stripped = line.strip()
-    if not stripped.startswith("[["):
+    if not stripped.startswith(opening):
         return None
-    end = stripped.find("]]", 2)
+    end = stripped.find(closing, len(opening))
     if end < 0:
         return None
-    rest = stripped[end + 2 :].lstrip()
-    name = stripped[2:end].strip()
+    rest = stripped[end + len(closing) :].lstrip()
+    name = stripped[len(opening) : end].strip()
     if (rest and not rest.startswith("#")) or not _HEADER_NAME.fullmatch(name):
         return None
     return name
