@@ -200,3 +200,23 @@ def test_mutated_batch_cases_estimate_or_name_their_field() -> None:
     count, slowest = run_all(mutated_cases(4000, random.Random(3)), estimate)
     assert count == 4000
     assert slowest < SLOWEST_S
+
+
+def test_profile_errors_give_the_line_of_what_is_in_the_file() -> None:
+    """An error about a key the file has names its line; only a key the file lacks may not."""
+    unplaced = []
+    for text in mutated_profiles(2000, random.Random(4)):
+        try:
+            loads_profile(text, "fuzz.rigplan.toml")
+        except InputError as error:
+            if error.location.line is not None:
+                continue
+            field = error.location.field
+            top = field.split(".")[0].split("[")[0]
+            try:
+                present = top in tomllib.loads(text)
+            except tomllib.TOMLDecodeError:
+                present = False
+            if present:
+                unplaced.append(str(error))
+    assert unplaced == []

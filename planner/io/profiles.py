@@ -50,8 +50,13 @@ def _build_from_document(document: dict[str, Any], text: str, file: str) -> Buil
 
     def fail(message: str, field: str, table: str = "", index: int | None = None) -> ProfileError:
         line = lines.key(field, table, index) if field else None
-        if line is None and table:
-            line = lines.array_entry(table, index or 0) if index is not None else None
+        if line is None and table and index is not None:
+            line = lines.array_entry(table, index)
+        if line is None:
+            # `settings = "x"`, a [settings] or [schema_version] table, or an inline array
+            # of tables (`parts = [{...}]`): the line of the top-level key or header.
+            top = table or field.split(".")[0].split("[")[0]
+            line = (lines.key(top) or lines.header(top)) if top else None
         return ProfileError(
             message, Location(file=file, line=line, field=_qualified(table, index, field))
         )
@@ -84,6 +89,8 @@ def _migrate(document: dict[str, Any], fail: Callable[..., ProfileError]) -> dic
         detail = f"'{found}'" if isinstance(found, str) else "missing"
         raise fail(f"is not a Rig Planner profile: format must be '{FORMAT}' ({detail})", "format")
     version = document.get("schema_version")
+    if version is None:
+        raise fail("is missing: a profile names its schema_version (1)", "schema_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
         raise fail("must be a whole number (the profile schema version)", "schema_version")
     if version > SCHEMA_VERSION:

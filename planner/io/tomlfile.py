@@ -151,6 +151,11 @@ class TomlLines:
                 return number + 1
         return None
 
+    def header(self, table: str) -> int | None:
+        """The line of the `[table]` header, if the text has one."""
+        start, _end = self._block(table, None)
+        return start
+
     def _block(self, table: str, index: int | None) -> tuple[int | None, int]:
         """0-based first line after the header, and the end (exclusive) of the block."""
         if not table:
