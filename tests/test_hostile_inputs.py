@@ -295,3 +295,23 @@ def test_charts_exported_where_they_cannot_be_written_are_reported(driver, tmp_p
     good = window.exports.export_chart_images(tmp_path / "charts")
     assert len(good) == len(window.charts.panel.charts)
     assert all(path.read_bytes().startswith(b"\x89PNG") for path in good)
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ('name = "' + "n" * 1_000_000 + '"\n', "a build name has at most 200"),
+        ('notes = "' + "n" * 50_000_000 + '"\n', "notes have at most 100,000"),
+        ('[[parts]]\nid = "rtx-4090"\n' * 100_000, "a profile has at most 200"),
+    ],
+)
+def test_oversized_profiles_are_refused_quickly(tmp_path: Path, body: str, words: str) -> None:
+    from planner.core.errors import InputError
+    from planner.io.profiles import load_profile
+
+    path = tmp_path / "big.rigplan.toml"
+    path.write_text(HEADER + body, encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(InputError, match=words):
+        load_profile(path)
+    assert time.perf_counter() - started < 10

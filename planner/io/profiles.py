@@ -68,6 +68,7 @@ def _build_from_document(document: dict[str, Any], text: str, file: str) -> Buil
     notes = document.get("notes", "")
     if not isinstance(notes, str):
         raise fail("expected text", "notes")
+    _check_sizes(document, name, notes, fail)
     settings = _parse_table(Settings, document.get("settings", {}), "settings", None, fail)
     parts = tuple(
         _parse_table(PartChoice, table, "parts", index, fail)
@@ -81,6 +82,30 @@ def _build_from_document(document: dict[str, Any], text: str, file: str) -> Buil
     return Build(
         name=name, notes=notes, settings=settings, parts=parts, workloads=workloads, extra=extra
     )
+
+
+# A build plan is a page, not a database: beyond these a profile is refused with the reason,
+# so that a huge file cannot freeze the window or the report.
+MAX_NAME_CHARS = 200
+MAX_NOTES_CHARS = 100_000
+MAX_ENTRIES = {"parts": 200, "workloads": 50}
+
+
+def _check_sizes(
+    document: Mapping[str, Any], name: str, notes: str, fail: Callable[..., ProfileError]
+) -> None:
+    if len(name) > MAX_NAME_CHARS:
+        raise fail(
+            f"is {len(name):,} characters; a build name has at most {MAX_NAME_CHARS}", "name"
+        )
+    if len(notes) > MAX_NOTES_CHARS:
+        raise fail(
+            f"are {len(notes):,} characters; notes have at most {MAX_NOTES_CHARS:,}", "notes"
+        )
+    for key, limit in MAX_ENTRIES.items():
+        entries = document.get(key)
+        if isinstance(entries, list) and len(entries) > limit:
+            raise fail(f"has {len(entries):,} entries; a profile has at most {limit}", key)
 
 
 def _migrate(document: dict[str, Any], fail: Callable[..., ProfileError]) -> dict[str, Any]:

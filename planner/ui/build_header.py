@@ -8,6 +8,7 @@ import dataclasses
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from planner.core.build import WALL_CIRCUITS
+from planner.io.profiles import MAX_NAME_CHARS
 from planner.ui.document import BuildDocument
 
 CIRCUIT_LABELS = {
@@ -24,6 +25,7 @@ class BuildHeader(QWidget):
         self._document = document
         self._updating = False
         self.name = QLineEdit()
+        self.name.setMaxLength(MAX_NAME_CHARS)  # what a profile may hold
         self.name.setObjectName("buildName")
         self.name.setPlaceholderText("Name of this build")
         self.name.setMinimumWidth(120)
