@@ -315,3 +315,25 @@ def test_oversized_profiles_are_refused_quickly(tmp_path: Path, body: str, words
     with pytest.raises(InputError, match=words):
         load_profile(path)
     assert time.perf_counter() - started < 10
+
+
+def test_keys_dotted_thousands_deep_are_refused_at_once(tmp_path: Path) -> None:
+    from planner.core.errors import InputError
+    from planner.io.profiles import load_profile
+
+    path = tmp_path / "dotted.rigplan.toml"
+    path.write_text(HEADER + ".".join(["k"] * 40_000) + " = 1\n", encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(InputError, match="dotted parts") as caught:
+        load_profile(path)
+    assert caught.value.location.line == 3
+    assert time.perf_counter() - started < 2
+
+
+def test_prose_with_many_full_stops_is_not_a_dotted_key(tmp_path: Path) -> None:
+    from planner.io.profiles import load_profile
+
+    prose = ". ".join(["a"] * 100) + ". " + "Item one. Item two. " * 40
+    path = tmp_path / "notes.rigplan.toml"
+    path.write_text(HEADER + f'notes = """\n{prose}\n"""\n', encoding="utf-8")
+    assert load_profile(path).notes.startswith("a. a.")

@@ -66,9 +66,22 @@ def read_toml(path: Path, error_type: type[InputError] = InputError) -> tuple[di
     return parse_toml_text(text, str(path), error_type), text
 
 
+# Dotted keys deeper than this describe nothing a profile or part file holds; Python's TOML
+# parser takes quadratic time on them (40,000 segments: 20 s), so they are refused first.
+MAX_KEY_DEPTH = 64
+# One part of a dotted key as TOML writes it: a bare key or a short quoted one, with the
+# brackets of a table header at the ends (prose like "one. two. three" does not match).
+_KEY_PART = re.compile(r"""\s*\[*\s*([A-Za-z0-9_\-]+|"[^"]{0,64}"|'[^']{0,64}')\s*\]*\s*""")
+
+
 def parse_toml_text(
     text: str, file: str, error_type: type[InputError] = InputError
 ) -> dict[str, Any]:
+    deep = _deep_key_line(text)
+    if deep is not None:
+        raise error_type(
+            f"has a key of more than {MAX_KEY_DEPTH} dotted parts", Location(file=file, line=deep)
+        )
     try:
         return tomllib.loads(text)
     except RecursionError:
@@ -86,6 +99,25 @@ def parse_toml_text(
         raise error_type(
             "holds an integer too long to read", Location(file=file, line=_long_number_line(text))
         ) from None
+
+
+def _deep_key_line(text: str) -> int | None:
+    """The first line whose key or table header has more than MAX_KEY_DEPTH dotted parts
+    (lines inside multi-line strings are text, not keys)."""
+    in_string = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        starts_inside = in_string
+        if (line.count('"""') + line.count("'''")) % 2:
+            in_string = not in_string
+        if starts_inside:
+            continue
+        head = line.split("=", 1)[0] if "=" in line else line
+        if head.count(".") <= MAX_KEY_DEPTH or head.lstrip().startswith("#"):
+            continue
+        parts = head.split(".")
+        if len(parts) > MAX_KEY_DEPTH and all(_KEY_PART.fullmatch(part) for part in parts):
+            return number
+    return None
 
 
 def _long_number_line(text: str) -> int | None:
