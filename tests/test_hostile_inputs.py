@@ -337,3 +337,18 @@ def test_prose_with_many_full_stops_is_not_a_dotted_key(tmp_path: Path) -> None:
     path = tmp_path / "notes.rigplan.toml"
     path.write_text(HEADER + f'notes = """\n{prose}\n"""\n', encoding="utf-8")
     assert load_profile(path).notes.startswith("a. a.")
+
+
+def test_a_hard_linked_profile_stays_linked(tmp_path: Path) -> None:
+    import os
+
+    from planner.io.atomic import write_atomic
+
+    first = tmp_path / "a.rigplan.toml"
+    first.write_text("old", encoding="utf-8")
+    second = tmp_path / "b.rigplan.toml"
+    os.link(first, second)
+    write_atomic(first, b"new")
+    assert second.read_text(encoding="utf-8") == "new"
+    assert first.stat().st_ino == second.stat().st_ino
+    assert not list(tmp_path.glob(".rp-*"))

@@ -1,10 +1,12 @@
 """Atomic file writes: a crash mid-save never leaves a half-written file behind.
 
 The data goes to a short-named temporary file beside the target, is flushed to disk, and is
-renamed over the target. Saving through a symbolic link writes the file the link points to
-(the link stays a link); anything that is not a regular file (a device, a pipe, a folder) is
-never replaced; temporary files a killed save left behind are removed at the next save to
-the same folder once they are an hour old.
+renamed over the target. A file with other hard links is rewritten in place instead, once
+the temporary copy is safe on disk, so that every name keeps pointing at it. Saving through
+a symbolic link writes the file the link points to (the link stays a link); anything that
+is not a regular file (a device, a pipe, a folder) is never replaced; temporary files a
+killed save left behind are removed at the next save to the same folder once they are an
+hour old.
 """
 
 from __future__ import annotations
@@ -35,10 +37,14 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        if target.exists():
-            # Keep the user's permission bits on the replaced file.
-            temporary.chmod(target.stat().st_mode & 0o777)
-        temporary.replace(target)
+        if _hard_linked(target):
+            _write_in_place(target, data)  # the other names keep seeing the new content
+            temporary.unlink()
+        else:
+            if target.exists():
+                # Keep the user's permission bits on the replaced file.
+                temporary.chmod(target.stat().st_mode & 0o777)
+            temporary.replace(target)
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink()
@@ -52,6 +58,23 @@ def _target(path: Path) -> Path:
         return path.resolve(strict=False) if path.is_symlink() else path
     except (OSError, RuntimeError):  # a link loop
         return path
+
+
+def _hard_linked(target: Path) -> bool:
+    try:
+        return target.stat().st_nlink > 1
+    except OSError:
+        return False
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    """Rewrite a file that has other hard links in place (a rename would split them); the
+    complete new content already sits in the temporary file should this be interrupted."""
+    with target.open("r+b") as stream:
+        stream.write(data)
+        stream.truncate()
+        stream.flush()
+        os.fsync(stream.fileno())
 
 
 def _refuse_non_regular(target: Path) -> None:
