@@ -352,3 +352,17 @@ def test_a_hard_linked_profile_stays_linked(tmp_path: Path) -> None:
     assert second.read_text(encoding="utf-8") == "new"
     assert first.stat().st_ino == second.stat().st_ino
     assert not list(tmp_path.glob(".rp-*"))
+
+
+def test_an_unreadable_parts_folder_is_reported(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from planner.io.catalog_files import load_user_parts
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+
+    def refuse(self):  # type: ignore[no-untyped-def]
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "iterdir", refuse)  # as mode 000 does for a normal user
+    parts, problems = load_user_parts(folder)
+    assert parts == [] and "cannot read your parts folder" in str(problems[0])
