@@ -310,12 +310,29 @@ def _check(args: argparse.Namespace) -> int:
     require_known_parts(args.profile, build, catalog.__contains__)
     from planner.io.workload_files import load_workloads
 
-    report = run_checks(build, catalog, load_workloads())
+    workloads = load_workloads()
+    _require_known_workloads(args.profile, build, workloads)
+    report = run_checks(build, catalog, workloads)
     if args.json:
         _print_json({"profile": str(args.profile), "name": build.name, **report.to_json()})
     else:
         _say(findings_text(build.name, report))
     return EXIT_FINDINGS if report.has_errors else EXIT_OK
+
+
+def _require_known_workloads(path: Path, build: Any, workloads: Any) -> None:
+    """An unknown workload id or an inline network that cannot be built is bad input (exit
+    2, with its line), as an unknown part id is."""
+    from planner.core.errors import RecordError
+    from planner.core.workload_estimates import resolve_workload
+
+    for index, choice in enumerate(build.workloads):
+        try:
+            resolve_workload(choice, workloads)
+        except RecordError as error:
+            field = error.location.field
+            message = f"{field} {error.message}" if field not in ("", "id") else error.message
+            raise workload_error(path, index, message) from None
 
 
 def _write(path: Path, write: Callable[[Path], object]) -> None:

@@ -48,11 +48,16 @@ def part_rows(parts: Sequence[Part]) -> str:
     return "\n\n".join(sections)
 
 
+def counted(count: int, noun: str) -> str:
+    """'1 error', '2 errors'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def findings_text(name: str, report: CheckReport) -> str:
     counts = {severity: len(report.of_severity(severity)) for severity in Severity}
     head = (
-        f"{name}: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
-        f"{counts[Severity.INFO]} notes"
+        f"{name}: {counted(counts[Severity.ERROR], 'error')}, "
+        f"{counted(counts[Severity.WARNING], 'warning')}, {counted(counts[Severity.INFO], 'note')}"
     )
     lines = [head]
     for finding in report.findings:

@@ -88,12 +88,13 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
     offscreen = screenshot is not None or headless
     autosave = Autosave()
     problems = [str(problem) for problem in loaded.problems]
+    refused: list[str] = []  # what the window would have shown in a message box
     window = MainWindow(
         loaded.catalog,
         load_workloads(),
         settings,
         autosave,
-        complain=(lambda title, text: problems.append(f"{title}: {text}")) if offscreen else None,
+        complain=(lambda title, text: refused.append(f"{title}: {text}")) if offscreen else None,
         reload_catalog=reload_catalog,
     )
     if not offscreen:
@@ -111,7 +112,7 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
 
     try:
         if offscreen:
-            return _screenshot(app, window, screenshot, headless, problems)
+            return _screenshot(app, window, screenshot, headless, problems, refused)
         window.show()
         if problems:
             QMessageBox.warning(window, APP_NAME, "\n\n".join(problems))
@@ -162,8 +163,14 @@ def _ask_recover(window: object, original: Path | None) -> bool:
 
 
 def _screenshot(
-    app: object, window: object, target: Path | None, headless: bool, problems: list[str]
+    app: object,
+    window: object,
+    target: Path | None,
+    headless: bool,
+    problems: list[str],
+    refused: list[str],
 ) -> int:
+    """Render the window to `target`; exit 2 when the profile was refused (bad input)."""
     from PySide6.QtWidgets import QApplication
 
     from planner.ui.main_window import MainWindow
@@ -183,9 +190,11 @@ def _screenshot(
     window.autosave.stop()
     for text in problems:
         print(f"planner: warning: {text}", file=sys.stderr)
+    for text in refused:
+        print(f"planner: error: {text}", file=sys.stderr)
     if not ok:
         print(f"planner: error: cannot write {destination}", file=sys.stderr)
         return 2
     if headless and target is None:
         print(f"No display found: rendered the window offscreen to {destination}")
-    return 0
+    return 2 if refused else 0

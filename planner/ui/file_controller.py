@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from planner.core.build import Build
 from planner.core.errors import InputError
@@ -153,6 +153,8 @@ class FileController(QObject):
             return False
         self._remember(path)
         self._autosave.discard()
+        if isinstance(self._window, QMainWindow):
+            self._window.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
     def _remember(self, path: Path) -> None:

@@ -53,6 +53,17 @@ if TYPE_CHECKING:
     from planner.ui.compare_window import CompareWindow
 
 
+def redo_shortcuts() -> list[QKeySequence]:
+    """The platform's Redo keys, plus Ctrl+Y where the platform has only Ctrl+Shift+Z (as
+    GNOME does), each once: a key bound twice is ambiguous and does nothing."""
+    keys = list(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
+    for extra in ("Ctrl+Shift+Z", "Ctrl+Y"):
+        sequence = QKeySequence(extra)
+        if sequence not in keys:
+            keys.append(sequence)
+    return keys
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -222,9 +233,7 @@ class MainWindow(QMainWindow):
         undo = self.document.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.document.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts(
-            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
-        )
+        redo.setShortcuts(redo_shortcuts())
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()

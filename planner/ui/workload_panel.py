@@ -135,7 +135,7 @@ class WorkloadPanel(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.summary.linkActivated.connect(self.apply_link)
-        explain = QPushButton("Explain these numbers…")
+        explain = self.explain = QPushButton("Explain these numbers…")
         explain.clicked.connect(lambda: self.explain_requested.emit(self.list.currentRow()))
         result = QVBoxLayout()
         result.addWidget(_scrolling(self.summary), 1)
@@ -189,6 +189,7 @@ class WorkloadPanel(QWidget):
     def _show(self, row: int) -> None:
         self.editor.setEnabled(row >= 0)
         self.recipe.setEnabled(row >= 0)
+        self.explain.setEnabled(row >= 0)
         self.selection_changed.emit(row)
         if row < 0:
             self.summary.setText(

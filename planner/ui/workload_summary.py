@@ -27,7 +27,11 @@ def summary_html(estimate: Estimate | None, problem: str = "") -> str:
         f"{setup.gpus} × {escape(estimate.gpu.name)}.<br>Weights {gib(memory.weights.bytes)}, "
         f"gradients {gib(memory.gradients.bytes)}, optimizer {gib(memory.optimizer.bytes)}, "
         f"activations {gib(memory.activations.bytes)}, overhead {gib(memory.overhead.bytes)}. "
-        f"Largest micro-batch that fits: {estimate.largest_batch}.</p>"
+        + (
+            f"Largest micro-batch that fits: {estimate.largest_batch}.</p>"
+            if estimate.largest_batch
+            else "Not even a micro-batch of 1 fits.</p>"
+        )
     ]
     tokens = f" ({estimate.tokens_per_s:,.0f} tokens/s)" if estimate.tokens_per_s else ""
     lines.append(

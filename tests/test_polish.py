@@ -1,0 +1,89 @@
+"""Desktop polish a first-time user ran into: shortcuts, plural words, exit codes, buttons
+that do nothing, confirmations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli_runner import planner
+from PySide6.QtGui import QAction, QKeySequence
+
+from planner.cli_text import counted
+from planner.ui.main_window import redo_shortcuts
+
+SAMPLE = Path(__file__).resolve().parents[1] / "resources/samples/single-rtx-4090.rigplan.toml"
+HEADER = 'format = "rig-planner-profile"\nschema_version = 1\n'
+
+
+def test_redo_answers_ctrl_y_and_ctrl_shift_z_each_bound_once(driver) -> None:  # type: ignore[no-untyped-def]
+    keys = [key.toString() for key in redo_shortcuts()]
+    assert "Ctrl+Y" in keys and "Ctrl+Shift+Z" in keys
+    assert len(keys) == len(set(keys))
+    bound: dict[str, int] = {}
+    for action in driver.window.findChildren(QAction):
+        for key in action.shortcuts():
+            bound[key.toString()] = bound.get(key.toString(), 0) + 1
+    assert bound.get("Ctrl+Y") == 1 and bound.get("Ctrl+Shift+Z") == 1
+    undo = QKeySequence(QKeySequence.StandardKey.Undo).toString()
+    assert bound.get(undo) == 1
+
+
+def test_counts_read_as_words() -> None:
+    assert counted(1, "error") == "1 error"
+    assert counted(0, "warning") == "0 warnings"
+    assert counted(2, "note") == "2 notes"
+
+
+def test_an_unknown_workload_is_bad_input_for_check(tmp_path: Path) -> None:
+    path = tmp_path / "p.rigplan.toml"
+    path.write_text(
+        HEADER + '[[parts]]\nid = "rtx-4090"\n\n[[workloads]]\nid = "no-such-network"\n',
+        encoding="utf-8",
+    )
+    result = planner("check", str(path))
+    assert result.returncode == 2
+    assert "p.rigplan.toml:6" in result.stderr  # the [[workloads]] entry
+    assert "unknown workload 'no-such-network'" in result.stderr
+
+
+def test_a_broken_profile_screenshot_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "broken.rigplan.toml"
+    path.write_text("this is [not toml", encoding="utf-8")
+    result = planner(
+        "gui",
+        str(path),
+        "--screenshot",
+        str(tmp_path / "shot.png"),
+        env_extra={"QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 2
+    assert "Could not open the profile" in result.stderr
+
+
+def test_explain_is_disabled_without_a_workload(driver) -> None:  # type: ignore[no-untyped-def]
+    panel = driver.window.workload_panel
+    assert not driver.window.document.build.workloads
+    assert not panel.explain.isEnabled()
+    driver.window.files.open(SAMPLE)
+    assert panel.explain.isEnabled()
+
+
+def test_saving_says_so_in_the_status_bar(driver, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = driver.window
+    target = tmp_path / "copy.rigplan.toml"
+    target.write_bytes(SAMPLE.read_bytes())
+    window.files.open(target)
+    window.document.rename("Renamed")
+    assert window.files.save()
+    assert window.statusBar().currentMessage() == f"Saved {target}"
+
+
+def test_summary_says_when_not_even_one_sample_fits(driver) -> None:  # type: ignore[no-untyped-def]
+    from planner.core.build import WorkloadChoice
+
+    window = driver.window
+    window.files.open(SAMPLE)
+    window.document.add_workload(WorkloadChoice(id="llama-3-1-70b", mode="full", batch_size=1))
+    panel = window.workload_panel
+    panel.list.setCurrentRow(len(window.document.build.workloads) - 1)
+    assert "Not even a micro-batch of 1 fits" in panel.summary.text()
