@@ -12,7 +12,7 @@ from planner.core.estimate import Estimate
 from planner.core.findings import Severity
 from planner.core.part_specs import key_specs
 from planner.core.parts import Part, PartKind
-from planner.core.units import GIB, duration, gib
+from planner.core.units import GIB, counted, duration, gib
 from planner.core.workloads import Workload
 
 _SEVERITY_MARK = {Severity.ERROR: "ERROR", Severity.WARNING: "WARN ", Severity.INFO: "NOTE "}
@@ -46,11 +46,6 @@ def part_rows(parts: Sequence[Part]) -> str:
         )
         sections.append(f"{kind.label} ({len(of_kind)})\n{body}")
     return "\n\n".join(sections)
-
-
-def counted(count: int, noun: str) -> str:
-    """'1 error', '2 errors'."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def findings_text(name: str, report: CheckReport) -> str:

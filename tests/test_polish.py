@@ -8,7 +8,7 @@ from pathlib import Path
 from cli_runner import planner
 from PySide6.QtGui import QAction, QKeySequence
 
-from planner.cli_text import counted
+from planner.core.units import counted
 from planner.ui.main_window import redo_shortcuts
 
 SAMPLE = Path(__file__).resolve().parents[1] / "resources/samples/single-rtx-4090.rigplan.toml"
@@ -87,3 +87,24 @@ def test_summary_says_when_not_even_one_sample_fits(driver) -> None:  # type: ig
     panel = window.workload_panel
     panel.list.setCurrentRow(len(window.document.build.workloads) - 1)
     assert "Not even a micro-batch of 1 fits" in panel.summary.text()
+
+
+def test_the_title_follows_a_rename_and_its_undo(driver) -> None:  # type: ignore[no-untyped-def]
+    window = driver.window
+    window.files.open(SAMPLE)
+    window.document.set_count("rtx-4090", 2)  # already modified
+    window.document.rename("New name")
+    assert window.windowTitle().startswith("New name[*]")
+    window.document.undo_stack.undo()
+    assert not window.windowTitle().startswith("New name")
+
+
+def test_default_sequence_length_shows_its_number(driver) -> None:  # type: ignore[no-untyped-def]
+    from planner.core.build import WorkloadChoice
+
+    window = driver.window
+    window.document.add_workload(WorkloadChoice(id="gpt2"))
+    panel = window.workload_panel
+    panel.list.setCurrentRow(0)
+    assert panel.seq.value() == 0
+    assert panel.seq.text() == "default (1,024)"

@@ -18,3 +18,8 @@ def duration(seconds: float) -> str:
     if seconds < 3 * 86400:
         return f"{seconds / 3600:,.1f} h"
     return f"{seconds / 86400:,.1f} days"
+
+
+def counted(number: int, noun: str) -> str:
+    """ "1 warning", "2 warnings"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -33,6 +33,7 @@ from planner.core.catalog import Catalog
 from planner.core.estimate import Estimate
 from planner.core.findings import Severity
 from planner.core.parts import Gpu, PartKind
+from planner.core.units import counted
 from planner.core.workloads import Workload
 from planner.ui.build_panel import BuildPanel
 from planner.ui.chart_host import ChartHost
@@ -45,7 +46,6 @@ from planner.ui.findings_view import FindingsView
 from planner.ui.part_picker import PartPicker
 from planner.ui.ranking import Ranked, Ranker
 from planner.ui.session import Autosave, Settings
-from planner.ui.text import count
 from planner.ui.theme import THEMES, apply_theme
 from planner.ui.workload_panel import WorkloadPanel
 
@@ -320,12 +320,13 @@ class MainWindow(QMainWindow):
         errors = len(report.of_severity(Severity.ERROR))
         warnings = len(report.of_severity(Severity.WARNING))
         self._status.setText(
-            f"{count(errors, 'error')} · {count(warnings, 'warning')} · "
+            f"{counted(errors, 'error')} · {counted(warnings, 'warning')} · "
             f"${assembly.total_price_usd:,.0f}"
         )
         self.findings_dock.setWindowTitle(
-            f"Findings ({count(errors, 'error')}, {count(warnings, 'warning')})"
+            f"Findings ({counted(errors, 'error')}, {counted(warnings, 'warning')})"
         )
+        self._update_title()  # a rename or an undo changes the title while already modified
 
     def _update_title(self) -> None:
         name = self.document.build.name

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.build import OPTIMIZERS, PRECISIONS, SHARDING, TRAINING_MODES, WorkloadChoice
 from planner.core.estimate import Estimate
+from planner.core.workload_estimates import default_seq_len
 from planner.core.workloads import Workload
 from planner.ui.document import BuildDocument
 from planner.ui.recipe_editor import RecipeEditor
@@ -207,6 +208,10 @@ class WorkloadPanel(QWidget):
         ):
             combo.setCurrentIndex(max(0, combo.findData(value)))
         self.batch.setValue(choice.batch_size)
+        results = self._document.report.estimates
+        workload = results[row].workload if row < len(results) else None
+        default = f"default ({default_seq_len(workload):,})" if workload else "default"
+        self.seq.setSpecialValueText(default)  # what 'default' means for this network
         self.seq.setValue(choice.seq_len or 0)
         self.epochs.setValue(choice.epochs or 0)
         self.checkpointing.setChecked(choice.activation_checkpointing)
