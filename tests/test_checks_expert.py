@@ -78,7 +78,7 @@ def test_psu_too_small_is_an_error_with_a_power_limit_fix(catalog: Catalog) -> N
     finding = find(report, "power.psu_capacity")
     assert finding.severity is Severity.ERROR
     assert "850 W" in finding.message and "1,177 W" in finding.message
-    assert "at least 1,300 W" in finding.fix
+    assert "at least 1,295 W" in finding.fix
     assert "nvidia-smi -pl" in finding.fix or "e.g." in finding.fix
 
 

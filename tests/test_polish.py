@@ -108,3 +108,31 @@ def test_default_sequence_length_shows_its_number(driver) -> None:  # type: igno
     panel.list.setCurrentRow(0)
     assert panel.seq.value() == 0
     assert panel.seq.text() == "default (1,024)"
+
+
+def test_the_psu_fix_quotes_the_power_bars_recommendation(catalog) -> None:  # type: ignore[no-untyped-def]
+    from planner.core.build import Build, PartChoice
+    from planner.core.checks import run_checks
+
+    parts = ("rtx-4090", "ryzen-9-7950x", "corsair-rm1000x-2024")
+    build = Build(parts=(PartChoice(id=parts[0], count=2), *(PartChoice(id=p) for p in parts[1:])))
+    report = run_checks(build, catalog, {})
+    finding = next(f for f in report.findings if f.code == "power.psu_capacity")
+    assert f"{report.power.recommended_psu_w:,.0f} W" in finding.fix
+
+
+def test_a_power_limit_does_not_change_the_plugs_a_card_needs(catalog) -> None:  # type: ignore[no-untyped-def]
+    from planner.core.build import Build, PartChoice
+    from planner.core.checks import run_checks
+
+    def plugs(limit: int | None) -> str:
+        build = Build(
+            parts=(
+                PartChoice(id="rtx-4090", count=4, power_limit_w=limit),
+                PartChoice(id="corsair-rm1000x-2024"),
+            )
+        )
+        found = [f for f in run_checks(build, catalog, {}).findings if f.code == "power.connectors"]
+        return found[0].message if found else ""
+
+    assert plugs(None) and plugs(200) == plugs(None)

@@ -12,7 +12,6 @@ from planner.core.parts import Gpu, PartKind, Psu
 from planner.core.power import (
     GPU_TRANSIENT_FACTOR,
     excursion_limit,
-    gpu_power_w,
     limit_to_fit,
     psu_rating_w,
 )
@@ -38,7 +37,8 @@ def check_psu_capacity(context: CheckContext) -> Iterator[Finding]:
         PartKind.PSU,
         lambda part: isinstance(part, Psu) and psu_rating_w(part, circuit) >= recommended,
     )
-    fix = f"Choose a power supply of at least {watts(_round_up(recommended))}{psus}."
+    # The same figure the power bar and report show as "recommended".
+    fix = f"Choose a power supply of at least {watts(recommended)}{psus}."
     advice = limit_to_fit(budget, context.gpu_list, rating)
     if advice is not None:
         fix += (
@@ -70,10 +70,6 @@ def check_psu_capacity(context: CheckContext) -> Iterator[Finding]:
             parts,
             fix,
         )
-
-
-def _round_up(value: float, step: int = 50) -> float:
-    return math.ceil(value / step) * step
 
 
 def check_transients(context: CheckContext) -> Iterator[Finding]:
@@ -153,8 +149,9 @@ def check_connectors(context: CheckContext) -> Iterator[Finding]:
     psu = context.assembly.psu
     if psu is None or not context.gpu_list:
         return
-    limits = {gpu.id: item.choice.power_limit_w for gpu, item in context.assembly.gpus}
-    gpus = tuple((gpu, gpu_power_w(gpu, limits[gpu.id])) for gpu in context.gpu_list)
+    # Plugs are hardware: a software power limit (nvidia-smi -pl) does not change which
+    # cables a card needs, so they follow its board power.
+    gpus = tuple((gpu, float(gpu.board_power_w)) for gpu in context.gpu_list)
     cpu = context.assembly.cpu
     needs = connector_needs(gpus, psu, cpu.socket if cpu else None)
     offered = psu.connectors
