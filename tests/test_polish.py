@@ -136,3 +136,32 @@ def test_a_power_limit_does_not_change_the_plugs_a_card_needs(catalog) -> None: 
         return found[0].message if found else ""
 
     assert plugs(None) and plugs(200) == plugs(None)
+
+
+def test_finding_tooltips_speak_words_not_codes(driver) -> None:  # type: ignore[no-untyped-def]
+    window = driver.window
+    window.files.open(SAMPLE)
+    view = window.findings
+    tips = [view.item(row).toolTip() for row in range(view.count())]
+    assert tips and all("." not in tip.split(":")[0] for tip in tips)  # no "power.x" codes
+    assert all(not any(f.code in tip for f in window.document.report.findings) for tip in tips)
+
+
+def test_memory_is_compared_in_one_unit(driver) -> None:  # type: ignore[no-untyped-def]
+    window = driver.window
+    window.files.open(SAMPLE)
+    text = window.workload_panel.summary.text()
+    assert "per GPU of 24.0 GiB" in text and " GB on" not in text
+
+
+def test_saved_files_follow_the_umask(tmp_path: Path) -> None:
+    import os
+
+    from planner.io.atomic import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "report.csv", b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "report.csv").stat().st_mode & 0o777 == 0o644

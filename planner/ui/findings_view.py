@@ -44,7 +44,10 @@ class FindingsView(QListWidget):
         for finding in findings:
             text = finding.message + (f"\nFix: {finding.fix}" if finding.fix else "")
             item = QListWidgetItem(self.style().standardIcon(_ICONS[finding.severity]), text)
-            item.setToolTip(f"{finding.severity.value} · {finding.code}")
+            # The whole finding in words (scripts get the code from `planner check --json`).
+            item.setToolTip(
+                f"{finding.severity.value.capitalize()} ({finding.category.value}): {text}"
+            )
             item.setData(PARTS_ROLE, finding.parts)
             self.addItem(item)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from planner.core.estimate import Estimate
-from planner.core.units import duration, gib
+from planner.core.units import GIB, duration, gib
 
 APPLY = "apply:"
 
@@ -23,7 +23,8 @@ def summary_html(estimate: Estimate | None, problem: str = "") -> str:
     setup = estimate.setup
     lines = [f"<p><b>Note:</b> {escape(estimate.note)}.</p>"] if estimate.note else []
     lines += [
-        f"<p>{verdict} — {gib(memory.total)} per GPU of {estimate.gpu.vram_gb:g} GB on "
+        # GPU memory sizes are binary: a "24 GB" card holds 24 GiB.
+        f"<p>{verdict} — {gib(memory.total)} per GPU of {gib(estimate.gpu.vram_gb * GIB)} on "
         f"{setup.gpus} × {escape(estimate.gpu.name)}.<br>Weights {gib(memory.weights.bytes)}, "
         f"gradients {gib(memory.gradients.bytes)}, optimizer {gib(memory.optimizer.bytes)}, "
         f"activations {gib(memory.activations.bytes)}, overhead {gib(memory.overhead.bytes)}. "
