@@ -5,7 +5,7 @@ in tests/data (788 runs from 7 sources:
 answerai-fsdp_qlora, lambda-v0, lambda-v1, lambda-v2, llm.c, mosaicml-mpt, torchtune).
 Held-out errors are in tests/data/calibration_report.json."""
 
-from planner.core.performance import Constants
+from planner.core.model_constants import Constants
 
 CONSTANTS = Constants(
     tensor_efficiency=0.7459232581443955,

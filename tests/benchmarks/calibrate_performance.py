@@ -224,7 +224,7 @@ def write(full: Fit, rows: list[Row], p90: float, gpu_table: list, source_table:
         *textwrap.wrap(", ".join(sources) + ").", 88),
         'Held-out errors are in tests/data/calibration_report.json."""',
         "",
-        "from planner.core.performance import Constants",
+        "from planner.core.model_constants import Constants",
         "",
         "CONSTANTS = Constants(",
     ]
