@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from planner import __version__
+from planner.cli_text import terminal_safe
 from planner.core.checks import run_checks
 from planner.core.errors import InputError, Location
 from planner.core.parts import PartKind
@@ -118,19 +118,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     parser.error(f"unknown command {args.command}")
     return EXIT_BAD_INPUT
-
-
-# C0 and C1 control characters other than newline and tab: a name in a shared profile or
-# part file could otherwise recolour, retitle or clear the user's terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def terminal_safe(text: str, one_line: bool = False) -> str:
-    """`text` with control characters shown as escapes (and newlines too for `one_line`)."""
-    text = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
-    if one_line:
-        text = text.replace("\n", "\\n").replace("\t", "\\t")
-    return text
 
 
 def _say(text: str) -> None:

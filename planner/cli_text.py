@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -182,3 +183,16 @@ def comparison_text(comparison: Comparison, width: int | None = None) -> str:
     if not comparison.differences:
         lines.append("No differences: the builds are the same.")
     return "\n".join(lines)
+
+
+# C0 and C1 control characters other than newline and tab: a name in a shared profile or
+# part file could otherwise recolour, retitle or clear the user's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str, one_line: bool = False) -> str:
+    """`text` with control characters shown as escapes (and newlines too for `one_line`)."""
+    text = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    if one_line:
+        text = text.replace("\n", "\\n").replace("\t", "\\t")
+    return text

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cli_runner import planner
 
-from planner.cli import terminal_safe
+from planner.cli_text import terminal_safe
 from planner.io.tomlfile import TomlLines
 
 DEEP = "[" * 3000 + "]" * 3000
