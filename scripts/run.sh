@@ -3,5 +3,5 @@
 # Arguments go to the `planner` command, e.g. `scripts/run.sh gui my-build.rigplan.toml`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh app
 exec .venv/bin/planner "$@"

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Sets up Rig Planner in ./.venv: the system libraries Qt needs (Debian: installed with apt
 # when run as root, otherwise named), a virtual environment, and the package in editable
-# mode with its test and development tools. Safe to run again: it skips what is done.
+# mode. `setup.sh app` installs only what the app needs (scripts/run.sh); `setup.sh test`
+# (the default) adds the test and development tools and the tools the tests call.
+# Safe to run again: it skips what is done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+MODE=${1:-test}
+case "$MODE" in
+    app) EXTRAS="" ;;
+    test) EXTRAS="[test,dev]" ;;
+    *) printf 'setup: unknown mode %s (use app or test)\n' "$MODE"; exit 2 ;;
+esac
 
 PYTHON=${PYTHON:-python3}
 QT_DEBS=(libgl1 libegl1 libglib2.0-0 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-dejavu-core)
@@ -46,7 +55,9 @@ install_debs() {
 
 if command -v dpkg-query >/dev/null 2>&1; then
     needed=()
-    mapfile -t needed < <(missing_debs "${QT_DEBS[@]}" "${TEST_DEBS[@]}")
+    wanted_debs=("${QT_DEBS[@]}")
+    if [ "$MODE" = test ]; then wanted_debs+=("${TEST_DEBS[@]}"); fi
+    mapfile -t needed < <(missing_debs "${wanted_debs[@]}")
     # Debian's python3 has no venv module until python3-venv is installed.
     if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
         needed+=("python3-venv")
@@ -69,12 +80,18 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 
-stamp=.venv/.rig-planner-installed
+# One stamp per mode; a test install holds everything the app needs as well.
 fingerprint=$(cat pyproject.toml | "$PYTHON" -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$fingerprint" ] || ! .venv/bin/python -c 'import planner' 2>/dev/null; then
-    say "installing Rig Planner and its dependencies into .venv"
+installed() { [ -f ".venv/.rig-planner-installed-$1" ] && [ "$(cat ".venv/.rig-planner-installed-$1")" = "$fingerprint" ]; }
+if ! { installed "$MODE" || { [ "$MODE" = app ] && installed test; }; } \
+    || ! .venv/bin/python -c 'import planner' 2>/dev/null; then
+    if [ "$MODE" = app ]; then
+        say "installing Rig Planner and what it needs to run into .venv"
+    else
+        say "installing Rig Planner with its test and development tools into .venv"
+    fi
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".[test,dev]"
-    printf '%s' "$fingerprint" > "$stamp"
+    .venv/bin/python -m pip install --quiet -e ".$EXTRAS"
+    printf '%s' "$fingerprint" > ".venv/.rig-planner-installed-$MODE"
 fi
 say "ready"

@@ -3,7 +3,7 @@
 # type check (strict on planner/core and planner/io), and pytest offscreen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh test
 export QT_QPA_PLATFORM=offscreen
 echo "== ruff check"
 .venv/bin/ruff check .

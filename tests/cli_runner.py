@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def planner(
-    *args: str, env_extra: dict[str, str] | None = None
+    *args: str, env_extra: dict[str, str] | None = None, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.update(env_extra or {})
@@ -20,7 +20,7 @@ def planner(
         capture_output=True,
         text=True,
         check=False,
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         timeout=120,
     )

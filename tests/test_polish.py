@@ -3,6 +3,7 @@ that do nothing, confirmations."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from cli_runner import planner
@@ -165,3 +166,27 @@ def test_saved_files_follow_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "report.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_with_no_display_the_window_is_drawn_where_the_user_ran_the_command(
+    tmp_path: Path,
+) -> None:
+    env = {"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}
+    result = planner("gui", str(SAMPLE), env_extra=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    picture = tmp_path / "rig-planner-window.png"
+    assert picture.stat().st_size > 10_000
+    assert f"rendered the window offscreen to {picture}" in result.stdout
+
+
+def test_run_sh_installs_only_what_the_app_needs() -> None:
+    root = Path(__file__).resolve().parents[1]
+    run = (root / "scripts/run.sh").read_text(encoding="utf-8")
+    assert "scripts/setup.sh app" in run
+    result = subprocess.run(
+        ["bash", str(root / "scripts/setup.sh"), "nonsense"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2 and "use app or test" in result.stdout

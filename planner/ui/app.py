@@ -51,8 +51,8 @@ def _quiet_offscreen_messages(kind: object, context: object, message: str) -> No
 
 def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
     headless = not _has_display() and not os.environ.get("QT_QPA_PLATFORM")
-    if screenshot is not None or headless:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if (screenshot is not None or headless) and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
     _import_core_first()
     from PySide6.QtCore import qInstallMessageHandler
@@ -162,6 +162,15 @@ def _ask_recover(window: object, original: Path | None) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def _headless_picture() -> Path:
+    """Where a window with no display is drawn: the working folder, where the user who ran
+    the command looks first, or the data folder when that cannot be written."""
+    folder = Path.cwd()
+    if not os.access(folder, os.W_OK):
+        folder = paths.user_data_dir()
+    return (folder / "rig-planner-window.png").resolve()
+
+
 def _screenshot(
     app: object,
     window: object,
@@ -184,7 +193,7 @@ def _screenshot(
     app.processEvents()
     window.repaint()
     app.processEvents()
-    destination = target or paths.user_data_dir() / "last-window.png"
+    destination = target or _headless_picture()
     destination.parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(str(destination))
     window.autosave.stop()
