@@ -174,13 +174,41 @@ def test_three_saved_builds_side_by_side(driver, qtbot, tmp_path: Path, monkeypa
 
 def test_compare_from_one_profile_starts_with_the_open_build(driver, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = driver.window
-    assert window.files.open(SINGLE)
+    assert window.files.open(BUDGET)
     compare = window.compare_profiles([SINGLE])
     qtbot.waitExposed(compare)
     assert compare.comparison is not None
-    assert compare.comparison.names == ("Single RTX 4090 workstation",) * 2
-    assert compare.comparison.differences == ()
-    assert "0 of" in compare.summary.text()
+    assert compare.comparison.names == ("Budget RTX 4060 Ti 16GB", "Single RTX 4090 workstation")
+    compare.close()
+
+
+def test_a_build_already_compared_is_not_added_twice(driver, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = driver.window
+    assert window.files.open(SINGLE)
+    compare = window.compare_profiles([SINGLE])  # the open build is that same file
+    qtbot.waitExposed(compare)
+    assert len(compare.entries) == 1
+    assert "already in the comparison" in compare.statusBar().currentMessage()
+    compare.add_current()
+    assert len(compare.entries) == 1
+    window.document.rename("Single 4090, renamed")
+    compare.add_current()  # the same build with unsaved changes: updated in place
+    assert [build.name for _source, build in compare.entries] == ["Single 4090, renamed"]
+    assert "Updated" in compare.statusBar().currentMessage()
+    compare.close()
+
+
+def test_remove_build_waits_for_a_selected_column(driver, qtbot) -> None:  # type: ignore[no-untyped-def]
+    compare = driver.window.compare_profiles([BUDGET, FOUR])
+    qtbot.waitExposed(compare)
+    assert not compare.remove_action.isEnabled()
+    compare.remove_selected()
+    assert len(compare.entries) == 2
+    assert "Select a build's column" in compare.statusBar().currentMessage()
+    compare.table.selectColumn(2)
+    assert compare.remove_action.isEnabled()
+    compare.remove_action.trigger()
+    assert [build.name for _source, build in compare.entries] == ["Budget RTX 4060 Ti 16GB"]
     compare.close()
 
 

@@ -139,6 +139,30 @@ def test_dropping_a_profile_on_the_window_opens_it(driver) -> None:
     assert window.document.build.count_of("rtx-4090") == 1
 
 
+def test_dropping_two_profiles_compares_them(driver, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = driver.window
+    window.files.open(SAMPLE)
+    dropped = [
+        SAMPLES / "single-rtx-4090.rigplan.toml",
+        SAMPLES / "budget-rtx-4060-ti.rigplan.toml",
+    ]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in dropped])
+    event = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    assert window.document.path == SAMPLE  # the open build stays
+    (compare,) = window.compare_windows
+    qtbot.waitExposed(compare)
+    assert [source for source, _build in compare.entries] == [str(path) for path in dropped]
+    compare.close()
+
+
 def test_geometry_and_last_profile_are_remembered(make_driver) -> None:  # type: ignore[no-untyped-def]
     first = make_driver()
     first.window.files.open(SAMPLE)

@@ -166,6 +166,7 @@ class CompareWindow(QMainWindow):
         self._current = current
         self._complain = complain or self._complain_with_dialog
         self.entries: list[tuple[str, Build]] = []
+        self._current_index: int | None = None  # the entry the open build added
         self.comparison: Comparison | None = None
 
         self.model = CompareModel()
@@ -191,14 +192,17 @@ class CompareWindow(QMainWindow):
         toolbar.setObjectName("compare-toolbar")
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
-        for text, slot in (
-            ("Add Profiles…", self.add_dialog),
-            ("Add Current Build", self.add_current),
-            ("Remove Build", self.remove_selected),
+        for text, slot, tip in (
+            ("Add Profiles…", self.add_dialog, "Add saved profiles to the comparison"),
+            ("Add Current Build", self.add_current, "Add the build open in the main window"),
+            ("Remove Build", self.remove_selected, "Remove the selected build's column"),
         ):
             action = QAction(text, self)
+            action.setToolTip(tip)
             action.triggered.connect(slot)
             toolbar.addAction(action)
+        self.remove_action = action
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         toolbar.addSeparator()
         toolbar.addWidget(self.only_differences)
         toolbar.addSeparator()
@@ -223,7 +227,8 @@ class CompareWindow(QMainWindow):
     # ---- builds ---------------------------------------------------------------------------
 
     def add_profiles(self, paths: Sequence[Path]) -> int:
-        """Add saved profiles; ones that cannot be read are reported and skipped."""
+        """Add saved profiles; ones that cannot be read are reported and skipped, and one
+        already in the comparison is not added twice."""
         added = 0
         catalog = self._catalog()
         for path in paths:
@@ -232,19 +237,38 @@ class CompareWindow(QMainWindow):
             except InputError as error:
                 self._complain("Could not add the profile", str(error))
                 continue
-            self.entries.append((str(path), build))
-            added += 1
+            added += self._add(str(path), build)
         if added:
             self._refresh()
         return added
 
     def add_build(self, source: str, build: Build) -> None:
+        if self._add(source, build):
+            self._refresh()
+
+    def _add(self, source: str, build: Build, current: bool = False) -> bool:
+        """Add an entry, or update the one from the same source (or, for the open build,
+        the one it added before); say so when it is already there unchanged. True when the
+        comparison changed."""
+        for index, (known, old) in enumerate(self.entries):
+            if known != source and not (current and index == self._current_index):
+                continue
+            if current:
+                self._current_index = index
+            if old == build:
+                self.statusBar().showMessage(f"“{build.name}” is already in the comparison", 6000)
+                return False
+            self.entries[index] = (source, build)
+            self.statusBar().showMessage(f"Updated “{build.name}” with its changes", 6000)
+            return True
+        if current:
+            self._current_index = len(self.entries)
         self.entries.append((source, build))
-        self._refresh()
+        return True
 
     def add_current(self) -> None:
-        if self._current is not None:
-            self.add_build(*self._current())
+        if self._current is not None and self._add(*self._current(), current=True):
+            self._refresh()
 
     def add_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Add profiles", str(Path.home()), FILTER)
@@ -252,17 +276,30 @@ class CompareWindow(QMainWindow):
 
     def remove(self, index: int) -> None:
         if 0 <= index < len(self.entries):
-            del self.entries[index]
+            self._drop(index)
             self._refresh()
 
+    def _drop(self, index: int) -> None:
+        del self.entries[index]
+        if self._current_index is not None and index <= self._current_index:
+            self._current_index = None if index == self._current_index else self._current_index - 1
+
+    def selected_columns(self) -> list[int]:
+        """The builds whose columns hold the selection, as indexes into the entries."""
+        columns = {index.column() - 1 for index in self.table.selectionModel().selectedIndexes()}
+        return sorted(column for column in columns if 0 <= column < len(self.entries))
+
+    def _selection_changed(self) -> None:
+        self.remove_action.setEnabled(bool(self.selected_columns()))
+
     def remove_selected(self) -> None:
-        columns = sorted(
-            {index.column() - 1 for index in self.table.selectionModel().selectedIndexes()},
-            reverse=True,
-        )
-        for column in columns:
-            if column >= 0:
-                del self.entries[column]
+        columns = self.selected_columns()
+        if not columns:
+            self.statusBar().showMessage("Select a build's column to remove it", 6000)
+            return
+        for column in reversed(columns):
+            self._drop(column)
+
         self._refresh()
 
     def _refresh(self) -> None:
@@ -272,6 +309,7 @@ class CompareWindow(QMainWindow):
             self.comparison = None
         self.model.set_comparison(self.comparison)
         self._spans()
+        self._selection_changed()
         self.charts.set_comparison(self.comparison)
         if self.comparison is None or len(self.entries) < 2:
             self.summary.setText("Add two or more builds to compare them.")

@@ -431,10 +431,13 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        urls = event.mimeData().urls()
-        if urls:
-            self.files.open(Path(urls[0].toLocalFile()))
-            event.acceptProposedAction()
+        """One profile dropped opens it; several open side by side in a comparison."""
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
+        if len(paths) == 1:
+            self.files.open(paths[0])
+        elif paths:
+            self.compare_profiles(paths)
+        event.acceptProposedAction()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.confirm_discard():
