@@ -16,7 +16,11 @@ esac
 
 PYTHON=${PYTHON:-python3}
 QT_DEBS=(libgl1 libegl1 libglib2.0-0 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-dejavu-core)
-TEST_DEBS=(poppler-utils desktop-file-utils appstream shared-mime-info)
+# The tests also read PDFs, validate desktop files, and drive the keyboard in a real X
+# server (Xvfb with the X libraries Qt's xcb platform loads).
+TEST_DEBS=(poppler-utils desktop-file-utils appstream shared-mime-info xvfb xauth
+    libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+    libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1)
 
 say() { printf 'setup: %s\n' "$*"; }
 

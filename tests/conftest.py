@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# Offscreen by default; RIG_PLANNER_TEST_QPA=xcb runs a test file in a real X server.
+os.environ["QT_QPA_PLATFORM"] = os.environ.get("RIG_PLANNER_TEST_QPA", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "resources" / "samples"

@@ -190,3 +190,25 @@ def test_run_sh_installs_only_what_the_app_needs() -> None:
         check=False,
     )
     assert result.returncode == 2 and "use app or test" in result.stdout
+
+
+def test_every_workload_control_says_what_it_does(driver) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox
+
+    panel = driver.window.workload_panel
+    controls = [
+        widget
+        for kind in (QAbstractButton, QAbstractSpinBox, QComboBox)
+        for widget in panel.findChildren(kind)
+        if widget is not panel.catalog_combo and widget is not panel.explain
+    ]
+    assert len(controls) >= 20
+    silent = [widget for widget in controls if not widget.toolTip()]
+    assert silent == [], [type(widget).__name__ for widget in silent]
+    sharding = panel.sharding
+    tips = {
+        sharding.itemData(index): sharding.itemData(index, Qt.ItemDataRole.ToolTipRole)
+        for index in range(sharding.count())
+    }
+    assert "DeepSpeed ZeRO stage 3" in tips["zero3"] and "PyTorch FSDP" in tips["fsdp"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -60,6 +60,9 @@ class KindPicker(QWidget):
         header.setResizeContentsPrecision(64)  # widths from the first rows, not all of them
         header.resizeSection(0, 230)
         self.table.doubleClicked.connect(self._add_index)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
+        self.table.installEventFilter(self)
+        self.filter.installEventFilter(self)
         self.count = QSpinBox()
         self.count.setRange(1, 16)
         self.count.setPrefix("× ")
@@ -68,6 +71,9 @@ class KindPicker(QWidget):
         self.add_button = QPushButton(f"Add {kind.noun}")
         self.add_button.setObjectName(f"add-{kind.value}")
         self.add_button.clicked.connect(self.add_selected)
+        self.add_button.setToolTip(
+            f"Add the selected {kind.noun} to the build (Enter in the list, or double-click)"
+        )
         self.status = QLabel()
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
@@ -91,6 +97,29 @@ class KindPicker(QWidget):
             self._sized = True
             for column in range(1, self.model.columns):
                 self.table.resizeColumnToContents(column)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down from the filter goes to the results; Enter adds the selected part, from
+        the results or from the filter."""
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and watched in (self.table, self.filter):
+            if watched is self.filter and self.selected_id() is None:
+                self._select_first()
+            self.add_selected()
+            return True
+        if watched is self.filter and key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
+            if self.selected_id() is None:
+                self._select_first()
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _select_first(self) -> None:
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
 
     def _count_rows(self) -> None:
         self.status.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()}")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.build import WorkloadChoice
+from planner.ui.field_help import describe
 
 ATTENTION = (("fused", "Fused (SDPA / FlashAttention)"), ("eager", "Eager (unfused)"))
 MASTER = (
@@ -64,6 +65,20 @@ class RecipeEditor(QGroupBox):
             spin.valueChanged.connect(self._changed)
         for box in (self.compile, self.in_backward, self.packing):
             box.toggled.connect(self._changed)
+        for field, widget in (
+            ("attention", self.attention),
+            ("compile", self.compile),
+            ("master", self.master),
+            ("in_backward", self.in_backward),
+            ("accum", self.accum),
+            ("packing", self.packing),
+            ("tokens", self.tokens),
+            ("rank", self.rank),
+            ("targets", self.targets),
+            ("offload", self.offload),
+            ("p2p", self.p2p),
+        ):
+            describe(widget, field)
         self._updating = False
         form = QFormLayout(self)
         form.addRow("Attention", self.attention)

@@ -31,6 +31,7 @@ from planner.core.estimate import Estimate
 from planner.core.workload_estimates import default_seq_len
 from planner.core.workloads import Workload
 from planner.ui.document import BuildDocument
+from planner.ui.field_help import SHARDING_HELP, describe, describe_items
 from planner.ui.recipe_editor import RecipeEditor
 from planner.ui.transformer_dialog import TransformerDialog
 from planner.ui.workload_summary import APPLY, summary_html
@@ -105,6 +106,22 @@ class WorkloadPanel(QWidget):
         self.epochs.setRange(0, 10_000)
         self.epochs.setDecimals(2)
         self.epochs.setSpecialValueText("default")
+        for field, widget in (
+            ("add", add),
+            ("define", define),
+            ("remove", remove),
+            ("mode", self.mode),
+            ("precision", self.precision),
+            ("batch", self.batch),
+            ("seq", self.seq),
+            ("optimizer", self.optimizer),
+            ("checkpointing", self.checkpointing),
+            ("sharding", self.sharding),
+            ("task", self.task),
+            ("epochs", self.epochs),
+        ):
+            describe(widget, field)
+        describe_items(self.sharding, SHARDING_HELP)
         for spin in (self.batch, self.seq, self.epochs):
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(self._edited)
