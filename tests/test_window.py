@@ -220,7 +220,7 @@ def test_gpu_table_ranks_gpus_on_the_selected_workload(qtbot, driver) -> None:  
     per_dollar = gpus.index(row, speed_column + 1).data()
     assert float(speed.replace(",", "")) > 100
     assert float(per_dollar.replace(",", "")) > 0
-    assert "this build in orange" in window.charts.panel.time.caption.text()
+    assert "this build's GPU in orange" in window.charts.panel.time.caption.text()
     assert "best value" in window.charts.panel.price.caption.text()
 
 

@@ -66,6 +66,16 @@ def fastest(results: Sequence[Ranked], build_gpu: str | None, top: int) -> list[
     return shown
 
 
+def value_front(priced: Sequence[Ranked]) -> list[Ranked]:
+    """The GPUs no cheaper (or equally priced) GPU beats on speed, cheapest first: the
+    price-speed front a buyer chooses along."""
+    front: list[Ranked] = []
+    for ranked in sorted(priced, key=lambda r: (r.gpu.price_usd or 0, -r.samples_per_s)):
+        if not front or ranked.samples_per_s > front[-1].samples_per_s:
+            front.append(ranked)
+    return front
+
+
 def scaling(
     item: Estimate, link: Link | None, counts: Sequence[int] = SCALING_COUNTS
 ) -> list[float]:

@@ -69,8 +69,3 @@ class ChartHost(QStackedWidget):
         self._ranking = (results, build_gpu, workload_name, gpu_count)
         if self._panel is not None:
             self._panel.show_ranking(results, build_gpu, workload_name, gpu_count)
-
-    def apply_palette(self) -> None:
-        if self._panel is not None:
-            for chart in self._panel.charts:
-                chart.apply_palette()

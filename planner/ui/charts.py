@@ -4,12 +4,11 @@ created once and updated with new data; each chart exports to PNG."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pyqtgraph as pg
-import pyqtgraph.exporters
-from PySide6.QtCore import QBuffer, QIODevice, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -22,11 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.estimate import Estimate
-from planner.core.gpu_ranking import SCALING_COUNTS, Ranked, fastest, scaling
+from planner.core.gpu_ranking import SCALING_COUNTS, Ranked, fastest, scaling, value_front
 from planner.core.performance import Link
 from planner.core.power import PowerBudget
-from planner.core.units import GIB
+from planner.core.units import GIB, time_scale
 from planner.io.atomic import write_atomic
+from planner.ui.plot_style import ThemedPlot, png_bytes
 
 BLUE = (52, 120, 200)
 ORANGE = (230, 126, 34)
@@ -38,14 +38,15 @@ TOP = 12
 
 
 class Chart(QWidget):
-    """A titled pyqtgraph plot with a PNG export button."""
+    """A titled plot with its caption and a PNG export button; the PNG carries the title
+    (with the workload's name) and the caption."""
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.name = name
-        self.plot = pg.PlotWidget()
+        self.title = title
+        self.plot = ThemedPlot()
         self.plot.setObjectName(f"chart-{name}")
-        self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.caption = QLabel()
         self.caption.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
         self.caption.setWordWrap(True)
@@ -59,24 +60,10 @@ class Chart(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.plot, 1)
 
-    def apply_palette(self) -> None:
-        palette = self.palette()
-        self.plot.setBackground(palette.color(QPalette.ColorRole.Base))
-        pen = pg.mkPen(palette.color(QPalette.ColorRole.Text))
-        for axis in ("left", "bottom"):
-            item = self.plot.getAxis(axis)
-            item.setPen(pen)
-            item.setTextPen(pen)
-
     def export_png(self, path: str) -> None:
         """Write the chart as a PNG; OSError when it cannot be written (Qt's own save would
         fail without a word)."""
-        image = pyqtgraph.exporters.ImageExporter(self.plot.plotItem).export(toBytes=True)
-        buffer = QBuffer()
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        if not image.save(buffer, "PNG"):
-            raise OSError(f"could not render the {self.name} chart")
-        write_atomic(Path(path), bytes(buffer.data().data()))
+        write_atomic(Path(path), png_bytes(self.plot.picture(self.title, self.caption.text())))
 
     def export_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -93,30 +80,32 @@ class ChartPanel(QTabWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("charts")
-        self.time = Chart("time-to-train")
-        self.scaling = Chart("scaling")
-        self.memory = Chart("memory")
-        self.power = Chart("power")
-        self.price = Chart("price-vs-speed")
-        for chart, title in (
+        self.time = Chart("time-to-train", "Time to train")
+        self.scaling = Chart("scaling", "Throughput against GPU count")
+        self.memory = Chart("memory", "Memory per GPU")
+        self.power = Chart("power", "Power budget")
+        self.price = Chart("price-vs-speed", "Price against speed")
+        for chart, tab in (
             (self.time, "Time to train"),
             (self.scaling, "GPUs"),
             (self.memory, "Memory"),
             (self.power, "Power"),
             (self.price, "Price vs speed"),
         ):
-            chart.apply_palette()
-            self.addTab(chart, title)
+            self.addTab(chart, tab)
         self._time_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brushes=[])
         self.time.plot.addItem(self._time_bars)
-        self.time.plot.setLabel("bottom", "hours")
+        self.scaling.plot.addLegend(offset=(10, 10))
         self._scaling_line = self.scaling.plot.plot(
-            [], [], pen=pg.mkPen(BLUE, width=2), symbol="o", symbolBrush=BLUE
+            [], [], pen=pg.mkPen(BLUE, width=2), symbol="o", symbolBrush=BLUE, name="this build"
         )
         self._ideal_line = self.scaling.plot.plot(
-            [], [], pen=pg.mkPen(GREY, width=1, style=Qt.PenStyle.DashLine)
+            [], [], pen=pg.mkPen(GREY, width=2, style=Qt.PenStyle.DashLine), name="perfect scaling"
         )
+        self._ideal_line.setZValue(self._scaling_line.zValue() + 1)  # drawn over the data
+        self.scaling.plot.restyle()
         self.scaling.plot.setLabel("bottom", "GPUs")
+        self.scaling.plot.getAxis("bottom").setTicks([[(n, str(n)) for n in SCALING_COUNTS]])
         self.scaling.plot.setLabel("left", "samples/s")
         self._memory_bars = pg.BarGraphItem(x0=[], y=[], height=0.6, width=[], brushes=[])
         self._vram_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(RED, width=2))
@@ -145,30 +134,53 @@ class ChartPanel(QTabWidget):
     def show_ranking(
         self, results: list[Ranked], build_gpu: str | None, workload_name: str, gpu_count: int
     ) -> None:
+        self._show_time(results, build_gpu, workload_name)
+        self._show_price(results, build_gpu, workload_name, max(1, gpu_count))
+
+    def _show_time(self, results: list[Ranked], build_gpu: str | None, workload: str) -> None:
         shown = fastest(results, build_gpu, TOP)
-        fitting = [r for r in results if r.fits]
         shown.reverse()  # fastest at the top
-        hours = [r.time_to_train_s / 3600 for r in shown]
+        per_unit, unit = time_scale(max((r.time_to_train_s for r in shown), default=3600.0))
+        lengths = [r.time_to_train_s / per_unit for r in shown]
         brushes = [pg.mkBrush(ORANGE if r.gpu.id == build_gpu else BLUE) for r in shown]
         self._time_bars.setOpts(
-            x0=[0] * len(shown), y=list(range(len(shown))), width=hours, brushes=brushes
+            x0=[0] * len(shown), y=list(range(len(shown))), width=lengths, brushes=brushes
         )
         ticks = [
             (i, r.gpu.display_name.replace("NVIDIA ", "").replace("GeForce ", ""))
             for i, r in enumerate(shown)
         ]
-        self.time.plot.getAxis("left").setTicks([ticks])
+        self.time.plot.set_category_ticks("left", ticks)
+        self.time.plot.setLabel("bottom", unit)
         self.time.plot.setYRange(-0.5, max(0.5, len(shown) - 0.5), padding=0)
-        self.time.plot.setXRange(0, max(hours, default=1) * 1.05, padding=0)
-        missing = len(results) - len(fitting)
+        self.time.plot.setXRange(0, max(lengths, default=1) * 1.05, padding=0)
+        self.time.title = f"Time to train: {workload}" if workload else "Time to train"
+        if not results:
+            self.time.caption.setText("Add a workload to rank the catalog's GPUs.")
+            return
+        missing = sum(1 for r in results if not r.fits)
+        if not shown:
+            self.time.caption.setText(
+                f"{workload}: none of the {len(results)} catalog GPUs holds this run at the "
+                "build's GPU count; see the workload's fixes."
+            )
+            return
+        mine = next((r for r in results if r.gpu.id == build_gpu), None)
+        if any(r.gpu.id == build_gpu for r in shown):
+            where = "this build's GPU in orange"
+        elif mine is not None:
+            where = f"this build's {_short(mine)} runs out of memory"
+        else:
+            where = "this build has no GPU from the catalog"
         self.time.caption.setText(
-            f"{workload_name}: time to train on the {len(shown)} fastest catalog GPUs (same count "
-            f"as this build); this build in orange. {missing} GPUs run out of memory."
-            if results
-            else "Add a workload to rank the catalog's GPUs."
+            f"{workload}: time to train on the {len(shown)} fastest catalog GPUs (same count "
+            f"as this build); {where}. {missing} GPUs run out of memory."
         )
+
+    def _show_price(
+        self, results: list[Ranked], build_gpu: str | None, workload: str, count: int
+    ) -> None:
         priced = [r for r in results if r.fits and r.gpu.price_usd]
-        count = max(1, gpu_count)
 
         def cost(r: Ranked) -> float:
             return (r.gpu.price_usd or 0) * count
@@ -186,19 +198,33 @@ class ChartPanel(QTabWidget):
         mine = [r for r in priced if r.gpu.id == build_gpu]
         self._price_build.setData([cost(r) for r in mine], [r.samples_per_s for r in mine])
         if mine:
-            self._price_label.setText(mine[0].gpu.display_name.replace("NVIDIA ", ""))
+            self._price_label.setText(_short(mine[0]))
             self._price_label.setPos(cost(mine[0]), mine[0].samples_per_s)
         else:
             self._price_label.setText("")
+        self._label_front([r for r in value_front(priced) if r.gpu.id != build_gpu], cost)
+        if priced:  # room right of the dearest point for its name
+            self.price.plot.setXRange(0, max(cost(r) for r in priced) * 1.2, padding=0)
+            self.price.plot.setYRange(0, max(r.samples_per_s for r in priced) * 1.08, padding=0)
+        self.price.title = f"Price against speed: {workload}" if workload else "Price vs speed"
         best = max(priced, key=lambda r: r.samples_per_s / cost(r), default=None)
         self.price.caption.setText(
-            f"{workload_name}: speed against price for catalog GPUs that fit, {count} of each; "
-            "best value: "
+            f"{workload}: speed against price for catalog GPUs that fit, {count} of each; "
+            "named: the fastest at each price; best value: "
             f"{best.gpu.display_name} "
             f"({best.samples_per_s / cost(best) * 1000:,.2f} samples/s per $1k)."
             if best
             else "No GPU with a list price fits this workload."
         )
+
+    def _label_front(self, front: list[Ranked], cost: Callable[[Ranked], float]) -> None:
+        """Name the GPUs nobody beats on speed for their price, right of their points."""
+        plot = self.price.plot
+        plot.clear_labels()
+        for ranked in front:
+            plot.label(_short(ranked), anchor=(-0.05, 0.5)).setPos(
+                cost(ranked), ranked.samples_per_s
+            )
 
     def show_estimate(
         self, estimate: Estimate | None, estimates: list[Estimate], link: Link | None
@@ -220,7 +246,7 @@ class ChartPanel(QTabWidget):
                 start += size
             ticks.append((row, item.workload.name))
         self._memory_bars.setOpts(x0=x0, y=y, width=width, brushes=brushes)
-        self.memory.plot.getAxis("left").setTicks([ticks])
+        self.memory.plot.set_category_ticks("left", ticks)
         if estimates:
             vram = estimates[0].gpu.vram_gb
             self._vram_line.setValue(vram)
@@ -248,6 +274,7 @@ class ChartPanel(QTabWidget):
         self._scaling_line.setData(counts, speeds)
         self._ideal_line.setData(counts, [speeds[0] * n for n in counts])
         name = chosen.name if chosen else "PCIe"
+        self.scaling.title = f"Throughput against GPU count: {estimate.workload.name}"
         self.scaling.caption.setText(
             f"{estimate.workload.name} on 1–8 × {estimate.gpu.name} over {name}; dashed: "
             f"perfect scaling. At 4 GPUs: {speeds[3] / speeds[0]:.2f}× one GPU."
@@ -284,3 +311,7 @@ class ChartPanel(QTabWidget):
             f"Sustained {power.sustained_w:,.0f} W under training load; recommended "
             f"{power.recommended_psu_w:,.0f} W; {rating}; {power.wall_w:,.0f} W at the wall."
         )
+
+
+def _short(ranked: Ranked) -> str:
+    return ranked.gpu.display_name.replace("NVIDIA ", "").replace("GeForce ", "")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QPalette
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,8 +28,9 @@ from planner.core.build import Build
 from planner.core.catalog import Catalog
 from planner.core.comparison import Comparison, compare, workload_title
 from planner.core.errors import InputError
+from planner.core.estimate import Estimate
 from planner.core.gpu_ranking import SCALING_COUNTS, scaling
-from planner.core.units import duration
+from planner.core.units import duration, time_scale
 from planner.core.workloads import Workload
 from planner.io.csv_export import comparison_csv, write_csv
 from planner.io.paths import PROFILE_SUFFIX
@@ -37,6 +38,7 @@ from planner.io.profiles import load_profile, require_known_parts
 from planner.report.compare_report import export_comparison_report
 from planner.ui.compare_model import CompareModel
 from planner.ui.export_controller import ask_save_path, export_file
+from planner.ui.plot_style import ThemedPlot
 
 Complaint = Callable[[str, str], None]
 COLORS = [(52, 120, 200), (230, 126, 34), (46, 160, 90), (155, 89, 182), (200, 60, 60)]
@@ -56,17 +58,16 @@ class CompareCharts(QWidget):
         self.workload = QComboBox()
         self.workload.setObjectName("compare-workload")
         self.workload.currentIndexChanged.connect(self._draw)
-        self.time = pg.PlotWidget()
+        self.time = ThemedPlot()
         self.time.setObjectName("compare-time")
-        self.time.setLabel("left", "hours to train")
-        self.scaling = pg.PlotWidget()
+        self.time.showGrid(x=True, y=False, alpha=0.25)
+        self.scaling = ThemedPlot()
         self.scaling.setObjectName("compare-scaling")
         self.scaling.setLabel("bottom", "GPUs")
         self.scaling.setLabel("left", "samples/s")
+        self.scaling.getAxis("bottom").setTicks([[(n, str(n)) for n in SCALING_COUNTS]])
         self.scaling.addLegend(offset=(10, 10))
-        for plot in (self.time, self.scaling):
-            plot.showGrid(x=False, y=True, alpha=0.25)
-            plot.setBackground(self.palette().color(QPalette.ColorRole.Base))
+        self.scaling.restyle()
         self.caption = QLabel()
         self.caption.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
         self.caption.setWordWrap(True)
@@ -98,6 +99,7 @@ class CompareCharts(QWidget):
         self._draw()
 
     def _draw(self) -> None:
+        self.time.clear_labels()
         self.time.clear()
         self.scaling.clear()
         self.bars = []
@@ -105,30 +107,13 @@ class CompareCharts(QWidget):
         if comparison is None or index < 0:
             self.caption.setText("Add builds that train a workload to compare their speed.")
             return
-        ticks = []
-        unfit = []
+        estimates = [candidate.estimates[index].estimate for candidate in comparison.candidates]
+        fitting = [e for e in estimates if e is not None and e.memory.fits]
+        self._draw_times(comparison.names, estimates)
         counts = list(SCALING_COUNTS)
-        for number, candidate in enumerate(comparison.candidates):
-            estimate = candidate.estimates[index].estimate
-            fits = estimate is not None and estimate.memory.fits
-            hours = estimate.time_to_train_s / 3600 if fits and estimate else 0.0
-            self.bars.append(hours)
-            ticks.append((number, candidate.name))
-            if not fits:
-                unfit.append(candidate.name)
-            self.time.addItem(
-                pg.BarGraphItem(
-                    x=[number], height=[hours], width=0.6, brush=pg.mkBrush(color(number))
-                )
-            )
-            if fits and estimate is not None:
-                label = pg.TextItem(
-                    duration(estimate.time_to_train_s),
-                    anchor=(0.5, 1),
-                    color=self.palette().color(QPalette.ColorRole.Text),
-                )
-                label.setPos(number, hours)
-                self.time.addItem(label)
+        for number, (candidate, estimate) in enumerate(
+            zip(comparison.candidates, estimates, strict=True)
+        ):
             if estimate is not None:
                 self.scaling.plot(
                     counts,
@@ -138,12 +123,43 @@ class CompareCharts(QWidget):
                     symbolBrush=color(number),
                     name=candidate.name,
                 )
-        self.time.getAxis("bottom").setTicks([ticks])
-        self.time.setYRange(0, max(self.bars, default=1.0) * 1.15 or 1.0, padding=0)
+        unfit = [
+            name
+            for name, estimate in zip(comparison.names, estimates, strict=True)
+            if estimate not in fitting
+        ]
         self.caption.setText(
             "Time to train on each build (left) and throughput with 1–8 of each build's GPU "
             "over its own link (right)." + (f" Does not fit: {', '.join(unfit)}." if unfit else "")
         )
+
+    def _draw_times(self, names: Sequence[str], estimates: Sequence[Estimate | None]) -> None:
+        """One horizontal bar per build, its name on the axis and its time at the bar's end,
+        so neither overprints however many builds there are."""
+        seconds = [e.time_to_train_s if e is not None and e.memory.fits else 0.0 for e in estimates]
+        per_unit, unit = time_scale(max(seconds, default=3600.0))
+        self.bars = [value / 3600 for value in seconds]
+        rows = len(names)
+        for number, value in enumerate(seconds):
+            row = rows - 1 - number  # the first build at the top
+            self.time.addItem(
+                pg.BarGraphItem(
+                    x0=[0],
+                    y=[row],
+                    width=[value / per_unit],
+                    height=0.6,
+                    brush=pg.mkBrush(color(number)),
+                )
+            )
+            label = self.time.label(duration(value) if value else "does not fit", (-0.05, 0.5))
+            label.setPos(value / per_unit, row)
+        self.time.set_category_ticks(
+            "left", [(rows - 1 - number, name) for number, name in enumerate(names)]
+        )
+        self.time.setLabel("bottom", f"{unit} to train")
+        longest = max(seconds, default=0.0) / per_unit
+        self.time.setXRange(0, longest * 1.35 or 1.0, padding=0)
+        self.time.setYRange(-0.6, rows - 0.4, padding=0)
 
 
 class CompareWindow(QMainWindow):

@@ -407,8 +407,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, theme)
-            self.settings.set_theme(theme)
-            self.charts.apply_palette()
+            self.settings.set_theme(theme)  # the plots follow the palette themselves
 
     def about(self) -> None:
         QMessageBox.about(
