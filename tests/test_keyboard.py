@@ -1,6 +1,6 @@
 """The keyboard in the real window: the catalog pickers (filter, results, Enter, Tab) and
 undo/redo. Runs offscreen with the suite and again under a real X server
-(tests/test_keyboard_x11.py), where focus and shortcuts go through the window system."""
+(tests/test_under_x11.py), where focus and shortcuts go through the window system."""
 
 from __future__ import annotations
 

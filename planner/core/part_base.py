@@ -60,6 +60,11 @@ class PartKind(str, Enum):
         return _KIND_LABELS[self]
 
     @property
+    def short(self) -> str:
+        """The kind in a narrow column: "PSU", "Board"."""
+        return _KIND_SHORT.get(self, _KIND_LABELS[self])
+
+    @property
     def noun(self) -> str:
         """The kind inside a sentence: "power supply", "GPU"."""
         return _KIND_NOUNS[self]
@@ -133,3 +138,10 @@ class Part:
                 raise RecordError(
                     f"names '{name}', which is not a field", Location(field="unverified")
                 )
+
+
+_KIND_SHORT = {
+    PartKind.MOTHERBOARD: "Board",
+    PartKind.PSU: "PSU",
+    PartKind.COOLER: "Cooler",
+}

@@ -19,7 +19,16 @@ PART_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 class BuildTableModel(QAbstractTableModel):
     KIND, NAME, COUNT, UNIT_PRICE, LINE_TOTAL, POWER_LIMIT = range(6)
-    HEADERS = ("Kind", "Part", "Count", "Unit price", "Line total", "Power limit")
+    # Short headers: the build sits between two panels and the part's name needs the room.
+    HEADERS = ("Kind", "Part", "Qty", "Each", "Total", "Limit")
+    HEADER_TIPS = (
+        "Kind of part",
+        "The part; hover for its full name, vendor and id",
+        "How many; double-click to change",
+        "Unit price",
+        "Line total: unit price × quantity",
+        "GPU power limit (nvidia-smi -pl); double-click to set one",
+    )
 
     def __init__(
         self,
@@ -53,8 +62,12 @@ class BuildTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.HEADER_TIPS[section]
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -93,12 +106,14 @@ class BuildTableModel(QAbstractTableModel):
                 )
             if column == self.POWER_LIMIT and isinstance(part, Gpu):
                 return f"Board power {part.board_power_w} W; double-click to set a limit (0 = none)"
+            if column in (self.UNIT_PRICE, self.LINE_TOTAL) and part.price_usd is None:
+                return "No list price in the catalog: the total leaves this part out"
             return f"{part.display_name}\n{part.vendor} · id {part.id}"
         return None
 
     def _display(self, choice: PartChoice, part: Part | None, column: int) -> str:
         if column == self.KIND:
-            return part.kind.label if part else "Unknown"
+            return part.kind.short if part else "Unknown"
         if column == self.NAME:
             return part.display_name if part else f"{choice.id} (not in catalog)"
         if column == self.COUNT:
@@ -113,7 +128,7 @@ class BuildTableModel(QAbstractTableModel):
             )
         price = part.price_usd if part else None
         if price is None:
-            return "no list price"
+            return "—"  # the tooltip and the total say why
         if column == self.UNIT_PRICE:
             return f"${price:,.0f}"
         return f"${price * choice.count:,.0f}"

@@ -177,8 +177,16 @@ class CatalogTableModel(QAbstractTableModel):
             if column < len(self._columns):
                 return self._columns[column].display(part)
             value = self._value(part, column)
-            return "—" if value is None else f"{value:,.1f}"
+            return _figure(value) if isinstance(value, (int, float)) else "—"
         return None
+
+
+def _figure(value: float) -> str:
+    """Three significant figures, grouped: 1,234 / 12.3 / 0.0456 (a slow workload's
+    samples per $1k must not all read 0.0)."""
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
 
 
 def _sort_key(value: object) -> tuple[int, float | str]:

@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
         self.workloads_dock.raise_()
         self.picker.setMinimumWidth(260)
         self.findings.setMinimumWidth(220)
+        # The build keeps room for its parts' names: a shrinking window narrows the docks.
+        self.build_panel.setMinimumWidth(460)
         self._status = QLabel()
         self._status.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
         self.statusBar().addPermanentWidget(self._status)
@@ -137,10 +139,19 @@ class MainWindow(QMainWindow):
         """Geometry and dock layout as the user left them (not for screenshots: those use a
         fixed size and the default layout)."""
         geometry, state = self.settings.geometry(), self.settings.window_state()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self._fit_screen()
         if state is not None and self.restoreState(state):
             self._docks_sized = True
+
+    def _fit_screen(self) -> None:
+        """First start: most of the screen (Qt would open at about two thirds, cutting
+        columns), centred."""
+        screen = self.screen().availableGeometry()
+        width = min(screen.width(), max(1024, int(screen.width() * 0.9)))
+        height = min(screen.height(), max(640, int(screen.height() * 0.9)))
+        self.resize(width, height)
+        self.move(screen.center() - self.rect().center())
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtCore import QEvent, QMargins, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
-    QTabWidget,
+    QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +25,8 @@ from planner.core.assembly import Assembly
 from planner.core.catalog import Catalog
 from planner.core.parts import PartKind
 from planner.ui.catalog_model import PART_ROLE, CatalogFilterProxy, CatalogTableModel
+from planner.ui.flow_layout import FlowLayout
+from planner.ui.frozen_table import FrozenColumnTable
 
 COUNTED = (PartKind.GPU, PartKind.MEMORY, PartKind.STORAGE)
 
@@ -42,7 +45,7 @@ class KindPicker(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.setObjectName(f"filter-{kind.value}")
         self.filter.textChanged.connect(self.proxy.set_text)
-        self.table = QTableView()
+        self.table = FrozenColumnTable()
         self.table.setObjectName(f"catalog-{kind.value}")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -54,11 +57,13 @@ class KindPicker(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keeps the model number
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setResizeContentsPrecision(64)  # widths from the first rows, not all of them
-        header.resizeSection(0, 230)
+        header.resizeSection(0, 200)
+        self.table.match_frozen()
         self.table.doubleClicked.connect(self._add_index)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.table.installEventFilter(self)
@@ -152,18 +157,53 @@ class KindPicker(QWidget):
             self.add_requested.emit(part.id, self.count.value())
 
 
-class PartPicker(QTabWidget):
+class PartPicker(QWidget):
+    """A button per kind, wrapping onto a second row when the panel is narrow (tabs would
+    scroll and cut their names), over the chosen kind's catalog table."""
+
     add_requested = Signal(str, int)
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("partPicker")
         self.pickers: dict[PartKind, KindPicker] = {}
-        for kind in PartKind:
+        self.kinds = QButtonGroup(self)
+        self.kinds.setExclusive(True)
+        self.stack = QStackedWidget()
+        bar = QWidget()
+        bar.setObjectName("partKinds")
+        flow = FlowLayout(bar, spacing=2)
+        flow.setContentsMargins(QMargins(4, 4, 4, 0))
+        for index, kind in enumerate(PartKind):
             picker = KindPicker(kind, catalog)
             picker.add_requested.connect(self.add_requested)
             self.pickers[kind] = picker
-            self.addTab(picker, kind.label)
+            self.stack.addWidget(picker)
+            button = QToolButton()
+            button.setText(kind.label)
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.setObjectName(f"kind-{kind.value}")
+            button.setToolTip(f"The catalog's {kind.label.lower()}s (Ctrl+{index + 1})")
+            button.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            self.kinds.addButton(button, index)
+            flow.addWidget(button)
+        self.kinds.idClicked.connect(self.stack.setCurrentIndex)
+        self.stack.currentChanged.connect(lambda index: self.kinds.button(index).setChecked(True))
+        self.kinds.button(0).setChecked(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(bar)
+        layout.addWidget(self.stack, 1)
+
+    def setCurrentWidget(self, picker: KindPicker) -> None:
+        self.stack.setCurrentWidget(picker)
+
+    def currentWidget(self) -> KindPicker:
+        picker = self.stack.currentWidget()
+        assert isinstance(picker, KindPicker)
+        return picker
 
     def set_catalog(self, catalog: Catalog) -> None:
         for kind, picker in self.pickers.items():
