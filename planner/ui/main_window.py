@@ -407,7 +407,7 @@ class MainWindow(QMainWindow):
             ExplainDialog(estimate, link.name if link else "no link (one GPU)", self).exec()
 
     def add_custom_part(self) -> None:
-        dialog = CustomPartDialog(self)
+        dialog = CustomPartDialog(self.document.catalog, self)
         if dialog.exec() and dialog.saved and self._reload_catalog is not None:
             catalog = self._reload_catalog()
             self.document.set_catalog(catalog)
