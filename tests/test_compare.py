@@ -129,3 +129,38 @@ def test_compare_needs_two_readable_profiles(tmp_path: Path) -> None:
     result = planner("compare", str(SINGLE), str(tmp_path / "missing.rigplan.toml"))
     assert result.returncode == 2
     assert "missing.rigplan.toml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_each_workloads_charts_share_a_page_with_their_heading(tmp_path: Path) -> None:
+    pdf = tmp_path / "compare.pdf"
+    profiles = [str(path) for path in (BUDGET, SINGLE, DUAL, FOUR)]
+    result = planner("compare", *profiles, "--pdf", str(pdf))
+    assert result.returncode == 0, result.stderr
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    pages = [int(line.split()[0]) for line in listing]
+    pairs = list(zip(pages[::2], pages[1::2], strict=True))
+    assert len(pairs) >= 4
+    assert all(time == scaling for time, scaling in pairs), pairs
+    charts_per_page: dict[int, int] = {}
+    for page, _ in pairs:
+        charts_per_page[page] = charts_per_page.get(page, 0) + 1
+    seen_workloads = False
+    headed = 0
+    for page in range(1, max(pages) + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+        if "Workloads" in text:
+            seen_workloads = True
+            text = text[text.index("Workloads") :]
+        if not seen_workloads:
+            continue
+        headings = [line for line in text if " — " in line and "micro-batch" in line]
+        assert len(headings) == charts_per_page.get(page, 0), (page, headings)
+        headed += len(headings)
+    assert headed == len(pairs)  # no heading printed twice at a page's edge

@@ -28,10 +28,12 @@ from PySide6.QtGui import (
     QPageSize,
     QPainter,
     QPdfWriter,
+    QTextBlock,
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextFrame,
 )
 
 from planner import APP_NAME, __version__
@@ -127,8 +129,10 @@ def render_pdf(
             writer.newPage()
         painter.save()
         painter.translate(0, -index * page.height())
+        # One device pixel short of the next page: a block that starts exactly there
+        # belongs to that page and must not also be painted (and extracted) here.
         document.drawContents(
-            painter, QRectF(0, index * page.height(), page.width(), page.height())
+            painter, QRectF(0, index * page.height(), page.width(), page.height() - 1)
         )
         painter.restore()
         painter.setFont(footer_font)
@@ -170,36 +174,94 @@ def _lay_out(
 
 
 def keep_together(document: QTextDocument, page_height: float) -> int:
-    """Move images that a page break would cut through, and headings left alone at the
+    """Move images that a page break would cut through, tables of images (a workload's
+    charts side by side) with the heading above them, and headings left alone at the
     bottom of a page, to the next page; returns how many moved. Each move changes the
     layout after it, so the walk resumes from the moved block."""
     layout = document.documentLayout()
     moves = 0
     block = document.begin()
     while block.isValid() and moves < MAX_MOVES:
-        # Blocks in table cells are laid out by the table; only top-level ones move.
-        if not QTextCursor(block).currentFrame().format().isTableFormat():
-            image = IMAGE_CHARACTER in block.text()
-            heading = block.blockFormat().headingLevel() > 0
-            if image or heading:
-                rect = layout.blockBoundingRect(block)
-                page_end = (int(rect.top() // page_height) + 1) * page_height
-                cut = (
-                    rect.bottom() > page_end + 0.5
-                    if image
-                    else page_end - rect.bottom() < page_height * KEEP_WITH_NEXT
-                )
-                if cut and rect.height() < page_height and rect.top() % page_height > 1:
-                    form = QTextBlockFormat()
-                    form.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-                    QTextCursor(block).mergeBlockFormat(form)
-                    # Lay out everything after it again: tables and images that follow
-                    # are not always moved along by the incremental layout.
-                    start = block.position()
-                    document.markContentsDirty(start, document.characterCount() - start)
-                    moves += 1
+        frame = QTextCursor(block).currentFrame()
+        if frame.format().isTableFormat():
+            # A table of images moves as a whole, with the heading above it.
+            if _has_image(document, frame) and _move_table(document, frame, page_height):
+                moves += 1
+            block = document.findBlock(frame.lastPosition()).next()
+            continue
+        image = IMAGE_CHARACTER in block.text()
+        heading = block.blockFormat().headingLevel() > 0
+        if (image or heading) and _cut(layout.blockBoundingRect(block), page_height, image):
+            _break_before(document, block)
+            moves += 1
         block = block.next()
     return moves
+
+
+def _move_table(document: QTextDocument, frame: QTextFrame, page_height: float) -> bool:
+    """Start a page with the table (and its heading) when a page break runs through it
+    or when the layout has already pushed it past its heading; True when moved."""
+    layout = document.documentLayout()
+    rect = layout.frameBoundingRect(frame)
+    headings = []  # the workload's heading, and a section heading right above it
+    above = document.findBlock(frame.firstPosition() - 1)
+    while above.isValid() and above.blockFormat().headingLevel() > 0:
+        headings.append(above)
+        above = above.previous()
+    heading = headings[-1] if headings else None
+    if heading is not None:
+        heading_rect = layout.blockBoundingRect(heading)
+        parted = int(heading_rect.top() // page_height) != int(rect.top() // page_height)
+        if (parted or _cut(rect, page_height, image=True)) and heading_rect.top() % page_height > 1:
+            for below in headings[:-1]:  # an earlier move may have put a break between them
+                _break_before(document, below, QTextFormat.PageBreakFlag.PageBreak_Auto)
+            _break_before(document, heading)
+            return True
+        return False
+    if not _cut(rect, page_height, image=True):
+        return False
+    table_format = frame.frameFormat()
+    table_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+    frame.setFrameFormat(table_format)
+    start = frame.firstPosition()
+    document.markContentsDirty(start, document.characterCount() - start)
+    return True
+
+
+def _cut(rect: QRectF, page_height: float, image: bool) -> bool:
+    """Whether a page break runs through `rect` (an image or table), or leaves `rect` (a
+    heading) too close to the bottom of its page; never for what starts a page or could
+    not fit on one anyway."""
+    page_end = (int(rect.top() // page_height) + 1) * page_height
+    cut = (
+        rect.bottom() > page_end + 0.5
+        if image
+        else page_end - rect.bottom() < page_height * KEEP_WITH_NEXT
+    )
+    return cut and rect.height() < page_height and rect.top() % page_height > 1
+
+
+def _break_before(
+    document: QTextDocument,
+    block: QTextBlock,
+    policy: QTextFormat.PageBreakFlag = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore,
+) -> None:
+    form = QTextBlockFormat()
+    form.setPageBreakPolicy(policy)
+    QTextCursor(block).mergeBlockFormat(form)
+    # Lay out everything after it again: tables and images that follow are not always
+    # moved along by the incremental layout.
+    start = block.position()
+    document.markContentsDirty(start, document.characterCount() - start)
+
+
+def _has_image(document: QTextDocument, frame: QTextFrame) -> bool:
+    block = document.findBlock(frame.firstPosition())
+    while block.isValid() and block.position() <= frame.lastPosition():
+        if IMAGE_CHARACTER in block.text():
+            return True
+        block = block.next()
+    return False
 
 
 def write_pdf(path: Path, pdf: bytes) -> None:
