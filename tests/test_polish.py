@@ -212,3 +212,14 @@ def test_every_workload_control_says_what_it_does(driver) -> None:  # type: igno
         for index in range(sharding.count())
     }
     assert "DeepSpeed ZeRO stage 3" in tips["zero3"] and "PyTorch FSDP" in tips["fsdp"]
+
+
+def test_charts_load_when_their_tab_is_first_shown(driver, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = driver.window
+    window.files.open(SAMPLE)
+    qtbot.wait(50)  # a few turns of the event loop after the first frame
+    assert not window.charts_on_screen() and not window.charts.built  # no pyqtgraph yet
+    window.charts_dock.raise_()
+    qtbot.waitUntil(lambda: window.charts.built, timeout=10_000)
+    window.ranker.wait()
+    qtbot.waitUntil(lambda: bool(window.charts.panel.time.caption.text()), timeout=10_000)

@@ -188,8 +188,9 @@ def _screenshot(
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     app.processEvents()
-    window.charts.build()
-    window.ranker.wait()  # let the ranking chart be drawn before the picture
+    if window.charts_on_screen():
+        window.charts.build()
+    window.ranker.wait()  # let the GPU speeds (and a shown ranking chart) in before the picture
     app.processEvents()
     window.repaint()
     app.processEvents()

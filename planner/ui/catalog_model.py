@@ -106,6 +106,11 @@ class CatalogTableModel(QAbstractTableModel):
             self._reasons = reasons
             self._changed()
 
+    @property
+    def has_speeds(self) -> bool:
+        """Whether the GPU ranking has filled the speed columns."""
+        return bool(self._speeds)
+
     def set_speeds(self, speeds: Mapping[str, float], gpu_count: int = 1) -> None:
         """GPU id -> samples per second on the selected workload with `gpu_count` such GPUs."""
         if self._speed_columns:

@@ -107,6 +107,9 @@ class MainWindow(QMainWindow):
         )
         self.charts_dock = self._dock("Charts", self.charts, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.workloads_dock, self.charts_dock)
+        self.charts_dock.visibilityChanged.connect(
+            lambda visible: self._load_charts() if visible and self.isVisible() else None
+        )
         self.workloads_dock.raise_()
         self.picker.setMinimumWidth(260)
         self.findings.setMinimumWidth(220)
@@ -155,15 +158,21 @@ class MainWindow(QMainWindow):
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
-        if (
-            event.type() == QEvent.Type.UpdateRequest
-            and not self._charts_scheduled
-            and not self.charts.built
-        ):
+        if event.type() == QEvent.Type.UpdateRequest and self.charts_on_screen():
             # The first frame is painted: now load the charts (pyqtgraph takes a moment).
+            self._load_charts()
+        return handled
+
+    def charts_on_screen(self) -> bool:
+        """The charts' tab is the one shown (a tab behind another is 'visible' to Qt)."""
+        return self.charts.isVisible() and not self.charts.visibleRegion().isEmpty()
+
+    def _load_charts(self) -> None:
+        """Charts load when they are first on screen: with their tab behind the workloads,
+        the window is complete without pyqtgraph, and starts faster."""
+        if not self._charts_scheduled and not self.charts.built:
             self._charts_scheduled = True
             QTimer.singleShot(0, self.charts.build)
-        return handled
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

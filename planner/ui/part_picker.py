@@ -61,7 +61,7 @@ class KindPicker(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        header.setResizeContentsPrecision(64)  # widths from the first rows, not all of them
+        header.setResizeContentsPrecision(16)  # widths from the first rows, not all of them
         header.resizeSection(0, 200)
         self.table.match_frozen()
         self.table.doubleClicked.connect(self._add_index)

@@ -1,8 +1,9 @@
 """How fast the window is. Prints the numbers against the targets:
 
-- launch to window on screen: under 1.0 s, and at most 1.3× a bare PySide6 window with one
-  pyqtgraph plot, both measured here the same way (process start to the main window's first
-  painted frame, median of several launches);
+- launch to window on screen: under 1.0 s, and the complete window (GPU speeds in, charts
+  drawn where their tab is shown) at most 1.3× a bare PySide6 window with one pyqtgraph
+  plot, both measured here the same way (process start to the main window's painted frame,
+  median of several launches);
 - an edit (a count, a part swap) to updated findings, estimates and charts: under 50 ms;
 - a generated catalog of 10,000 parts: loaded in under 1 s, filtered per keystroke without
   stalls (the GPU picker holds all 10,000).
@@ -26,7 +27,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import tomli_w
 
 ROOT = Path(__file__).resolve().parents[2]
-LAUNCHES = 5
+LAUNCHES = 7
 EDITS = 30
 PARTS = 10_000
 
@@ -80,21 +81,37 @@ run_app()
 """
 )
 
-# The same start, reporting once the charts are drawn as well (they load after the first
-# frame) with the GPU ranking behind them.
-APP_WITH_CHARTS = APP.replace(
+# The same start, reporting once the window is complete: the GPU ranking is in the
+# catalog's speed columns and, where the Charts tab is the one shown, the charts are drawn.
+# (With the charts' tab behind the workloads, as on a first start, nothing of them shows.)
+APP_COMPLETE = APP.replace(
     "QTimer.singleShot(0, self.report)",
-    "self.poll = QTimer(); self.poll.timeout.connect(self.charts_ready); self.poll.start(5)",
+    "self.poll = QTimer(); self.poll.timeout.connect(self.complete); self.poll.start(5)",
 ).replace(
     "    def report(self):",
-    """    def charts_ready(self):
+    """    def complete(self):
+        from planner.core.parts import PartKind
+
         for widget in QApplication.topLevelWidgets():
-            host = getattr(widget, "charts", None)
-            if host is not None and host.built and host.panel.time.caption.text():
+            picker = getattr(widget, "picker", None)
+            if picker is None:
+                continue
+            charts_done = widget.charts.built or not widget.charts_on_screen()
+            if picker.pickers[PartKind.GPU].model.has_speeds and charts_done:
                 self.poll.stop()
                 self.report()
 
     def report(self):""",
+)
+
+# Opening the Charts tab after that: pyqtgraph loads, the five charts are drawn.
+APP_CHARTS_TAB = APP_COMPLETE.replace(
+    "                self.poll.stop()\n                self.report()",
+    """                if not widget.charts.built:
+                    widget.charts_dock.raise_()
+                elif widget.charts.panel.time.caption.text():
+                    self.poll.stop()
+                    self.report()""",
 )
 
 
@@ -124,15 +141,28 @@ def startup() -> None:
         # start after the first.
         launch(BARE, env)
         launch(APP, env)
-        bare = [launch(BARE, env) for _ in range(LAUNCHES)]
-        app = [launch(APP, env) for _ in range(LAUNCHES)]
-        charts = [launch(APP_WITH_CHARTS, env) for _ in range(LAUNCHES)]
+        # Interleaved, so that a busy moment on the machine hits every kind alike.
+        runs: dict[str, list[float]] = {"bare": [], "app": [], "complete": [], "charts": []}
+        for _ in range(LAUNCHES):
+            for name, code in (
+                ("bare", BARE),
+                ("app", APP),
+                ("complete", APP_COMPLETE),
+                ("charts", APP_CHARTS_TAB),
+            ):
+                # Each kind keeps its own settings: opening the Charts tab is remembered.
+                own = {**env, "RIG_PLANNER_CONFIG_DIR": f"{home}/config-{name}"}
+                runs[name].append(launch(code, own))
+        bare, app, complete, charts = runs["bare"], runs["app"], runs["complete"], runs["charts"]
     bare_s, app_s = statistics.median(bare), statistics.median(app)
+    complete_s = statistics.median(complete)
     print(f"launch to window shown, median of {LAUNCHES}:")
     print(f"  bare PySide6 + pyqtgraph window  {bare_s:.3f} s")
-    print(f"  Rig Planner (four-GPU sample)    {app_s:.3f} s   (target under 1.0 s)")
-    print(f"  ratio                            {app_s / bare_s:.2f}×    (target at most 1.3×)")
-    print(f"  Rig Planner with charts drawn    {statistics.median(charts):.3f} s")
+    print(f"  Rig Planner, first frame         {app_s:.3f} s   (target under 1.0 s)")
+    print(f"  Rig Planner, complete window     {complete_s:.3f} s   (GPU speeds in)")
+    print(f"  ratio, complete window to bare   {complete_s / bare_s:.2f}×    (target at most 1.3×)")
+    charts_s = statistics.median(charts)
+    print(f"  then the Charts tab opened       {charts_s:.3f} s   (pyqtgraph loads)")
 
 
 def edits() -> None:
