@@ -223,3 +223,34 @@ def test_charts_load_when_their_tab_is_first_shown(driver, qtbot) -> None:  # ty
     qtbot.waitUntil(lambda: window.charts.built, timeout=10_000)
     window.ranker.wait()
     qtbot.waitUntil(lambda: bool(window.charts.panel.time.caption.text()), timeout=10_000)
+
+
+def test_editing_a_power_limit_in_the_table_leaves_qt_quiet(driver, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Through the real spin box editor, Return then focus moving on: no "commitData called
+    with an editor that does not belong to this view" (the suite fails on Qt warnings). The
+    edit used to reset the table's model under the editor that was committing it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QSpinBox
+
+    from planner.ui.build_table_model import BuildTableModel
+
+    window = driver.window
+    window.files.open(SAMPLE)
+    table = window.build_panel.table
+    model = window.build_panel.model
+    for column, value in ((BuildTableModel.POWER_LIMIT, 350), (BuildTableModel.COUNT, 2)):
+        index = model.index(model.row_of("rtx-4090"), column)
+        table.setFocus()
+        table.setCurrentIndex(index)
+        table.edit(index)
+        editor = QApplication.focusWidget()
+        assert isinstance(editor, QSpinBox)
+        editor.setValue(value)
+        QTest.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.wait(20)  # Qt commits a Return on the next turn of the event loop
+        window.findings.setFocus()  # focus leaves the (already closed) editor
+        qtbot.wait(20)
+    build = window.document.build
+    assert build.count_of("rtx-4090") == 2
+    assert next(c for c in build.parts if c.id == "rtx-4090").power_limit_w == 350

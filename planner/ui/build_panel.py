@@ -110,7 +110,9 @@ class BuildPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(BuildTableModel.NAME, QHeaderView.ResizeMode.Stretch)
-        if selected:
+        if selected and self.selected_part() != selected:
+            # Only after a reset: re-selecting the same row would move the current cell
+            # and close the editor that is still committing this very edit.
             self.select_part(selected)
         unpriced = " + parts without a list price" if assembly.unpriced else ""
         self.total.setText(f"<b>Total ${assembly.total_price_usd:,.0f}{unpriced}</b>")

@@ -42,9 +42,20 @@ class BuildTableModel(QAbstractTableModel):
             self.set_assembly(assembly)
 
     def set_assembly(self, assembly: Assembly) -> None:
+        rows: list[tuple[PartChoice, Part | None]] = [
+            (item.choice, item.part) for item in assembly.items
+        ]
+        rows += [(choice, None) for choice in assembly.unknown]
+        same_parts = [choice.id for choice, _part in rows] == [c.id for c, _p in self._rows]
+        if same_parts and rows:
+            # An edit of a count or a limit: the rows stay, so an open editor (the one that
+            # made the edit) is not torn down mid-commit by a reset.
+            self._rows = rows
+            last = self.index(len(rows) - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+            return
         self.beginResetModel()
-        self._rows = [(item.choice, item.part) for item in assembly.items]
-        self._rows += [(choice, None) for choice in assembly.unknown]
+        self._rows = rows
         self.endResetModel()
 
     def part_id(self, row: int) -> str:
