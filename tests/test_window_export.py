@@ -221,3 +221,22 @@ def test_a_broken_profile_is_reported_and_the_rest_compared(driver, qtbot, tmp_p
     _title, text = driver.complaints[-1]
     assert "broken.rigplan.toml" in text
     compare.close()
+
+
+def test_export_dialogs_start_beside_the_profile_named_after_the_build(
+    driver, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = driver.window
+    profile = tmp_path / "mine.rigplan.toml"
+    shutil.copy(SINGLE, profile)
+    assert window.files.open(profile)
+    window.charts.build()
+    chart = window.charts.panel.time
+    assert chart.suggested is not None
+    assert chart.suggested(chart.name) == tmp_path / "Single-RTX-4090-workstation-time-to-train.png"
+    compare = window.compare_profiles([profile, BUDGET])
+    qtbot.waitExposed(compare)
+    suggested = compare.suggested(".pdf")
+    assert suggested.parent == tmp_path
+    assert suggested.name == "comparison-Single-RTX-4090-workstation-vs-Budget-RTX-4060-Ti-16GB.pdf"
+    compare.close()

@@ -3,6 +3,8 @@ plots load after the window is on screen; data sent before then is kept and repl
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -28,6 +30,7 @@ class ChartHost(QStackedWidget):
         self._power: PowerBudget | None = None
         self._estimate: tuple[Estimate | None, list[Estimate], Link | None] = (None, [], None)
         self._ranking: tuple[list[Ranked], str | None, str, int] = ([], None, "", 1)
+        self.suggested: Callable[[str], Path] | None = None  # a chart's name → a PNG path
 
     @property
     def built(self) -> bool:
@@ -43,6 +46,8 @@ class ChartHost(QStackedWidget):
             self.addWidget(panel)
             self.setCurrentWidget(panel)
             self._panel = panel
+            for chart in panel.charts:
+                chart.suggested = self.suggested
             panel.show_power(self._power)
             panel.show_estimate(*self._estimate)
             panel.show_ranking(*self._ranking)

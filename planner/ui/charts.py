@@ -45,6 +45,7 @@ class Chart(QWidget):
         super().__init__(parent)
         self.name = name
         self.title = title
+        self.suggested: Callable[[str], Path] | None = None  # where to offer to save
         self.plot = ThemedPlot()
         self.plot.setObjectName(f"chart-{name}")
         self.caption = QLabel()
@@ -66,10 +67,14 @@ class Chart(QWidget):
         write_atomic(Path(path), png_bytes(self.plot.picture(self.title, self.caption.text())))
 
     def export_dialog(self) -> None:
+        """Ask where to save the PNG, starting from `suggested` (beside the profile, named
+        after the build, when the window sets it)."""
+        start = self.suggested(self.name) if self.suggested else Path(f"{self.name}.png")
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export chart", f"{self.name}.png", "PNG images (*.png)"
+            self, "Export chart", str(start), "PNG images (*.png)"
         )
         if path:
+            path = path if path.lower().endswith(".png") else path + ".png"
             try:
                 self.export_png(path)
             except OSError as error:

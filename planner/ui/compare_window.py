@@ -37,7 +37,7 @@ from planner.io.paths import PROFILE_SUFFIX
 from planner.io.profiles import load_profile, require_known_parts
 from planner.report.compare_report import export_comparison_report
 from planner.ui.compare_model import CompareModel
-from planner.ui.export_controller import ask_save_path, export_file
+from planner.ui.export_controller import ask_save_path, comparison_stem, export_file
 from planner.ui.plot_style import ThemedPlot
 
 Complaint = Callable[[str, str], None]
@@ -287,7 +287,7 @@ class CompareWindow(QMainWindow):
             self._refresh()
 
     def add_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Add profiles", str(Path.home()), FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Add profiles", str(self._folder()), FILTER)
         self.add_profiles([Path(path) for path in paths])
 
     def remove(self, index: int) -> None:
@@ -354,13 +354,22 @@ class CompareWindow(QMainWindow):
 
     # ---- export ---------------------------------------------------------------------------
 
+    def suggested(self, suffix: str) -> Path:
+        """Beside the first saved profile compared, named after the builds."""
+        return self._folder() / f"{comparison_stem([b.name for _s, b in self.entries])}{suffix}"
+
+    def _folder(self) -> Path:
+        for source, _build in self.entries:
+            path = Path(source)
+            if path.is_file():
+                return path.parent
+        return Path.home()
+
     def export_csv(self, path: Path | None = None) -> bool:
         comparison = self.comparison
         if comparison is None:
             return False
-        path = path or ask_save_path(
-            self, "Export comparison", Path.home() / "comparison.csv", "CSV files"
-        )
+        path = path or ask_save_path(self, "Export comparison", self.suggested(".csv"), "CSV files")
         if path is None:
             return False
 
@@ -375,7 +384,7 @@ class CompareWindow(QMainWindow):
         if comparison is None:
             return False
         path = path or ask_save_path(
-            self, "Export comparison", Path.home() / "comparison.pdf", "PDF documents"
+            self, "Export comparison", self.suggested(".pdf"), "PDF documents"
         )
         if path is None:
             return False

@@ -27,6 +27,12 @@ def file_stem(name: str) -> str:
     return stem or "build"
 
 
+def comparison_stem(names: list[str], longest: int = 80) -> str:
+    """ "comparison-Budget-RTX-4060-vs-Single-RTX-4090", shortened to a sane length."""
+    stem = "comparison-" + "-vs-".join(file_stem(name) for name in names)
+    return stem if len(stem) <= longest else stem[:longest].rstrip("-.")
+
+
 def ask_save_path(parent: QWidget, title: str, suggested: Path, kind: str) -> Path | None:
     """A file to export to, with the suggested name's suffix added when the user left it off."""
     suffix = suggested.suffix
@@ -69,6 +75,7 @@ class ExportController(QObject):
         self._charts = charts
         self._settings = settings
         self._complain = complain
+        charts.suggested = lambda name: self._suggested(f"-{name}.png")
 
     @property
     def paper(self) -> str:
