@@ -115,13 +115,18 @@ class CompareCharts(QWidget):
             zip(comparison.candidates, estimates, strict=True)
         ):
             if estimate is not None:
+                fits = estimate in fitting  # a build it does not fit on: dashed, and said
                 self.scaling.plot(
                     counts,
                     scaling(estimate, candidate.link),
-                    pen=pg.mkPen(color(number), width=2),
-                    symbol="o",
+                    pen=pg.mkPen(
+                        color(number),
+                        width=2,
+                        style=Qt.PenStyle.SolidLine if fits else Qt.PenStyle.DashLine,
+                    ),
+                    symbol="o" if fits else None,
                     symbolBrush=color(number),
-                    name=candidate.name,
+                    name=candidate.name if fits else f"{candidate.name} (does not fit)",
                 )
         unfit = [
             name
