@@ -10,7 +10,7 @@ from cli_runner import planner
 from PySide6.QtGui import QAction, QKeySequence
 
 from planner.core.units import counted
-from planner.ui.main_window import redo_shortcuts
+from planner.ui.menus import redo_shortcuts
 
 SAMPLE = Path(__file__).resolve().parents[1] / "resources/samples/single-rtx-4090.rigplan.toml"
 HEADER = 'format = "rig-planner-profile"\nschema_version = 1\n'

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -87,7 +88,9 @@ class BuildPanel(QWidget):
         top_layout.addWidget(self.table)
         top_layout.addLayout(buttons)
         top_layout.addWidget(self.power)
-        split = QSplitter(Qt.Orientation.Vertical)
+        split = self.split = QSplitter(Qt.Orientation.Vertical)
+        self._top = top
+        self._fitted_rows = -1
         split.addWidget(top)
         slots = QScrollArea()
         slots.setWidget(self.slots)
@@ -107,6 +110,9 @@ class BuildPanel(QWidget):
         assembly = document.assembly
         selected = self.selected_part()
         self.model.set_assembly(assembly)
+        if self.model.rowCount() != self._fitted_rows:
+            self._fitted_rows = self.model.rowCount()
+            QTimer.singleShot(0, self.fit_table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(BuildTableModel.NAME, QHeaderView.ResizeMode.Stretch)
@@ -119,6 +125,27 @@ class BuildPanel(QWidget):
         self._show_power()
         gpus = {gpu.id: gpu for gpu, _item in assembly.gpus if isinstance(gpu, Gpu)}
         self.slots.set_layout(assembly.motherboard, document.report.layout, gpus)
+
+    def fit_table(self) -> None:
+        """Give the parts table the height its rows need (leaving the slot diagram at least
+        120 px or a third of the panel), the diagram the rest: a splitter keeps the sizes
+        of its first showing, which left two rows of eight over a half-empty diagram."""
+        total = sum(self.split.sizes())
+        if total <= 0:
+            return
+        self.table.updateGeometry()
+        rows_height = (
+            self.table.rowHeight(0) * max(1, self.model.rowCount()) if self.model.rowCount() else 0
+        )
+        chrome = self._top.sizeHint().height() - self.table.sizeHint().height()
+        frame = self.table.horizontalHeader().height() + 2 * self.table.frameWidth() + 2
+        wanted = chrome + frame + rows_height
+        top = min(wanted, max(total * 2 // 3, total - 120))  # the diagram keeps 120 px
+        self.split.setSizes([top, total - top])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.fit_table)
 
     def _show_power(self) -> None:
         power = self._document.report.power

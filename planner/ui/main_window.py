@@ -9,13 +9,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
-    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QWidget,
 )
@@ -40,28 +37,19 @@ from planner.ui.chart_host import ChartHost
 from planner.ui.custom_part_dialog import CustomPartDialog
 from planner.ui.document import BuildDocument
 from planner.ui.explain_dialog import ExplainDialog
-from planner.ui.export_controller import PAPERS, ExportController
+from planner.ui.export_controller import ExportController
 from planner.ui.file_controller import FILTER, Complaint, FileController, UnsavedQuestion
 from planner.ui.findings_view import FindingsView
+from planner.ui.menus import build_menus
 from planner.ui.part_picker import PartPicker
 from planner.ui.ranking import Ranked, Ranker
 from planner.ui.session import Autosave, Settings
-from planner.ui.theme import THEMES, apply_theme
+from planner.ui.theme import apply_theme
+from planner.ui.window_layout import DockLayout
 from planner.ui.workload_panel import WorkloadPanel
 
 if TYPE_CHECKING:
     from planner.ui.compare_window import CompareWindow
-
-
-def redo_shortcuts() -> list[QKeySequence]:
-    """The platform's Redo keys, plus Ctrl+Y where the platform has only Ctrl+Shift+Z (as
-    GNOME does), each once: a key bound twice is ambiguous and does nothing."""
-    keys = list(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
-    for extra in ("Ctrl+Shift+Z", "Ctrl+Y"):
-        sequence = QKeySequence(extra)
-        if sequence not in keys:
-            keys.append(sequence)
-    return keys
 
 
 class MainWindow(QMainWindow):
@@ -107,6 +95,9 @@ class MainWindow(QMainWindow):
         )
         self.charts_dock = self._dock("Charts", self.charts, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.workloads_dock, self.charts_dock)
+        self.dock_layout = DockLayout(
+            self, (self.parts_dock, self.findings_dock), self.workloads_dock, self.settings
+        )
         self.charts_dock.visibilityChanged.connect(
             lambda visible: self._load_charts() if visible and self.isVisible() else None
         )
@@ -128,33 +119,20 @@ class MainWindow(QMainWindow):
             self.files.complain,
         )
         self.compare_windows: list[CompareWindow] = []
-        self._build_menus()
+        self.recent_menu: QMenu | None = None
+        build_menus(self)
         self.setAcceptDrops(True)
         self.document.changed.connect(self._changed)
         self.document.file_changed.connect(self._update_title)
-        self.files.recent_changed.connect(self._fill_recent)
+        self.files.recent_changed.connect(self.fill_recent)
         self._changed()
         self._update_title()
-        self._docks_sized = False
         self._charts_scheduled = False
 
     def restore_layout(self) -> None:
         """Geometry and dock layout as the user left them (not for screenshots: those use a
         fixed size and the default layout)."""
-        geometry, state = self.settings.geometry(), self.settings.window_state()
-        if geometry is None or not self.restoreGeometry(geometry):
-            self._fit_screen()
-        if state is not None and self.restoreState(state):
-            self._docks_sized = True
-
-    def _fit_screen(self) -> None:
-        """First start: most of the screen (Qt would open at about two thirds, cutting
-        columns), centred."""
-        screen = self.screen().availableGeometry()
-        width = min(screen.width(), max(1024, int(screen.width() * 0.9)))
-        height = min(screen.height(), max(640, int(screen.height() * 0.9)))
-        self.resize(width, height)
-        self.move(screen.center() - self.rect().center())
+        self.dock_layout.restore()
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
@@ -174,23 +152,6 @@ class MainWindow(QMainWindow):
             self._charts_scheduled = True
             QTimer.singleShot(0, self.charts.build)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._docks_sized:
-            # First run: share the width between the catalog, the build and the findings,
-            # and the height between the build and the workloads/charts, at any window size.
-            self._docks_sized = True
-            QTimer.singleShot(0, self._size_docks)
-
-    def _size_docks(self) -> None:
-        width, height = self.width(), self.height()
-        self.resizeDocks(
-            [self.parts_dock, self.findings_dock],
-            [int(width * 0.3), int(width * 0.24)],
-            Qt.Orientation.Horizontal,
-        )
-        self.resizeDocks([self.workloads_dock], [int(height * 0.36)], Qt.Orientation.Vertical)
-
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower()}")
@@ -199,83 +160,6 @@ class MainWindow(QMainWindow):
         return dock
 
     # ---- menus --------------------------------------------------------------------------
-
-    def _action(
-        self,
-        text: str,
-        slot: Callable[..., object],
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-        action.triggered.connect(slot)
-        return action
-
-    def _build_menus(self) -> None:
-        files = self.menuBar().addMenu("&File")
-        files.addAction(self._action("&New", self.files.new, QKeySequence.StandardKey.New))
-        files.addAction(
-            self._action("&Open…", self.files.open_dialog, QKeySequence.StandardKey.Open)
-        )
-        self.recent_menu = files.addMenu("Open &Recent")
-        self._fill_recent()
-        files.addSeparator()
-        files.addAction(self._action("&Save", self.files.save, QKeySequence.StandardKey.Save))
-        files.addAction(
-            self._action("Save &As…", self.files.save_as, QKeySequence.StandardKey.SaveAs)
-        )
-        files.addSeparator()
-        export = files.addMenu("&Export")
-        export.addAction(
-            self._action("Build &Report (PDF)…", lambda: self.exports.export_pdf(), "Ctrl+E")
-        )
-        export.addAction(
-            self._action("&Parts List (CSV)…", lambda: self.exports.export_parts_csv())
-        )
-        export.addAction(
-            self._action("&Estimates (CSV)…", lambda: self.exports.export_estimates_csv())
-        )
-        export.addAction(self._action("&Charts (PNG)…", lambda: self.exports.export_chart_images()))
-        export.addSeparator()
-        paper = export.addMenu("Paper &Size")
-        papers = QActionGroup(self)
-        for key, label in PAPERS.items():
-            action = self._action(label, lambda _checked=False, k=key: self.exports.set_paper(k))
-            action.setCheckable(True)
-            action.setChecked(self.exports.paper == key)
-            papers.addAction(action)
-            paper.addAction(action)
-        files.addAction(self._action("C&ompare Builds…", self.compare_dialog, "Ctrl+Shift+C"))
-        files.addSeparator()
-        files.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
-        edit = self.menuBar().addMenu("&Edit")
-        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts(redo_shortcuts())
-        edit.addAction(undo)
-        edit.addAction(redo)
-        edit.addSeparator()
-        remove = self._action(
-            "&Remove Part", self.build_panel.remove_selected, QKeySequence.StandardKey.Delete
-        )
-        remove.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.build_panel.table.addAction(remove)
-        edit.addAction(remove)
-        edit.addAction(self._action("Add &Custom Part…", self.add_custom_part))
-        view = self.menuBar().addMenu("&View")
-        for dock in (self.parts_dock, self.findings_dock, self.workloads_dock, self.charts_dock):
-            view.addAction(dock.toggleViewAction())
-        view.addSeparator()
-        themes = view.addMenu("&Theme")
-        for theme in THEMES:
-            action = self._action(
-                theme.capitalize(), lambda _checked=False, t=theme: self.set_theme(t)
-            )
-            themes.addAction(action)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self._action(f"&About {APP_NAME}", self.about))
 
     # ---- compare ------------------------------------------------------------------------
 
@@ -317,14 +201,17 @@ class MainWindow(QMainWindow):
         paths, _ = QFileDialog.getOpenFileNames(self, "Compare profiles", start, FILTER)
         self.compare_profiles([Path(path) for path in paths])
 
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
+    def fill_recent(self) -> None:
+        menu = self.recent_menu
+        if menu is None:
+            return
+        menu.clear()
         recent = self.files.recent()
         for path in recent:
-            action = self.recent_menu.addAction(Path(path).name)
+            action = menu.addAction(Path(path).name)
             action.setToolTip(path)
             action.triggered.connect(lambda _checked=False, p=path: self.files.open(Path(p)))
-        self.recent_menu.setEnabled(bool(recent))
+        menu.setEnabled(bool(recent))
 
     # ---- reacting to the document -------------------------------------------------------
 
