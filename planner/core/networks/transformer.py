@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.core.networks.attention_variants import CoreShape, Mla, Window, attention_ops
 from planner.core.networks.common import Activations, Op, Params, elementwise, matmul
+from planner.core.networks.moe import MoE
 from planner.core.networks.saved_tensors import (
     FP32,
     MASK,
@@ -23,8 +25,7 @@ from planner.core.networks.saved_tensors import (
     precision,
     softmax_bytes,
 )
-
-INDEX = 8  # int64 token ids and masks kept for embedding backward
+from planner.core.networks.transformer_heads import head_ops, head_parameters, outside_layers_bytes
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,14 @@ class Transformer:
     image_size: int = 0
     channels: int = 3
     sample_unit: str = "sequence"
+    # 2024-26 architectures: experts, latent attention, sliding windows, and the extra
+    # norms and sink logits some families add (see moe.py, attention_variants.py).
+    moe: MoE | None = None
+    mla: Mla | None = None
+    window: Window | None = None
+    qk_norm: bool = False  # Qwen3, Gemma 3: RMSNorm over each head's queries and keys
+    sandwich_norm: bool = False  # Gemma 2/3: norms after attention and MLP as well
+    attention_sinks: bool = False  # gpt-oss: a learned sink logit per head
 
     # ---- shape helpers ------------------------------------------------------------------
 
@@ -81,7 +90,7 @@ class Transformer:
             return self.norm_bias
         return self.norm == "layernorm"
 
-    def _norm(self, name: str, repeat: int = 1) -> list[Params]:
+    def norm_params(self, name: str, repeat: int = 1) -> list[Params]:
         items = [Params(f"{name}.weight", (self.hidden,), "norm", repeat)]
         if self.has_norm_bias:
             items.append(Params(f"{name}.bias", (self.hidden,), "bias", repeat))
@@ -125,175 +134,145 @@ class Transformer:
             if self.type_vocab:
                 items.append(Params("token_type_embeddings", (self.type_vocab, h), "embedding"))
             if self.embedding_norm:
-                items += self._norm("embeddings.norm")
-        qkv_bias = self.bias or self.qkv_bias
-        items += [
-            Params("layers.attn.q", (self.q_width, h), "linear", layers),
-            Params("layers.attn.k", (self.kv_width, h), "linear", layers),
-            Params("layers.attn.v", (self.kv_width, h), "linear", layers),
-            Params("layers.attn.o", (h, self.q_width), "linear", layers),
-        ]
-        if qkv_bias:
-            items += [
-                Params("layers.attn.q.bias", (self.q_width,), "bias", layers),
-                Params("layers.attn.k.bias", (self.kv_width,), "bias", layers),
-                Params("layers.attn.v.bias", (self.kv_width,), "bias", layers),
-            ]
-        if self.bias:
-            items.append(Params("layers.attn.o.bias", (h,), "bias", layers))
-        if self.gated_ffn:
-            items += [
-                Params("layers.mlp.gate", (self.ffn, h), "linear", layers),
-                Params("layers.mlp.up", (self.ffn, h), "linear", layers),
-                Params("layers.mlp.down", (h, self.ffn), "linear", layers),
-            ]
-        else:
-            items += [
-                Params("layers.mlp.up", (self.ffn, h), "linear", layers),
-                Params("layers.mlp.down", (h, self.ffn), "linear", layers),
-            ]
-        if self.bias:
-            items += [
-                Params("layers.mlp.up.bias", (self.ffn,), "bias", layers),
-                Params("layers.mlp.down.bias", (h,), "bias", layers),
-            ]
-            if self.gated_ffn:
-                items.append(Params("layers.mlp.gate.bias", (self.ffn,), "bias", layers))
-        items += self._norm("layers.norm1", layers) + self._norm("layers.norm2", layers)
+                items += self.norm_params("embeddings.norm")
+        items += self._attention_parameters()
+        items += self._mlp_parameters()
+        items += self.norm_params("layers.norm1", layers) + self.norm_params("layers.norm2", layers)
+        if self.sandwich_norm:
+            items += self.norm_params("layers.post_attn_norm", layers)
+            items += self.norm_params("layers.post_mlp_norm", layers)
         if not self.post_norm:
-            items += self._norm("final_norm")
-        items += self._head_parameters()
+            items += self.norm_params("final_norm")
+        items += head_parameters(self)
         return tuple(items)
 
-    def _head_parameters(self) -> list[Params]:
-        h = self.hidden
-        items: list[Params] = []
-        if self.pooler:
-            items += [Params("pooler.dense", (h, h), "linear"), Params("pooler.bias", (h,), "bias")]
-        if self.head == "lm" and not self.tied_embeddings:
-            items.append(Params("lm_head", (self.vocab, h), "linear"))
-        elif self.head == "mlm":
-            items += [
-                Params("mlm.transform", (h, h), "linear"),
-                Params("mlm.transform.bias", (h,), "bias"),
-                *self._norm("mlm.norm"),
-                Params("mlm.decoder.bias", (self.vocab,), "bias"),
+    def _attention_parameters(self) -> list[Params]:
+        h, layers = self.hidden, self.layers
+        if self.mla is not None:
+            items = self.mla.parameters(self.heads, h, layers)
+        else:
+            items = [
+                Params("layers.attn.q", (self.q_width, h), "linear", layers),
+                Params("layers.attn.k", (self.kv_width, h), "linear", layers),
+                Params("layers.attn.v", (self.kv_width, h), "linear", layers),
+                Params("layers.attn.o", (h, self.q_width), "linear", layers),
             ]
-            if not self.tied_embeddings:
-                items.append(Params("mlm.decoder", (self.vocab, h), "linear"))
-        elif self.head == "qa":
+            if self.bias or self.qkv_bias:
+                items += [
+                    Params("layers.attn.q.bias", (self.q_width,), "bias", layers),
+                    Params("layers.attn.k.bias", (self.kv_width,), "bias", layers),
+                    Params("layers.attn.v.bias", (self.kv_width,), "bias", layers),
+                ]
+            if self.bias:
+                items.append(Params("layers.attn.o.bias", (h,), "bias", layers))
+        if self.qk_norm:
             items += [
-                Params("qa_outputs", (2, h), "linear"),
-                Params("qa_outputs.bias", (2,), "bias"),
+                Params("layers.attn.q_norm", (self.head_size,), "norm", layers),
+                Params("layers.attn.k_norm", (self.head_size,), "norm", layers),
             ]
-        elif self.head == "classifier":
-            items += [
-                Params("classifier", (self.num_classes, h), "linear"),
-                Params("classifier.bias", (self.num_classes,), "bias"),
-            ]
+        if self.attention_sinks:
+            items.append(Params("layers.attn.sinks", (self.heads,), "norm", layers))
         return items
+
+    def _mlp_parameters(self) -> list[Params]:
+        """Dense MLPs in every layer, or in the first `dense_layers` before the experts."""
+        h, f = self.hidden, self.ffn
+        dense = self.layers if self.moe is None else self.moe.dense_layers
+        items: list[Params] = []
+        if dense:
+            names = ("gate", "up", "down") if self.gated_ffn else ("up", "down")
+            for name in names:
+                shape = (h, f) if name == "down" else (f, h)
+                items.append(Params(f"layers.mlp.{name}", shape, "linear", dense))
+            if self.bias:
+                for name in names:
+                    width = h if name == "down" else f
+                    items.append(Params(f"layers.mlp.{name}.bias", (width,), "bias", dense))
+        if self.moe is not None:
+            items += self.moe.parameters(h, self.layers)
+        return items
+
+    def active_params(self) -> int:
+        """Parameters a token runs through: all, less the experts the router leaves out."""
+        total = sum(item.numel for item in self.parameters())
+        return total - (self.moe.idle_params(self.hidden, self.layers) if self.moe else 0)
 
     # ---- operations -----------------------------------------------------------------------
 
     def forward_ops(self, batch: int, seq_len: int, fused_attention: bool = True) -> tuple[Op, ...]:
         s = self.tokens_per_sample(seq_len)
         tokens = batch * s
-        h, f, layers = self.hidden, self.ffn, self.layers
+        h, layers = self.hidden, self.layers
         ops: list[Op] = []
         if self.patch_size:
             pixels = self.channels * self.patch_size**2
             ops.append(matmul("patch_embed", batch * self.patches, h, pixels))
         else:
             ops.append(Op("embedding", "embedding", 0.0, 2.0 * tokens * h))
-        ops += [
-            Op("norm1", "norm", 5.0 * tokens * h, 2.0 * tokens * h, layers),
-            matmul("qkv", tokens, self.q_width + 2 * self.kv_width, h, layers),
-        ]
-        if self.positions == "rotary":
-            ops.append(
-                elementwise("rotary", tokens * (self.q_width + self.kv_width), 2, 3.0, layers)
-            )
+        ops.append(Op("norm1", "norm", 5.0 * tokens * h, 2.0 * tokens * h, layers))
+        projections, out_width = self._projection_ops(tokens)
+        ops += projections
         ops += self._attention_ops(batch, s, fused_attention)
         ops += [
-            matmul("attn_out", tokens, h, self.q_width, layers),
+            matmul("attn_out", tokens, h, out_width, layers),
             elementwise("residual1", tokens * h, 2, 1.0, layers),
             Op("norm2", "norm", 5.0 * tokens * h, 2.0 * tokens * h, layers),
         ]
-        if self.gated_ffn:
-            ops += [
-                matmul("mlp_gate_up", tokens, 2 * f, h, layers),
-                elementwise("silu_mul", tokens * f, 2, 5.0, layers),
-            ]
-        else:
-            ops += [
-                matmul("mlp_up", tokens, f, h, layers),
-                elementwise("gelu", tokens * f, 1, 8.0, layers),
-            ]
-        ops += [
-            matmul("mlp_down", tokens, h, f, layers),
-            elementwise("residual2", tokens * h, 2, 1.0, layers),
-        ]
+        ops += self._mlp_ops(tokens)
+        ops.append(elementwise("residual2", tokens * h, 2, 1.0, layers))
         if self.dropout:
             ops.append(elementwise("dropout", 3 * tokens * h, 1, 1.0, layers))
         ops.append(Op("final_norm", "norm", 5.0 * tokens * h, 2.0 * tokens * h))
-        ops += self._head_ops(batch, s)
+        ops += head_ops(self, batch, s)
         return tuple(ops)
 
     def _attention_ops(self, batch: int, s: int, fused: bool) -> list[Op]:
-        heads, d, layers = self.heads, self.head_size, self.layers
-        if fused:
-            causal = 0.5 if self.family == "decoder" else 1.0
-            flops = 4.0 * batch * heads * s * s * d * causal
-            # Fused (flash) attention reads q, k, v and writes the output once.
+        mla = self.mla
+        qk_dim = mla.qk_dim if mla else self.head_size
+        v_dim = mla.v_dim if mla else self.head_size
+        if mla:
+            moved = batch * s * self.heads * (2 * qk_dim + 2 * v_dim)
+        else:
             moved = batch * s * (2 * self.q_width + 2 * self.kv_width)
-            return [Op("attention", "attention", flops, moved, layers, batch * heads * s, s, d)]
-        # Explicit attention: two batched products around passes over the score matrix
-        # (scale and mask, softmax, dropout), each reading and writing b·heads·s² values.
-        scores = batch * heads * s * s
-        ops = [
-            Op(
-                "scores",
-                "matmul",
-                2.0 * scores * d,
-                2 * batch * heads * s * d + scores,
-                layers,
-                s,
-                s,
-                d,
-            ),
-            Op("softmax", "softmax", 5.0 * scores, 2.0 * scores, layers),
-            elementwise("scale_mask", scores, 1, 2.0, layers),
-            Op(
-                "context",
-                "matmul",
-                2.0 * scores * d,
-                scores + 2 * batch * heads * s * d,
-                layers,
-                s,
-                d,
-                s,
-            ),
-        ]
-        if self.dropout:
-            ops.append(elementwise("attention_dropout", scores, 1, 2.0, layers))
-        return ops
+        shape = CoreShape(
+            batch, s, self.heads, qk_dim, v_dim, moved, self.family == "decoder", self.dropout > 0
+        )
+        return attention_ops(shape, fused, self.layers, self.window)
 
-    def _head_ops(self, batch: int, s: int) -> list[Op]:
-        tokens = batch * s
-        h = self.hidden
-        if self.head in ("lm", "mlm"):
-            ops = [matmul("lm_head", tokens, self.vocab, h)]
-            if self.head == "mlm":
-                ops.insert(0, matmul("mlm_transform", tokens, h, h))
-            ops.append(
-                Op("cross_entropy", "loss", 5.0 * tokens * self.vocab, 3.0 * tokens * self.vocab)
-            )
-            return ops
-        if self.head == "qa":
-            return [matmul("qa_outputs", tokens, 2, h)]
-        if self.head == "classifier":
-            return [matmul("classifier", batch, self.num_classes, h)]
-        return []
+    def _projection_ops(self, tokens: int) -> tuple[list[Op], int]:
+        """q, k and v (or MLA's compressions), rotary embeddings, and the output projection."""
+        h, layers = self.hidden, self.layers
+        if self.mla is not None:
+            ops = self.mla.projection_ops(tokens, self.heads, h, layers)
+            rotated = tokens * (self.heads + 1) * self.mla.rope_dim
+            out_width = self.heads * self.mla.v_dim
+        else:
+            ops = [matmul("qkv", tokens, self.q_width + 2 * self.kv_width, h, layers)]
+            rotated = tokens * (self.q_width + self.kv_width)
+            out_width = self.q_width
+        if self.positions == "rotary":
+            ops.append(elementwise("rotary", rotated, 2, 3.0, layers))
+        return ops, out_width
+
+    def _mlp_ops(self, tokens: int) -> list[Op]:
+        h, f = self.hidden, self.ffn
+        dense = self.layers if self.moe is None else self.moe.dense_layers
+        ops: list[Op] = []
+        if dense:
+            if self.gated_ffn:
+                ops += [
+                    matmul("mlp_gate_up", tokens, 2 * f, h, dense),
+                    elementwise("silu_mul", tokens * f, 2, 5.0, dense),
+                ]
+            else:
+                ops += [
+                    matmul("mlp_up", tokens, f, h, dense),
+                    elementwise("gelu", tokens * f, 1, 8.0, dense),
+                ]
+            ops.append(matmul("mlp_down", tokens, h, f, dense))
+        if self.moe is not None:
+            ops += self.moe.forward_ops(tokens, h, self.layers)
+        return ops
 
     # ---- activations ------------------------------------------------------------------
 
@@ -313,75 +292,80 @@ class Transformer:
         s = self.tokens_per_sample(seq_len)
         prec = precision(bytes_per_value, autocast)
         per_layer = self.layer_saved_bytes(batch, s, prec, fused_attention, lora_targets)
-        other = self.outside_layers_bytes(batch, s, prec, frozen_head=lora_targets is not None)
+        if self.moe is not None:  # mean over dense and expert layers; the largest rebuilds
+            moe_layers = self.moe.moe_layers(self.layers)
+            dense = self.layer_saved_bytes(batch, s, prec, fused_attention, lora_targets, True)
+            largest = max(per_layer, dense if self.moe.dense_layers else 0.0)
+            per_layer = (per_layer * moe_layers + dense * self.moe.dense_layers) / self.layers
+        else:
+            largest = per_layer
+        other = outside_layers_bytes(self, batch, s, prec, frozen_head=lora_targets is not None)
         # The loss's backward allocates the fp32 gradient of the logits while they are alive.
         loss_grad = batch * s * self.vocab * FP32 if self.head in ("lm", "mlm") else 0.0
         if checkpointing:
             # Hugging Face checkpoints each layer (re-entrant): it keeps the layer's input, in
             # the residual dtype; backward rebuilds one layer at a time.
             kept = batch * s * self.hidden * prec.residual
-            transient = max(per_layer, loss_grad)
+            transient = max(largest, loss_grad)
             return Activations(kept, self.layers, other, True, recompute_bytes=transient)
         return Activations(per_layer, self.layers, other, False, recompute_bytes=loss_grad)
 
     def layer_saved_bytes(
-        self, batch: int, s: int, prec: Precision, fused: bool, lora_targets: str | None = None
+        self,
+        batch: int,
+        s: int,
+        prec: Precision,
+        fused: bool,
+        lora_targets: str | None = None,
+        dense: bool = False,
     ) -> float:
-        """One layer. With LoRA on a frozen base, a frozen matrix product keeps no input
-        (no weight gradient to compute); an adapter's A keeps the input instead."""
+        """One layer (an expert layer when the network has experts, unless `dense`). With
+        LoRA on a frozen base, a frozen matrix product keeps no input (no weight gradient to
+        compute); an adapter's A keeps the input instead."""
         tokens = batch * s
-        h, f = self.hidden, self.ffn
+        h = self.hidden
         mlp_trained = lora_targets in (None, "all")
         saved = 2 * norm_bytes(self.norm, tokens, h, prec)
-        saved += prec.linear_inputs(tokens * h, 3)  # q, k and v (or their adapters) read it
-        shape = AttentionShape(
-            batch, s, s, self.heads, self.q_width, self.kv_width, self.dropout > 0
-        )
-        softmax = softmax_bytes(prec, self.norm == "rmsnorm")
-        saved += attention_bytes(shape, prec, fused, softmax)
+        if self.sandwich_norm:
+            saved += 2 * norm_bytes(self.norm, tokens, h, prec)
+        saved += self._attention_saved_bytes(batch, s, prec, fused)
         if self.dropout:
             saved += 2 * tokens * h * MASK  # after the attention and MLP output projections
+        if self.moe is not None and not dense:
+            return float(saved + self.moe.saved_bytes(tokens, h, prec, mlp_trained))
+        return float(saved + self._mlp_saved_bytes(tokens, prec, mlp_trained))
+
+    def _attention_saved_bytes(self, batch: int, s: int, prec: Precision, fused: bool) -> float:
+        tokens, h = batch * s, self.hidden
+        if self.mla is not None:
+            # q_a and kv_a read the input; their latents are normalised and read again.
+            mla = self.mla
+            saved = prec.linear_inputs(tokens * h, 2)
+            saved += norm_bytes(self.norm, tokens, mla.kv_rank, prec)
+            if mla.q_rank:
+                saved += norm_bytes(self.norm, tokens, mla.q_rank, prec)
+            width = self.heads * (mla.qk_dim + mla.v_dim) // 2  # q and out, k and v alike
+            shape = AttentionShape(batch, s, s, self.heads, width, width, self.dropout > 0)
+        else:
+            saved = prec.linear_inputs(tokens * h, 3)  # q, k and v (or their adapters) read it
+            shape = AttentionShape(
+                batch, s, s, self.heads, self.q_width, self.kv_width, self.dropout > 0
+            )
+        if self.qk_norm:  # RMSNorm over each head's queries and keys
+            saved += norm_bytes(self.norm, tokens, self.q_width + self.kv_width, prec)
+        softmax = softmax_bytes(prec, self.norm == "rmsnorm")
+        return saved + attention_bytes(shape, prec, fused, softmax)
+
+    def _mlp_saved_bytes(self, tokens: int, prec: Precision, trained: bool) -> float:
+        h, f = self.hidden, self.ffn
         if self.gated_ffn:
             # gate and up read the normalized input; silu keeps its input, the product both
             # factors, down the product.
-            saved += 3 * tokens * f * prec.value
-            if mlp_trained:
+            saved = 3.0 * tokens * f * prec.value
+            if trained:
                 saved += prec.linear_inputs(tokens * h, 2) + tokens * f * prec.value
-        else:
-            saved += tokens * f * prec.activation(self.activation)
-            if mlp_trained:
-                saved += prec.linear_inputs(tokens * h, 1)
-            else:  # the activation's output is the frozen down projection's input
-                saved -= tokens * f * prec.value
-        return float(saved)
-
-    def outside_layers_bytes(
-        self, batch: int, s: int, prec: Precision, frozen_head: bool = False
-    ) -> float:
-        tokens = batch * s
-        h = self.hidden
-        saved = 0.0
-        if not self.patch_size:
-            saved += tokens * INDEX  # token ids for the embedding backward
-            if self.dropout:
-                saved += tokens * h * MASK  # embedding dropout
-        else:
-            saved += batch * self.channels * self.image_size**2 * prec.value  # patchify input
-        if self.embedding_norm:
-            saved += norm_bytes(self.norm, tokens, h, prec)
-        if not self.post_norm:
-            saved += norm_bytes(self.norm, tokens, h, prec)  # final norm
-        if self.head in ("lm", "mlm", "qa") and not frozen_head:
-            saved += prec.linear_inputs(tokens * h, 1)  # head input
-        if self.head == "mlm":
-            # transform (dense, GELU, LayerNorm: fp32 under AMP) before the decoder.
-            saved += tokens * h * prec.activation("gelu")
-            saved += tokens * h * (FP32 if prec.amp else prec.value) + 2 * tokens * FP32
-            saved += prec.linear_inputs(tokens * h, 1)
-        if self.head == "lm":
-            # HF's causal-LM loss upcasts the logits to fp32; log-softmax keeps that output.
-            saved += tokens * self.vocab * FP32
-        elif self.head == "mlm":
-            # CrossEntropyLoss on 16-bit logits keeps their fp32 cast and its log-softmax.
-            saved += tokens * self.vocab * (FP32 + (prec.value if prec.amp else 0))
-        return saved
+            return saved
+        saved = float(tokens * f * prec.activation(self.activation))
+        if trained:
+            return saved + prec.linear_inputs(tokens * h, 1)
+        return saved - tokens * f * prec.value  # the activation's output feeds a frozen down
