@@ -15,7 +15,8 @@ from planner.core.networks.saved_tensors import (
     precision,
     softmax_bytes,
 )
-from planner.core.networks.transformer import INDEX, Transformer
+from planner.core.networks.transformer import Transformer
+from planner.core.networks.transformer_heads import INDEX
 
 AUDIO_FRAMES = 3000  # 30 s of 10 ms mel frames; the encoder sees half after the stride-2 conv
 
