@@ -16,9 +16,12 @@ from typing import Any
 
 from planner import __version__
 from planner.cli_text import terminal_safe
+from planner.cli_workloads import add_commands as add_workload_commands
+from planner.cli_workloads import run as run_workloads
 from planner.core.checks import run_checks
 from planner.core.errors import InputError, Location
 from planner.core.parts import PartKind
+from planner.core.workloads import Workload
 from planner.io.catalog_files import CatalogLoad, load_catalog, part_table
 from planner.io.profiles import load_profile, require_known_parts, workload_error
 from planner.io.workload_files import workload_table
@@ -81,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--pdf", type=Path, metavar="OUT.pdf", help="also write a PDF report")
     compare.add_argument("--csv", type=Path, metavar="OUT.csv", help="also write a CSV table")
     compare.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size")
+    add_workload_commands(commands)
     return parser
 
 
@@ -104,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _estimate_cases(args) if args.cases else _estimate_profile(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "workloads":
+            return run_workloads(args, parser)
         if args.command == "compare":
             if len(args.profiles) < 2:
                 parser.error("compare takes two or more profiles")
@@ -127,6 +133,17 @@ def _say(text: str) -> None:
 def _bad_input(message: str) -> int:
     print(f"planner: error: {terminal_safe(message, one_line=True)}", file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+def _workloads() -> dict[str, Workload]:
+    """Built-in workloads and the user's imported ones; a broken import is a warning."""
+    from planner.io.workload_files import load_all_workloads
+
+    workloads, problems = load_all_workloads()
+    for problem in problems:
+        text = terminal_safe(str(problem), one_line=True)
+        print(f"planner: warning: skipped an imported workload: {text}", file=sys.stderr)
+    return workloads
 
 
 def _load_catalog() -> CatalogLoad:
@@ -156,9 +173,8 @@ def _catalog_list(args: argparse.Namespace) -> int:
 
 def _catalog_workloads(args: argparse.Namespace) -> int:
     from planner.cli_text import workload_rows
-    from planner.io.workload_files import load_workloads
 
-    workloads = load_workloads()
+    workloads = _workloads()
     if args.json:
         _print_json([workload_table(workload) for workload in workloads.values()])
     else:
@@ -172,12 +188,11 @@ def _estimate_profile(args: argparse.Namespace) -> int:
     from planner.core.calibrated import CONSTANTS, ERROR_P90
     from planner.core.checks.context import CheckContext
     from planner.core.workload_estimates import estimate_build
-    from planner.io.workload_files import load_workloads
 
     build = load_profile(args.profile)
     catalog = _load_catalog().catalog
     require_known_parts(args.profile, build, catalog.__contains__)
-    workloads = load_workloads()
+    workloads = _workloads()
     context = CheckContext(Assembly.resolve(build, catalog), catalog)
     results = estimate_build(
         context.assembly, context.layout, context.power, workloads, CONSTANTS, ERROR_P90
@@ -205,7 +220,6 @@ def _estimate_cases(args: argparse.Namespace) -> int:
     from planner.core.errors import Location, RecordError
     from planner.core.parts import Gpu
     from planner.core.units import gib
-    from planner.io.workload_files import load_workloads
 
     path: Path = args.cases
     try:
@@ -230,7 +244,7 @@ def _estimate_cases(args: argparse.Namespace) -> int:
         raise InputError("must be a JSON list of cases", Location(file=str(path), line=1))
     catalog = _load_catalog().catalog
     gpus = {part.id: part for part in catalog if isinstance(part, Gpu)}
-    workloads = load_workloads()
+    workloads = _workloads()
     results = []
     for index, case in enumerate(cases):
         try:
@@ -295,9 +309,8 @@ def _check(args: argparse.Namespace) -> int:
     build = load_profile(args.profile)
     catalog = _load_catalog().catalog
     require_known_parts(args.profile, build, catalog.__contains__)
-    from planner.io.workload_files import load_workloads
 
-    workloads = load_workloads()
+    workloads = _workloads()
     _require_known_workloads(args.profile, build, workloads)
     report = run_checks(build, catalog, workloads)
     if args.json:
@@ -333,7 +346,6 @@ def _write(path: Path, write: Callable[[Path], object]) -> None:
 
 def _export(args: argparse.Namespace) -> int:
     from planner.io.csv_export import estimates_csv, parts_csv, write_csv
-    from planner.io.workload_files import load_workloads
     from planner.report.build_report import collect, export_build_report
 
     catalog = _load_catalog().catalog
@@ -343,7 +355,7 @@ def _export(args: argparse.Namespace) -> int:
         stem = args.profile.name.removesuffix(".toml").removesuffix(".rigplan")
         pdf_path = args.profile.with_name(f"{stem}.pdf")
         csv_path = args.profile.with_name(f"{stem}.csv")
-    data = collect(build, catalog, load_workloads(), str(args.profile))
+    data = collect(build, catalog, _workloads(), str(args.profile))
     if csv_path is not None:
         _write(csv_path, lambda path: write_csv(path, parts_csv(data.assembly)))
         _say(f"wrote {csv_path}: {len(data.assembly.items)} parts")
@@ -363,14 +375,13 @@ def _compare(args: argparse.Namespace) -> int:
     from planner.cli_text import comparison_text
     from planner.core.comparison import compare
     from planner.io.csv_export import comparison_csv, write_csv
-    from planner.io.workload_files import load_workloads
 
     catalog = _load_catalog().catalog
     builds = [
         (str(path), require_known_parts(path, load_profile(path), catalog.__contains__))
         for path in args.profiles
     ]
-    comparison = compare(builds, catalog, load_workloads())
+    comparison = compare(builds, catalog, _workloads())
     if args.csv is not None:
         _write(args.csv, lambda path: write_csv(path, comparison_csv(comparison)))
     if args.pdf is not None:

@@ -17,7 +17,9 @@ LORA_TARGETS = ("all", "attention")
 
 def adapted(item: Params) -> bool:
     """Matrices LoRA adapts and QLoRA quantizes: every linear layer inside the repeated
-    blocks (PEFT's "all-linear"), not the output head."""
+    blocks (PEFT's "all-linear"), experts included, not the output head or the router."""
+    if item.role == "expert":
+        return True
     return item.role == "linear" and (item.repeat > 1 or ".attn" in item.name or "ff." in item.name)
 
 
@@ -52,13 +54,12 @@ def lora_params(params: tuple[Params, ...], rank: int, targets: str) -> tuple[Pa
     """The adapter matrices A (rank × in) and B (out × rank) of every targeted matrix."""
     adapters = []
     for item in params:
-        if targeted(item, targets) and len(item.shape) == 2:
-            out_features, in_features = item.shape
-            adapters.append(
-                Params(
-                    f"{item.name}.lora", (rank * (in_features + out_features),), "lora", item.repeat
-                )
-            )
+        if targeted(item, targets) and len(item.shape) in (2, 3):
+            # An expert tensor (experts, out, in) gets one adapter pair per expert.
+            *experts, out_features, in_features = item.shape
+            count = experts[0] if experts else 1
+            size = count * rank * (in_features + out_features)
+            adapters.append(Params(f"{item.name}.lora", (size,), "lora", item.repeat))
     return tuple(adapters)
 
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.core.errors import Location, RecordError
+from planner.core.networks.attention_variants import Mla, Window
 from planner.core.networks.common import Network, total_params
+from planner.core.networks.moe import MoE
 from planner.core.networks.resnet import ResNet
 from planner.core.networks.transformer import Transformer
 from planner.core.networks.unet import UNet
@@ -65,6 +67,28 @@ class Architecture:
     image_size: int = spec(default=0, low=0, high=16_384)
     blocks: tuple[int, ...] = spec(default=())
     mel_bins: int = spec(default=0, low=0, high=1_024)
+    # Mixture of experts: routed experts per MoE layer, how many each token uses, each
+    # expert's MLP width (default ffn), shared experts' total width, Qwen2-MoE's shared
+    # expert gate, and the first layers that keep a dense MLP of width ffn.
+    experts: int = spec(default=0, low=0, high=4_096, quiet_default=True)
+    experts_per_token: int = spec(default=0, low=0, high=4_096, quiet_default=True)
+    expert_ffn: int = spec(default=0, low=0, high=1_000_000, quiet_default=True)
+    shared_expert_ffn: int = spec(default=0, low=0, high=1_000_000, quiet_default=True)
+    shared_expert_gate: bool = spec(default=False, quiet_default=True)
+    router_bias: bool = spec(default=False, quiet_default=True)
+    dense_layers: int = spec(default=0, low=0, high=1_000, quiet_default=True)
+    # Multi-head latent attention (DeepSeek-V2/V3): a kv_lora_rank > 0 switches it on.
+    q_lora_rank: int = spec(default=0, low=0, high=100_000, quiet_default=True)
+    kv_lora_rank: int = spec(default=0, low=0, high=100_000, quiet_default=True)
+    qk_rope_head_dim: int = spec(default=0, low=0, high=4_096, quiet_default=True)
+    qk_nope_head_dim: int = spec(default=0, low=0, high=4_096, quiet_default=True)
+    v_head_dim: int = spec(default=0, low=0, high=4_096, quiet_default=True)
+    # Sliding-window attention: the window in tokens, and every n-th layer global (0: none).
+    sliding_window: int = spec(default=0, low=0, high=10_000_000, quiet_default=True)
+    global_every: int = spec(default=0, low=0, high=1_000, quiet_default=True)
+    qk_norm: bool = spec(default=False, quiet_default=True)
+    sandwich_norm: bool = spec(default=False, quiet_default=True)
+    attention_sinks: bool = spec(default=False, quiet_default=True)
     extra: Mapping[str, Any] = internal()
 
     def validate(self) -> None:
@@ -91,6 +115,31 @@ class Architecture:
                 Location(field="kv_heads"),
             )
         self._validate_shapes()
+        self._validate_variants()
+
+    def _validate_variants(self) -> None:
+        """Experts and latent attention need all their sizes, consistent ones."""
+        if self.experts:
+            if not 1 <= self.experts_per_token <= self.experts:
+                raise RecordError(
+                    f"must be 1 to experts ({self.experts}) for a mixture of experts",
+                    Location(field="experts_per_token"),
+                )
+            if self.dense_layers >= self.layers:
+                raise RecordError(
+                    f"leaves no expert layer of {self.layers}", Location(field="dense_layers")
+                )
+        elif self.experts_per_token or self.expert_ffn or self.dense_layers:
+            raise RecordError("needs experts > 0", Location(field="experts"))
+        if self.kv_lora_rank:
+            for name in ("qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim"):
+                if not getattr(self, name):
+                    raise RecordError(
+                        "is required for latent attention (kv_lora_rank > 0)",
+                        Location(field=name),
+                    )
+        if self.global_every and not self.sliding_window:
+            raise RecordError("needs a sliding_window", Location(field="global_every"))
 
     def _validate_shapes(self) -> None:
         """Sizes that parse but describe no network the planner can model."""
@@ -120,6 +169,10 @@ class Workload:
     name: str = spec()
     source: tuple[str, ...] = spec()
     params_published: int = spec(low=1)
+    # A mixture of experts' published active count as written ("3.3B"), and whether its
+    # maker leaves the input embedding out of it (OpenAI and DeepSeek do: a lookup).
+    params_active_published: str = spec(default="", pattern=r"^(\d+(\.\d+)?[MB])?$")
+    active_without_embedding: bool = spec(default=False)
     architecture: Architecture = spec()
     task: str = spec(default="finetune", choices=TASKS)
     dataset: str = spec()
@@ -172,6 +225,7 @@ def build_network(architecture: Architecture) -> Network:
             patch_size=a.patch_size,
             image_size=a.image_size,
             sample_unit="image" if vision else "sequence",
+            **_variants(a),
         )
     if a.family == "resnet":
         return ResNet(a.blocks, image_size=a.image_size or 224, classes=a.num_classes or 1000)
@@ -186,6 +240,37 @@ def build_network(architecture: Architecture) -> Network:
         mel_bins=a.mel_bins or 80,
         seq_len=a.seq_len or 448,
     )
+
+
+def _variants(a: Architecture) -> dict[str, Any]:
+    """The experts, attention variant and extra norms of a transformer architecture."""
+    moe = None
+    if a.experts:
+        moe = MoE(
+            experts=a.experts,
+            per_token=a.experts_per_token,
+            expert_ffn=a.expert_ffn or a.ffn,
+            shared_ffn=a.shared_expert_ffn,
+            shared_gate=a.shared_expert_gate,
+            dense_layers=a.dense_layers,
+            bias=a.bias,
+            router_bias=a.router_bias,
+            gated=a.gated_ffn,
+        )
+    mla = None
+    if a.kv_lora_rank:
+        mla = Mla(
+            a.q_lora_rank, a.kv_lora_rank, a.qk_rope_head_dim, a.qk_nope_head_dim, a.v_head_dim
+        )
+    window = Window(a.sliding_window, a.global_every) if a.sliding_window else None
+    return {
+        "moe": moe,
+        "mla": mla,
+        "window": window,
+        "qk_norm": a.qk_norm,
+        "sandwich_norm": a.sandwich_norm,
+        "attention_sinks": a.attention_sinks,
+    }
 
 
 def parse_architecture(table: Mapping[str, Any]) -> Architecture:

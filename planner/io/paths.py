@@ -65,6 +65,11 @@ def user_catalog_dir() -> Path:
     return user_data_dir() / "parts"
 
 
+def user_workloads_dir() -> Path:
+    """Imported models: every `*.toml` here adds workloads to the built-in ones."""
+    return user_data_dir() / "workloads"
+
+
 def autosave_dir() -> Path:
     return user_data_dir() / "autosave"
 

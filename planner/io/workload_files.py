@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.core.errors import CatalogError, Location, RecordError
+from planner.core.errors import CatalogError, InputError, Location, RecordError
 from planner.core.records import parse_record, record_to_table
 from planner.core.workloads import Workload
 from planner.io import paths
@@ -18,6 +18,17 @@ WORKLOADS_FILE = "workloads.toml"
 def load_workloads(path: Path | None = None) -> dict[str, Workload]:
     """The built-in workloads by id. A problem in the shipped file is a defect: it raises."""
     return dict(_load(path or paths.catalog_dir() / WORKLOADS_FILE))
+
+
+def load_all_workloads() -> tuple[dict[str, Workload], list[InputError]]:
+    """The built-in workloads with the user's imported models over them, and the problems
+    met reading the user's files (those are skipped)."""
+    from planner.io.user_workloads import load_user_workloads
+
+    workloads = load_workloads()
+    imported, problems = load_user_workloads()
+    workloads.update(imported)
+    return workloads, problems
 
 
 @cache

@@ -12,7 +12,7 @@ from planner import APP_ID, APP_NAME, __version__
 from planner.core.catalog import Catalog
 from planner.io import paths
 from planner.io.catalog_files import load_catalog
-from planner.io.workload_files import load_workloads
+from planner.io.workload_files import load_all_workloads
 
 DEFAULT_SAMPLE = "four-gpu-threadripper.rigplan.toml"
 SCREENSHOT_SIZE = (1280, 800)
@@ -87,11 +87,12 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
 
     offscreen = screenshot is not None or headless
     autosave = Autosave()
-    problems = [str(problem) for problem in loaded.problems]
+    workloads, workload_problems = load_all_workloads()
+    problems = [str(problem) for problem in (*loaded.problems, *workload_problems)]
     refused: list[str] = []  # what the window would have shown in a message box
     window = MainWindow(
         loaded.catalog,
-        load_workloads(),
+        workloads,
         settings,
         autosave,
         complain=(lambda title, text: refused.append(f"{title}: {text}")) if offscreen else None,

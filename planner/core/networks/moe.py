@@ -26,6 +26,7 @@ class MoE:
     shared_gate: bool = False  # Qwen2-MoE: a sigmoid gate on the shared expert's output
     dense_layers: int = 0  # the first layers keep a dense MLP (DeepSeek's first_k_dense)
     bias: bool = False  # biases on the experts' and the router's linear layers (gpt-oss)
+    router_bias: bool = False  # a router bias alone (DeepSeek-V3's score correction)
     gated: bool = True  # SwiGLU experts: gate, up and down
 
     @property
@@ -41,7 +42,7 @@ class MoE:
         repeat = self.moe_layers(layers)
         e, f, h = self.experts, self.expert_ffn, hidden
         items = [Params("layers.moe.router", (e, h), "router", repeat)]
-        if self.bias:
+        if self.bias or self.router_bias:
             items.append(Params("layers.moe.router.bias", (e,), "bias", repeat))
         names = ("gate", "up", "down") if self.gated else ("up", "down")
         for name in names:

@@ -1,0 +1,451 @@
+"""A network description from a model's own files: the `config.json` Hugging Face ships
+with a checkpoint, or the metadata of a GGUF file (read by planner/io/model_files.py).
+Each supported architecture maps its keys to the planner's transformer sizes; a file that
+does not say enough is refused with the key that is missing, never guessed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from planner.core.errors import Location, RecordError
+
+TRAINING_SEQ = 4096  # the sequence length an imported model trains at unless set
+
+
+class ModelFileError(RecordError):
+    """A config that cannot describe a network: the field names the key."""
+
+
+def _get(config: Mapping[str, Any], key: str, default: Any = ...) -> Any:
+    value = config.get(key, default)
+    if value is ...:
+        raise ModelFileError(
+            "is missing: the planner needs it to size the network", Location(field=key)
+        )
+    return value
+
+
+def _int(config: Mapping[str, Any], key: str, default: Any = ...) -> int:
+    value = _get(config, key, default)
+    if value is None and default is not ...:
+        return int(default or 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ModelFileError(f"must be a whole number, got {value!r}", Location(field=key))
+    return value
+
+
+def _decoder(config: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+    """The keys Llama-style decoders share (llama, mistral, qwen2/3, phi3, gemma, ...)."""
+    hidden = _int(config, "hidden_size")
+    heads = _int(config, "num_attention_heads")
+    table: dict[str, Any] = {
+        "family": "decoder",
+        "layers": _int(config, "num_hidden_layers"),
+        "hidden": hidden,
+        "heads": heads,
+        "kv_heads": _int(config, "num_key_value_heads", heads) or heads,
+        "ffn": _int(config, "intermediate_size"),
+        "gated_ffn": True,
+        "vocab": _int(config, "vocab_size"),
+        "max_positions": _int(config, "max_position_embeddings"),
+        "tied_embeddings": bool(config.get("tie_word_embeddings", False)),
+        "positions": "rotary",
+        "norm": "rmsnorm",
+    }
+    head_dim = config.get("head_dim")
+    if head_dim and head_dim != hidden // heads:
+        table["head_dim"] = _int(config, "head_dim")
+    if config.get("attention_bias") and not extra.get("bias"):
+        raise ModelFileError(
+            "is true: biases on the attention projections alone are not modelled",
+            Location(field="attention_bias"),
+        )
+    table["seq_len"] = min(TRAINING_SEQ, table["max_positions"])
+    table.update(extra)
+    return table
+
+
+def _window(config: Mapping[str, Any], every: int) -> dict[str, Any]:
+    size = config.get("sliding_window")
+    if not size or config.get("use_sliding_window") is False:
+        return {}
+    return {"sliding_window": _int(config, "sliding_window"), "global_every": every}
+
+
+def llama(config: Mapping[str, Any]) -> dict[str, Any]:
+    if config.get("mlp_bias"):
+        raise ModelFileError(
+            "is true: MLP biases without attention biases", Location(field="mlp_bias")
+        )
+    return _decoder(config, **_window(config, 0))
+
+
+def mixtral(config: Mapping[str, Any]) -> dict[str, Any]:
+    experts = _int(config, "num_local_experts")
+    return _decoder(
+        config,
+        experts=experts,
+        experts_per_token=_int(config, "num_experts_per_tok"),
+        **_window(config, 0),
+    )
+
+
+def qwen2(config: Mapping[str, Any]) -> dict[str, Any]:
+    return _decoder(config, qkv_bias=True, **_window(config, 0))
+
+
+def qwen2_moe(config: Mapping[str, Any]) -> dict[str, Any]:
+    _every_layer_sparse(config)
+    return _decoder(
+        config,
+        qkv_bias=True,
+        experts=_int(config, "num_experts"),
+        experts_per_token=_int(config, "num_experts_per_tok"),
+        expert_ffn=_int(config, "moe_intermediate_size"),
+        shared_expert_ffn=_int(config, "shared_expert_intermediate_size"),
+        shared_expert_gate=True,
+    )
+
+
+def qwen3(config: Mapping[str, Any]) -> dict[str, Any]:
+    return _decoder(config, qk_norm=True, **_window(config, 0))
+
+
+def qwen3_moe(config: Mapping[str, Any]) -> dict[str, Any]:
+    _every_layer_sparse(config)
+    return _decoder(
+        config,
+        qk_norm=True,
+        experts=_int(config, "num_experts"),
+        experts_per_token=_int(config, "num_experts_per_tok"),
+        expert_ffn=_int(config, "moe_intermediate_size"),
+    )
+
+
+def _every_layer_sparse(config: Mapping[str, Any]) -> None:
+    if config.get("decoder_sparse_step", 1) != 1 or config.get("mlp_only_layers"):
+        raise ModelFileError(
+            "makes only some layers experts; the planner models every layer sparse",
+            Location(
+                field="mlp_only_layers" if config.get("mlp_only_layers") else "decoder_sparse_step"
+            ),
+        )
+
+
+def gemma3(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Gemma 3's language model (a multimodal config's `text_config`)."""
+    text = config.get("text_config", config)
+    if not isinstance(text, Mapping):
+        raise ModelFileError("must be a table", Location(field="text_config"))
+    every = _int(text, "sliding_window_pattern", 6)
+    table = _decoder(
+        text,
+        qk_norm=True,
+        sandwich_norm=True,
+        tied_embeddings=True,
+        head_dim=_int(text, "head_dim"),
+        **_window(text, every),
+    )
+    table["activation"] = "gelu_pytorch_tanh"
+    return table
+
+
+def phi3(config: Mapping[str, Any]) -> dict[str, Any]:
+    return _decoder(config, **_window(config, 0))
+
+
+def deepseek(config: Mapping[str, Any]) -> dict[str, Any]:
+    """DeepSeek-V2/V3/R1: latent attention, shared and routed experts, dense first layers."""
+    if config.get("moe_layer_freq", 1) != 1:
+        raise ModelFileError(
+            "is not 1: experts in every other layer are not modelled",
+            Location(field="moe_layer_freq"),
+        )
+    heads = _int(config, "num_attention_heads")
+    expert_ffn = _int(config, "moe_intermediate_size")
+    table = _decoder(
+        config,
+        kv_heads=heads,
+        experts=_int(config, "n_routed_experts"),
+        experts_per_token=_int(config, "num_experts_per_tok"),
+        expert_ffn=expert_ffn,
+        shared_expert_ffn=_int(config, "n_shared_experts", 0) * expert_ffn,
+        dense_layers=_int(config, "first_k_dense_replace", 0),
+        # V3's auxiliary-loss-free balancing adds a bias per expert to the routing scores.
+        router_bias=config.get("topk_method") == "noaux_tc",
+        q_lora_rank=_int(config, "q_lora_rank", 0),
+        kv_lora_rank=_int(config, "kv_lora_rank"),
+        qk_rope_head_dim=_int(config, "qk_rope_head_dim"),
+        qk_nope_head_dim=_int(config, "qk_nope_head_dim"),
+        v_head_dim=_int(config, "v_head_dim"),
+    )
+    table.pop("head_dim", None)
+    return table
+
+
+def gpt_oss(config: Mapping[str, Any]) -> dict[str, Any]:
+    """gpt-oss: experts with biases, a router bias, attention biases and sinks, and
+    sliding-window layers alternating with full ones."""
+    types = config.get("layer_types")
+    every = 2  # gpt-oss alternates windowed and full layers, windowed first
+    if isinstance(types, list) and types:
+        full = [index for index, kind in enumerate(types) if kind == "full_attention"]
+        every = full[0] + 1 if full else 0
+        regular = full == list(range(every - 1, len(types), every)) if every else True
+        if not regular:
+            raise ModelFileError(
+                "mixes windowed and full layers irregularly", Location(field="layer_types")
+            )
+    ffn = _int(config, "intermediate_size")
+    return _decoder(
+        config,
+        bias=True,
+        attention_sinks=True,
+        experts=_int(config, "num_local_experts"),
+        experts_per_token=_int(config, "num_experts_per_tok"),
+        expert_ffn=ffn,
+        **_window(config, every),
+    )
+
+
+def gpt2(config: Mapping[str, Any]) -> dict[str, Any]:
+    hidden = _int(config, "n_embd")
+    positions = _int(config, "n_positions")
+    return {
+        "family": "decoder",
+        "layers": _int(config, "n_layer"),
+        "hidden": hidden,
+        "heads": _int(config, "n_head"),
+        "ffn": _int(config, "n_inner", None) or 4 * hidden,
+        "vocab": _int(config, "vocab_size"),
+        "seq_len": positions,
+        "max_positions": positions,
+        "positions": "learned",
+        "tied_embeddings": True,
+        "bias": True,
+        "norm": "layernorm",
+        "activation": "gelu_tanh",
+    }
+
+
+def bert(config: Mapping[str, Any]) -> dict[str, Any]:
+    positions = _int(config, "max_position_embeddings")
+    return {
+        "family": "encoder",
+        "layers": _int(config, "num_hidden_layers"),
+        "hidden": _int(config, "hidden_size"),
+        "heads": _int(config, "num_attention_heads"),
+        "ffn": _int(config, "intermediate_size"),
+        "vocab": _int(config, "vocab_size"),
+        "seq_len": min(512, positions),
+        "max_positions": positions,
+        "positions": "learned",
+        "type_vocab": _int(config, "type_vocab_size", 2),
+        "embedding_norm": True,
+        "pooler": True,
+        "post_norm": True,
+        "bias": True,
+        "norm": "layernorm",
+        "head": "mlm",
+        "tied_embeddings": True,
+    }
+
+
+def mistral3(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Mistral Small 3.1's language model (its vision encoder is not modelled)."""
+    text = config.get("text_config")
+    if not isinstance(text, Mapping):
+        raise ModelFileError(
+            "is missing: the language model's sizes", Location(field="text_config")
+        )
+    return llama(text)
+
+
+HF_ARCHITECTURES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    "mistral3": mistral3,
+    "llama": llama,
+    "mistral": llama,
+    "mixtral": mixtral,
+    "qwen2": qwen2,
+    "qwen2_moe": qwen2_moe,
+    "qwen3": qwen3,
+    "qwen3_moe": qwen3_moe,
+    "gemma3": gemma3,
+    "gemma3_text": gemma3,
+    "phi3": phi3,
+    "deepseek_v2": deepseek,
+    "deepseek_v3": deepseek,
+    "gpt_oss": gpt_oss,
+    "gpt2": gpt2,
+    "bert": bert,
+}
+
+
+def architecture_from_hf(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The architecture table (as a profile's inline `architecture`) of a config.json."""
+    model_type = config.get("model_type")
+    if not isinstance(model_type, str):
+        raise ModelFileError(
+            "is missing: which architecture is this?", Location(field="model_type")
+        )
+    convert = HF_ARCHITECTURES.get(model_type)
+    if convert is None:
+        known = ", ".join(sorted(HF_ARCHITECTURES))
+        raise ModelFileError(
+            f"'{model_type}' is not supported (supported: {known})", Location(field="model_type")
+        )
+    return convert(config)
+
+
+# ---- GGUF ---------------------------------------------------------------------------------
+
+GGUF_FAMILIES = {
+    "llama": "llama",
+    "qwen2": "qwen2",
+    "qwen2moe": "qwen2moe",
+    "qwen3": "qwen3",
+    "qwen3moe": "qwen3moe",
+    "gemma3": "gemma3",
+    "phi3": "phi3",
+    "deepseek2": "deepseek2",
+    "gpt-oss": "gpt-oss",
+}
+# Sliding-window layer patterns llama.cpp builds in rather than writes: every n-th global.
+GGUF_GLOBAL_EVERY = {"gemma3": 6, "gpt-oss": 2}
+
+
+def architecture_from_gguf(
+    metadata: Mapping[str, Any], tensors: Mapping[str, tuple[int, ...]]
+) -> dict[str, Any]:
+    """The architecture table of a GGUF file from its metadata and tensor shapes (ggml
+    order: the row length first)."""
+    arch = metadata.get("general.architecture")
+    if not isinstance(arch, str):
+        raise ModelFileError("is missing", Location(field="general.architecture"))
+    if arch not in GGUF_FAMILIES:
+        known = ", ".join(sorted(GGUF_FAMILIES))
+        raise ModelFileError(
+            f"'{arch}' is not supported (supported: {known})",
+            Location(field="general.architecture"),
+        )
+    keys = {k[len(arch) + 1 :]: v for k, v in metadata.items() if k.startswith(arch + ".")}
+    table = _gguf_common(keys, metadata, tensors, arch)
+    has = tensors.__contains__
+    if has("blk.0.attn_q.bias") and arch in ("qwen2", "qwen2moe"):
+        table["qkv_bias"] = True
+    if has("blk.0.attn_q_norm.weight"):
+        table["qk_norm"] = True
+    if has("blk.0.post_attention_norm.weight") and has("blk.0.post_ffw_norm.weight"):
+        table["sandwich_norm"] = True
+    if has("blk.0.attn_sinks.weight"):
+        table["attention_sinks"] = True
+    if keys.get("expert_count"):
+        table.update(_gguf_experts(keys, tensors, arch))
+    if arch == "deepseek2":
+        table.update(_gguf_mla(keys))
+    if keys.get("attention.sliding_window"):
+        table["sliding_window"] = _int(keys, "attention.sliding_window")
+        table["global_every"] = GGUF_GLOBAL_EVERY.get(arch, 0)
+    if arch == "gemma3":
+        table.update(tied_embeddings=True, activation="gelu_pytorch_tanh")
+    if arch == "gpt-oss":
+        table["bias"] = True
+    return table
+
+
+def _gguf_common(
+    keys: Mapping[str, Any],
+    metadata: Mapping[str, Any],
+    tensors: Mapping[str, tuple[int, ...]],
+    arch: str,
+) -> dict[str, Any]:
+    hidden = _int(keys, "embedding_length")
+    heads = _per_layer(keys, "attention.head_count")
+    embedding = tensors.get("token_embd.weight")
+    vocab = keys.get("vocab_size") or metadata.get("tokenizer.ggml.tokens")
+    if not vocab and embedding:
+        vocab = embedding[-1]
+    if not vocab:
+        raise ModelFileError(
+            "is missing (nor is there a token_embd tensor)", Location(field="tokenizer.ggml.tokens")
+        )
+    context = _int(keys, "context_length")
+    table: dict[str, Any] = {
+        "family": "decoder",
+        "layers": _int(keys, "block_count"),
+        "hidden": hidden,
+        "heads": heads,
+        "kv_heads": _per_layer(keys, "attention.head_count_kv", heads),
+        "ffn": _per_layer(keys, "feed_forward_length", 0) if arch != "gpt-oss" else 0,
+        "gated_ffn": True,
+        "vocab": int(vocab),
+        "max_positions": context,
+        "seq_len": min(TRAINING_SEQ, context),
+        "tied_embeddings": "output.weight" not in tensors,
+        "positions": "rotary",
+        "norm": "rmsnorm",
+    }
+    head_dim = keys.get("attention.key_length")
+    if head_dim and arch != "deepseek2" and head_dim != hidden // heads:
+        table["head_dim"] = _int(keys, "attention.key_length")
+    return table
+
+
+def _per_layer(keys: Mapping[str, Any], key: str, default: Any = ...) -> int:
+    """A size that may be written once or per layer (then all layers must agree)."""
+    value = keys.get(key, default)
+    if isinstance(value, list):
+        if len(set(value)) != 1:
+            raise ModelFileError(
+                "differs between layers, which is not modelled", Location(field=key)
+            )
+        value = value[0]
+    if value is ...:
+        raise ModelFileError("is missing", Location(field=key))
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ModelFileError(f"must be a whole number, got {value!r}", Location(field=key))
+    return value
+
+
+def _gguf_experts(
+    keys: Mapping[str, Any], tensors: Mapping[str, tuple[int, ...]], arch: str
+) -> dict[str, Any]:
+    expert_ffn = _int(keys, "expert_feed_forward_length", None) or _per_layer(
+        keys, "feed_forward_length"
+    )
+    shared = 0
+    if keys.get("expert_shared_feed_forward_length"):
+        shared = _int(keys, "expert_shared_feed_forward_length")
+    elif keys.get("expert_shared_count"):
+        shared = _int(keys, "expert_shared_count") * expert_ffn
+    dense = _int(keys, "leading_dense_block_count", 0)
+    table = {
+        "experts": _int(keys, "expert_count"),
+        "experts_per_token": _int(keys, "expert_used_count"),
+        "expert_ffn": expert_ffn,
+        "shared_expert_ffn": shared,
+        "dense_layers": dense,
+        "shared_expert_gate": f"blk.{dense}.ffn_gate_inp_shexp.weight" in tensors,
+        "router_bias": f"blk.{dense}.exp_probs_b.bias" in tensors,
+    }
+    if not dense and arch != "deepseek2":
+        table["ffn"] = 0
+    return table
+
+
+def _gguf_mla(keys: Mapping[str, Any]) -> dict[str, Any]:
+    rope = _int(keys, "rope.dimension_count")
+    if "attention.key_length_mla" not in keys:
+        raise ModelFileError(
+            "is missing (GGUF files converted before llama.cpp wrote it lack the head sizes)",
+            Location(field="attention.key_length_mla"),
+        )
+    return {
+        "kv_heads": 0,
+        "q_lora_rank": _int(keys, "attention.q_lora_rank", 0),
+        "kv_lora_rank": _int(keys, "attention.kv_lora_rank"),
+        "qk_rope_head_dim": rope,
+        "qk_nope_head_dim": _int(keys, "attention.key_length_mla") - rope,
+        "v_head_dim": _int(keys, "attention.value_length_mla"),
+    }
