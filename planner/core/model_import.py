@@ -377,7 +377,7 @@ def _gguf_common(
         "hidden": hidden,
         "heads": heads,
         "kv_heads": _per_layer(keys, "attention.head_count_kv", heads),
-        "ffn": _per_layer(keys, "feed_forward_length", 0) if arch != "gpt-oss" else 0,
+        "ffn": _per_layer(keys, "feed_forward_length", 0),
         "gated_ffn": True,
         "vocab": int(vocab),
         "max_positions": context,
@@ -429,8 +429,6 @@ def _gguf_experts(
         "shared_expert_gate": f"blk.{dense}.ffn_gate_inp_shexp.weight" in tensors,
         "router_bias": f"blk.{dense}.exp_probs_b.bias" in tensors,
     }
-    if not dense and arch != "deepseek2":
-        table["ffn"] = 0
     return table
 
 

@@ -101,6 +101,8 @@ class Architecture:
             "unet": (),
         }[self.family]
         for name in needs:
+            if name == "ffn" and self.experts and not self.dense_layers:
+                continue  # every layer's MLP is experts of expert_ffn
             if not getattr(self, name):
                 raise RecordError(f"is required for a {self.family} network", Location(field=name))
         if self.heads and self.hidden and not self.head_dim and self.hidden % self.heads:
@@ -120,6 +122,10 @@ class Architecture:
     def _validate_variants(self) -> None:
         """Experts and latent attention need all their sizes, consistent ones."""
         if self.experts:
+            if not (self.expert_ffn or self.ffn):
+                raise RecordError(
+                    "is required for a mixture of experts", Location(field="expert_ffn")
+                )
             if not 1 <= self.experts_per_token <= self.experts:
                 raise RecordError(
                     f"must be 1 to experts ({self.experts}) for a mixture of experts",
