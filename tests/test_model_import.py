@@ -283,3 +283,26 @@ def test_a_broken_gguf_is_refused_quickly(tmp_path: Path, content: bytes, expect
         read_model_file(path)
     assert expected in str(caught.value)
     assert str(path) in str(caught.value)
+
+
+def test_import_model_in_the_app_adds_it_with_estimates(driver) -> None:  # type: ignore[no-untyped-def]
+    window = driver.window
+    sample = Path(__file__).resolve().parents[1] / "resources/samples/single-rtx-4090.rigplan.toml"
+    assert window.files.open(sample)
+    assert window.import_model(CONFIGS / "gpt-oss-20b.json")
+    result = window.document.report.estimates[-1]
+    assert result.workload.id == "gpt-oss-20b-2" and result.estimate is not None
+    assert result.estimate.memory.total > 0 and result.estimate.samples_per_s > 0
+    panel = window.workload_panel
+    assert panel.catalog_combo.findData("gpt-oss-20b-2") >= 0
+    assert "Imported gpt-oss-20b" in window.statusBar().currentMessage()
+
+
+def test_a_bad_model_file_in_the_app_is_reported_and_the_window_goes_on(
+    driver, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "config.json"
+    broken.write_text('{"model_type": "llama", "hidden_size": 4096')
+    assert not driver.window.import_model(broken)
+    title, text = driver.complaints[-1]
+    assert title == "Could not import the model" and str(broken) in text

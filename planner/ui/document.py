@@ -90,6 +90,11 @@ class BuildDocument(QObject):
         self.catalog = catalog
         self.show(self._build)
 
+    def set_workloads(self, workloads: Mapping[str, Workload]) -> None:
+        """The workloads after an import: the build is checked again against them."""
+        self.workloads = workloads
+        self.show(self._build)
+
     # ---- files ------------------------------------------------------------------------
 
     def load(self, build: Build, path: Path | None, modified: bool = False) -> None:

@@ -45,6 +45,8 @@ def build_menus(window: MainWindow) -> None:
     """The menu bar: File, Edit, View and Help, each action forwarding to the window."""
     _file_menu(window)
     _edit_menu(window)
+    models = window.menuBar().addMenu("&Workloads")
+    models.addAction(make_action(window, "&Import Model…", lambda: window.import_model(), "Ctrl+I"))
     view = window.menuBar().addMenu("&View")
     docks = (window.parts_dock, window.findings_dock, window.workloads_dock, window.charts_dock)
     for dock in docks:

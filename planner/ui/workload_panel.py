@@ -67,8 +67,7 @@ class WorkloadPanel(QWidget):
         self.list.currentRowChanged.connect(self._row_changed)
         self.catalog_combo = QComboBox()
         self.catalog_combo.setObjectName("workloadCatalog")
-        for workload in document.workloads.values():
-            self.catalog_combo.addItem(f"{workload.name}", workload.id)
+        self.fill_catalog()
         add = QPushButton("Add")
         add.setObjectName("addWorkload")
         add.clicked.connect(self.add_selected)
@@ -288,6 +287,14 @@ class WorkloadPanel(QWidget):
         workload = results[row].workload
         name = workload.name if workload is not None else "the workload"
         self._document.update_workload(row, changed, f"Apply {suggestion.change} to {name}")
+
+    def fill_catalog(self) -> None:
+        """The networks to add: the catalog's, then the user's imported models."""
+        current = self.catalog_combo.currentData()
+        self.catalog_combo.clear()
+        for workload in self._document.workloads.values():
+            self.catalog_combo.addItem(f"{workload.name}", workload.id)
+        self.catalog_combo.setCurrentIndex(max(0, self.catalog_combo.findData(current)))
 
     def add_selected(self) -> None:
         workload_id = self.catalog_combo.currentData()
