@@ -202,6 +202,7 @@ def gpt_oss(config: Mapping[str, Any]) -> dict[str, Any]:
         config,
         bias=True,
         attention_sinks=True,
+        activation="swiglu_clamped",
         experts=_int(config, "num_local_experts"),
         experts_per_token=_int(config, "num_experts_per_tok"),
         expert_ffn=ffn,
@@ -350,7 +351,7 @@ def architecture_from_gguf(
     if arch == "gemma3":
         table.update(tied_embeddings=True, activation="gelu_pytorch_tanh")
     if arch == "gpt-oss":
-        table["bias"] = True
+        table.update(bias=True, activation="swiglu_clamped")
     return table
 
 

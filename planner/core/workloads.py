@@ -20,7 +20,7 @@ from planner.core.records import internal, parse_record, spec
 
 FAMILIES = ("decoder", "encoder", "vit", "resnet", "unet", "whisper")
 TASKS = ("pretrain", "finetune")
-ACTIVATIONS = ("gelu", "gelu_tanh", "gelu_pytorch_tanh", "relu", "silu")
+ACTIVATIONS = ("gelu", "gelu_tanh", "gelu_pytorch_tanh", "relu", "silu", "swiglu_clamped")
 # Bounds of an inline ResNet: channels double per stage and the image halves.
 MAX_RESNET_STAGES = 6
 MAX_RESNET_BLOCKS = 100
@@ -262,6 +262,7 @@ def _variants(a: Architecture) -> dict[str, Any]:
             bias=a.bias,
             router_bias=a.router_bias,
             gated=a.gated_ffn,
+            act_tensors=7 if a.activation == "swiglu_clamped" else 4,
         )
     mla = None
     if a.kv_lora_rank:

@@ -28,6 +28,10 @@ class MoE:
     bias: bool = False  # biases on the experts' and the router's linear layers (gpt-oss)
     router_bias: bool = False  # a router bias alone (DeepSeek-V3's score correction)
     gated: bool = True  # SwiGLU experts: gate, up and down
+    # Tensors the experts' activation keeps per hidden unit and row: SwiGLU as Hugging
+    # Face writes it 4 (gate and up outputs, SiLU's output, the product); gpt-oss's clamped
+    # SwiGLU 7 (both halves' slices and clamps, the sigmoid, two products and up + 1).
+    act_tensors: int = 4
 
     @property
     def matrices(self) -> int:
@@ -106,9 +110,12 @@ class MoE:
         h, f, p = hidden, self.expert_ffn, prec.value
         saved = prec.linear_inputs(tokens * h, 1)  # the router reads the normalized input
         saved += tokens * self.experts * FP32 + routed * (INDEX + FP32)  # probs, ids, weights
-        saved += routed * h * p  # each expert's gathered input rows
-        saved += routed * f * p * (3 if self.gated else 1)  # gate, up, their product
-        saved += routed * h * p  # the expert outputs, scaled by their routing weight
+        # Each expert's gathered input rows, its down projection's output (the routing
+        # weight multiplies it) and the weighted product the scatter adds back.
+        saved += 3 * routed * h * p
+        # Gate and up outputs, the activation's output and the product down reads (gated);
+        # the up output and the activation's (not gated).
+        saved += routed * f * p * (self.act_tensors if self.gated else 2)
         if self.shared_ffn:
             s = self.shared_ffn
             saved += tokens * s * p * (3 if self.gated else 1)
