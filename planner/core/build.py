@@ -69,6 +69,7 @@ class WorkloadChoice:
     lora_targets: str = spec(default="all", choices=LORA_TARGETS, quiet_default=True)
     offload: str = spec(default="none", choices=OFFLOAD, quiet_default=True)
     p2p: bool | None = spec(default=None, quiet_default=True)
+    expert_parallel: bool = spec(default=False, quiet_default=True)
     extra: Mapping[str, Any] = internal()
 
 

@@ -47,6 +47,7 @@ CHOICE_KEYS = (
     "lora_targets",
     "offload",
     "p2p",
+    "expert_parallel",
 )
 CASE_KEYS = {
     "gpu",

@@ -6,6 +6,11 @@
 - FSDP / ZeRO-3: every micro-batch all-gathers the sharded weights for the forward and again
   for the backward pass — the frozen base of LoRA and QLoRA too (Answer.AI's FSDP+QLoRA) —
   and reduce-scatters the gradients: (N−1)/N of the bytes each time.
+- Expert parallelism: each GPU keeps its share of the experts, so their gradients are not
+  reduced; instead every MoE layer sends each token's hidden state to the GPUs of its
+  chosen experts and back (dispatch and combine all-to-alls), forward and backward: 4 ·
+  tokens · k · hidden values per layer, (N−1)/N of them off the GPU. The layer waits for
+  them (plain PyTorch and DeepSpeed-MoE do not overlap them).
 - Collectives reach `link_efficiency` of the link's bandwidth (NCCL's bus bandwidth against
   the wire rate) and hide behind the backward pass by `overlap`. Without peer-to-peer
   (GeForce RTX 40/50, or P2P turned off) NCCL stages every transfer through host memory:
@@ -20,7 +25,8 @@ from dataclasses import dataclass
 from planner.core.memory import estimate_memory
 from planner.core.model_states import NF4_BYTES, model_states
 from planner.core.networks.common import Network
-from planner.core.param_summary import ParamSummary, summarize
+from planner.core.networks.moe import MoE
+from planner.core.param_summary import ParamSummary, expert_adapter_params, summarize
 from planner.core.training_setup import TrainingSetup
 from planner.core.units import GIB
 
@@ -41,12 +47,35 @@ def traffic(summary: ParamSummary, setup: TrainingSetup, trainable: int) -> Traf
     if n <= 1:
         return Traffic(0.0, 0.0)
     share = (n - 1) / n
+    trainable -= _local_trainable(summary, setup)
     if setup.stage == 3:
         weights = _weight_bytes(summary, setup)
         grad_bytes = share * trainable * _grad_value(setup)
         return Traffic(grad_bytes, 2 * share * weights)
     grad_value = _grad_value(setup)
     return Traffic(2 * share * trainable * grad_value / max(1, setup.grad_accum), 0.0)
+
+
+def _local_trainable(summary: ParamSummary, setup: TrainingSetup) -> int:
+    """Trainable parameters whose gradients stay on their GPU: experts split over the GPUs."""
+    if setup.experts_split <= 1:
+        return 0
+    if setup.mode == "full":
+        return summary.experts
+    return expert_adapter_params(summary, setup.lora_rank, setup.lora_targets)
+
+
+def all_to_all_bytes(network: Network, setup: TrainingSetup) -> float:
+    """Bytes one GPU sends per micro-batch routing tokens to experts on other GPUs."""
+    moe = getattr(network, "moe", None)
+    n = setup.experts_split
+    if not isinstance(moe, MoE) or n <= 1:
+        return 0.0
+    tokens = setup.batch_size * network.tokens_per_sample(setup.seq_len)
+    value = 2 if setup.mixed else 4
+    hidden = int(getattr(network, "hidden", 0))
+    layers = moe.moe_layers(int(getattr(network, "layers", 0)))
+    return 4.0 * tokens * moe.per_token * hidden * value * layers * (n - 1) / n
 
 
 def _grad_value(setup: TrainingSetup) -> int:
@@ -76,20 +105,23 @@ def communication_seconds(
     overlap: float,
     trainable: int,
     compute_s: float,
+    routed_bytes: float = 0.0,
 ) -> tuple[float, float]:
-    """Seconds of collectives per micro-batch, and the part the step waits for."""
+    """Seconds of collectives per micro-batch, and the part the step waits for. The expert
+    all-to-alls (`routed_bytes`) sit on the critical path."""
     moved = traffic(summary, setup, trainable)
     total_bytes = moved.gradient_bytes + moved.gather_bytes
-    if not total_bytes:
+    if not total_bytes and not routed_bytes:
         return 0.0, 0.0
     bandwidth = link_gbs * 1e9 * efficiency * (1.0 if p2p else HOST_STAGING_FACTOR)
     seconds = total_bytes / bandwidth
+    routed = routed_bytes / bandwidth
     if not p2p:
-        return seconds, seconds
+        return seconds + routed, seconds + routed
     # Gradient buckets overlap with the rest of backward (about 2/3 of compute); prefetched
     # weight gathers with forward and backward.
     hidden = min(seconds * overlap, compute_s * (2 / 3 if not moved.gather_bytes else 1.0))
-    return seconds, seconds - hidden
+    return seconds + routed, seconds - hidden + routed
 
 
 def host_transfer_seconds(

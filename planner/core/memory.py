@@ -95,7 +95,7 @@ def estimate_memory(
 def _estimate_memory(
     network: Network, setup: TrainingSetup, capacity_bytes: float | None
 ) -> MemoryEstimate:
-    summary = summarize(network)
+    summary = summarize(network, setup.experts_split)
     states = model_states(summary, setup)
     weights = states.weights
     copies = _autocast_copies(network, summary, setup)

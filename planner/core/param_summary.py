@@ -72,6 +72,8 @@ class Adapters:
 
 @dataclass(frozen=True)
 class ParamSummary:
+    """Sums over the parameters one GPU holds (with expert parallelism, its experts only)."""
+
     total: int
     frozen: int
     matrices: int  # linear and convolution weights (autocast casts these)
@@ -83,6 +85,7 @@ class ParamSummary:
     layers: int  # repeated blocks (the units FSDP wraps and gathers)
     trainable: tuple[Params, ...]
     params: tuple[Params, ...]
+    experts: int = 0  # parameters in expert tensors (local to a GPU under expert parallelism)
     _states: dict[tuple[str, int], float] = field(default_factory=dict)
     _adapters: dict[tuple[int, str], Adapters] = field(default_factory=dict)
 
@@ -113,14 +116,16 @@ class ParamSummary:
         return found.states[key]
 
 
-_summaries: dict[Network, ParamSummary] = {}
+_summaries: dict[tuple[Network, int], ParamSummary] = {}
 
 
-def summarize(network: Network) -> ParamSummary:
-    cached = _summaries.get(network)
+def summarize(network: Network, experts_split: int = 1) -> ParamSummary:
+    """The network's parameters as one GPU holds them: with `experts_split` GPUs sharing
+    the experts (expert parallelism), each keeps ⌈experts / split⌉ of every expert tensor."""
+    cached = _summaries.get((network, experts_split))
     if cached is not None:
         return cached
-    params = network.parameters()
+    params = tuple(_split_experts(item, experts_split) for item in network.parameters())
     repeated = [item.numel / item.repeat for item in params if item.repeat > 1]
     summary = ParamSummary(
         total=sum(item.numel for item in params),
@@ -136,6 +141,20 @@ def summarize(network: Network) -> ParamSummary:
         layers=max((item.repeat for item in params), default=1),
         trainable=tuple(item for item in params if item.role != "frozen"),
         params=params,
+        experts=sum(item.numel for item in params if item.role == "expert"),
     )
-    _summaries[network] = summary
+    _summaries[(network, experts_split)] = summary
     return summary
+
+
+def _split_experts(item: Params, split: int) -> Params:
+    if split <= 1 or item.role != "expert":
+        return item
+    count, *rest = item.shape
+    return Params(item.name, (-(-count // split), *rest), item.role, item.repeat)
+
+
+def expert_adapter_params(summary: ParamSummary, rank: int, targets: str) -> int:
+    """LoRA parameters on expert tensors (they stay on their GPU under expert parallelism)."""
+    experts = tuple(item for item in summary.params if item.role == "expert")
+    return sum(item.numel for item in lora_params(experts, rank, targets))

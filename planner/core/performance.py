@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from planner.core.communication import communication_seconds, host_transfer_seconds
+from planner.core.communication import (
+    all_to_all_bytes,
+    communication_seconds,
+    host_transfer_seconds,
+)
 from planner.core.model_constants import MEANINGS as MEANINGS
 from planner.core.model_constants import Constants as Constants
 from planner.core.model_constants import described_constants as described_constants
@@ -358,7 +362,7 @@ def step_time(
             )
     if cached.dequant_bytes:
         compute += cached.dequant_bytes / (constants.bandwidth(gpu))
-    summary = summarize(network)
+    summary = summarize(network, setup.experts_split)
     total = total_params if total_params is not None else summary.total
     trainable = trainable_params if trainable_params is not None else total
     optimizer = _optimizer_seconds(setup, gpu, constants, trainable, total)
@@ -375,6 +379,7 @@ def step_time(
             constants.overlap,
             trainable,
             compute,
+            all_to_all_bytes(network, setup),
         )
     input_s = 0.0
     if network.family in ("resnet", "vit"):

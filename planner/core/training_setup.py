@@ -36,6 +36,7 @@ class TrainingSetup:
     lora_targets: str = "all"  # all linear layers of the blocks, or attention only
     compile: bool = False  # torch.compile fuses the elementwise kernels
     p2p: bool | None = None  # peer-to-peer between GPUs; None: what the link implies
+    expert_parallel: bool = False  # each GPU holds 1/N of the experts (all-to-all routing)
 
     @property
     def mixed(self) -> bool:
@@ -66,6 +67,11 @@ class TrainingSetup:
     @property
     def stage(self) -> int:
         return ZERO_STAGE[self.sharding] if self.gpus > 1 else 0
+
+    @property
+    def experts_split(self) -> int:
+        """The GPUs the experts are divided over: all of them with expert parallelism."""
+        return self.gpus if self.expert_parallel and self.gpus > 1 else 1
 
     @property
     def offload_optimizer(self) -> bool:

@@ -79,6 +79,7 @@ def setup_for(choice: WorkloadChoice, workload: Workload, gpus: int) -> Training
         lora_targets=choice.lora_targets,
         compile=choice.compile,
         p2p=choice.p2p,
+        expert_parallel=choice.expert_parallel,
     )
 
 

@@ -116,6 +116,8 @@ def _recipe(setup: TrainingSetup) -> str:
         words.append(f"LoRA rank {setup.lora_rank} on {setup.lora_targets} linear layers")
     if setup.p2p is not None:
         words.append(f"peer-to-peer {'on' if setup.p2p else 'off'}")
+    if setup.experts_split > 1:
+        words.append(f"experts split over {setup.experts_split} GPUs (all-to-all routing)")
     return ", ".join(words)
 
 

@@ -41,6 +41,8 @@ FIELD_HELP = {
     "over PCIe: less GPU memory, more time per step",
     "p2p": "Whether the GPUs can copy to each other directly; off sends traffic through "
     "system memory",
+    "expert_parallel": "Mixture of experts: each GPU keeps its share of the experts and "
+    "tokens travel to them and back over the link (all-to-all) in every expert layer",
 }
 
 SHARDING_HELP = {

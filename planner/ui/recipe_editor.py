@@ -58,12 +58,13 @@ class RecipeEditor(QGroupBox):
         self.compile = QCheckBox("torch.compile")
         self.in_backward = QCheckBox("Optimizer step in backward")
         self.packing = QCheckBox("Pack examples into full sequences")
+        self.expert_parallel = QCheckBox("Split the experts over the GPUs")
         for combo in (self.attention, self.master, self.targets, self.offload, self.p2p):
             combo.currentIndexChanged.connect(self._changed)
         for spin in (self.rank, self.accum, self.tokens):
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(self._changed)
-        for box in (self.compile, self.in_backward, self.packing):
+        for box in (self.compile, self.in_backward, self.packing, self.expert_parallel):
             box.toggled.connect(self._changed)
         for field, widget in (
             ("attention", self.attention),
@@ -77,6 +78,7 @@ class RecipeEditor(QGroupBox):
             ("targets", self.targets),
             ("offload", self.offload),
             ("p2p", self.p2p),
+            ("expert_parallel", self.expert_parallel),
         ):
             describe(widget, field)
         self._updating = False
@@ -92,6 +94,7 @@ class RecipeEditor(QGroupBox):
         form.addRow("LoRA on", self.targets)
         form.addRow("Offload to CPU RAM", self.offload)
         form.addRow("Peer-to-peer", self.p2p)
+        form.addRow("", self.expert_parallel)
 
     def show_choice(self, choice: WorkloadChoice) -> None:
         self._updating = True
@@ -112,6 +115,7 @@ class RecipeEditor(QGroupBox):
         self.compile.setChecked(choice.compile)
         self.in_backward.setChecked(choice.optimizer_in_backward)
         self.packing.setChecked(choice.packing)
+        self.expert_parallel.setChecked(choice.expert_parallel)
         adapters = choice.mode in ("lora", "qlora")
         self.rank.setEnabled(adapters)
         self.targets.setEnabled(adapters)
@@ -133,6 +137,7 @@ class RecipeEditor(QGroupBox):
             compile=self.compile.isChecked(),
             optimizer_in_backward=self.in_backward.isChecked(),
             packing=self.packing.isChecked(),
+            expert_parallel=self.expert_parallel.isChecked(),
         )
 
     def _changed(self) -> None:
