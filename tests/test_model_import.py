@@ -306,3 +306,15 @@ def test_a_bad_model_file_in_the_app_is_reported_and_the_window_goes_on(
     assert not driver.window.import_model(broken)
     title, text = driver.complaints[-1]
     assert title == "Could not import the model" and str(broken) in text
+
+
+def test_flux_reproduces_diffusers_count_and_its_sequence() -> None:
+    """FLUX.1 [dev]: 19 double and 38 single blocks of width 3,072 (24 heads of 128); at
+    1,024 px an image is 64 × 64 = 4,096 latent patches beside 512 T5 tokens."""
+    workload = WORKLOADS["flux-1-dev"]
+    net = network("flux-1-dev")
+    assert total_params(net.parameters()) == 11_901_408_320 == workload.params_published
+    assert net.tokens_per_sample(0) == 4096 + 512
+    ops = {op.name: op for op in net.forward_ops(1, 512)}
+    assert ops["attention"].repeat == 57
+    assert ops["attention"].flops == 4.0 * 24 * 4608 * 4608 * 128  # full, not causal

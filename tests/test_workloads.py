@@ -128,6 +128,9 @@ def test_every_workload_estimates_on_a_workstation_gpu(workload_id: str) -> None
     if workload.family == "decoder" and workload.params_published > 3e9:
         # How one trains 7B-70B models on one GPU: 4-bit base, recomputed activations.
         case.update(mode="qlora", activation_checkpointing=True)
+    if workload.family == "flux":
+        # FLUX.1 is fine-tuned with LoRA on a 16-bit base, as diffusers' examples do.
+        case.update(mode="lora", activation_checkpointing=True)
     if workload.params_published > 150e9:
         # 235B-671B mixtures of experts: a 4-bit base sharded over eight 141 GB GPUs.
         case.update(gpu="h200-sxm-141gb", gpu_count=8, sharding="fsdp")

@@ -10,6 +10,7 @@ from typing import Any
 from planner.core.errors import Location, RecordError
 from planner.core.networks.attention_variants import Mla, Window
 from planner.core.networks.common import Network, total_params
+from planner.core.networks.flux import Flux
 from planner.core.networks.moe import MoE
 from planner.core.networks.resnet import ResNet
 from planner.core.networks.transformer import Transformer
@@ -18,7 +19,7 @@ from planner.core.networks.whisper import Whisper
 from planner.core.parts import ID_PATTERN
 from planner.core.records import internal, parse_record, spec
 
-FAMILIES = ("decoder", "encoder", "vit", "resnet", "unet", "whisper")
+FAMILIES = ("decoder", "encoder", "vit", "resnet", "unet", "whisper", "flux")
 TASKS = ("pretrain", "finetune")
 ACTIVATIONS = ("gelu", "gelu_tanh", "gelu_pytorch_tanh", "relu", "silu", "swiglu_clamped")
 # Bounds of an inline ResNet: channels double per stage and the image halves.
@@ -89,6 +90,13 @@ class Architecture:
     qk_norm: bool = spec(default=False, quiet_default=True)
     sandwich_norm: bool = spec(default=False, quiet_default=True)
     attention_sinks: bool = spec(default=False, quiet_default=True)
+    # Diffusion transformers (FLUX.1): single-stream blocks after the double-stream ones
+    # (`layers`), the text encoder's width, the pooled text embedding, a guidance embedding.
+    single_layers: int = spec(default=0, low=0, high=1_000, quiet_default=True)
+    context_dim: int = spec(default=0, low=0, high=100_000, quiet_default=True)
+    pooled_dim: int = spec(default=0, low=0, high=100_000, quiet_default=True)
+    guidance_embeds: bool = spec(default=False, quiet_default=True)
+    latent_channels: int = spec(default=0, low=0, high=1_024, quiet_default=True)
     extra: Mapping[str, Any] = internal()
 
     def validate(self) -> None:
@@ -99,6 +107,17 @@ class Architecture:
             "whisper": ("layers", "hidden", "heads", "ffn", "vocab"),
             "resnet": ("blocks",),
             "unet": (),
+            "flux": (
+                "layers",
+                "hidden",
+                "heads",
+                "ffn",
+                "context_dim",
+                "pooled_dim",
+                "latent_channels",
+                "image_size",
+                "seq_len",
+            ),
         }[self.family]
         for name in needs:
             if name == "ffn" and self.experts and not self.dense_layers:
@@ -237,6 +256,20 @@ def build_network(architecture: Architecture) -> Network:
         return ResNet(a.blocks, image_size=a.image_size or 224, classes=a.num_classes or 1000)
     if a.family == "unet":
         return UNet()
+    if a.family == "flux":
+        return Flux(
+            layers=a.layers,
+            single_layers=a.single_layers,
+            hidden=a.hidden,
+            heads=a.heads,
+            ffn=a.ffn,
+            context_dim=a.context_dim,
+            pooled_dim=a.pooled_dim,
+            guidance=a.guidance_embeds,
+            latent_channels=a.latent_channels,
+            image_size=a.image_size,
+            text_tokens=a.seq_len,
+        )
     return Whisper(
         layers=a.layers,
         hidden=a.hidden,

@@ -6,7 +6,8 @@ norms — on the real Hugging Face implementations, for tests/test_model_variant
     /tmp/torchenv/bin/python tests/tools/measure_variant_activations.py \\
         > tests/data/variant_activations.json
 
-Small configs (hidden 256, a few layers, real expert counts where they matter) run on real
+FLUX.1's transformer runs as diffusers builds it, with SDPA (on CPU in fp32 the flash
+kernel, which keeps what CUDA's does). Small configs (hidden 256, a few layers, real expert counts where they matter) run on real
 CPU tensors in fp32 with eager attention and no dropout, where CPU and CUDA keep the same
 tensors (tests/tools/measure_library_activations.py explains the differences otherwise).
 Routing is data-dependent: the experts' rows are whatever the random router picks, which
@@ -149,8 +150,89 @@ def measure(config_cls: Any, model_cls: Any, config: dict[str, Any], batch: int,
     return saved_bytes(model, lambda: model(input_ids=ids, labels=ids).loss, None).activation_bytes
 
 
+FLUX_SMALL = {
+    "num_layers": 1,
+    "num_single_layers": 2,
+    "attention_head_dim": 64,
+    "num_attention_heads": 2,
+    "joint_attention_dim": 64,
+    "pooled_projection_dim": 32,
+    "in_channels": 64,
+    "guidance_embeds": True,
+    "axes_dims_rope": (8, 28, 28),
+}
+# The planner's description of FLUX_SMALL: 256 px images (16 × 16 = 256 patches), 64 text tokens.
+FLUX_ARCHITECTURE = {
+    "family": "flux",
+    "layers": 1,
+    "single_layers": 2,
+    "hidden": 128,
+    "heads": 2,
+    "ffn": 512,
+    "context_dim": 64,
+    "pooled_dim": 32,
+    "guidance_embeds": True,
+    "latent_channels": 16,
+    "image_size": 256,
+    "seq_len": 64,
+}
+
+
+def measure_flux(batch: int) -> int:
+    """diffusers' FluxTransformer2DModel with the flow-matching loss its examples use."""
+    import diffusers
+
+    torch.manual_seed(0)
+    model = diffusers.FluxTransformer2DModel(**FLUX_SMALL).train()
+    image, text = 256, 64
+    latents = torch.randn(batch, image, 64)
+    context = torch.randn(batch, text, 64)
+    pooled = torch.randn(batch, 32)
+    step = torch.rand(batch)
+    image_ids = torch.zeros(image, 3)
+    text_ids = torch.zeros(text, 3)
+    target = torch.randn(batch, image, 64)
+
+    def run() -> object:
+        out = model(latents, context, pooled, step, image_ids, text_ids, guidance=step).sample
+        return torch.nn.functional.mse_loss(out.float(), target)
+
+    return cpu_saved_bytes(model, run)
+
+
+def cpu_saved_bytes(model: torch.nn.Module, run: Any) -> int:
+    """The storages autograd keeps on real CPU tensors, parameters left out (fake_cuda's
+    saved_bytes routes SDPA to CUDA kernels, which CPU tensors cannot run)."""
+    params = {p.untyped_storage()._cdata for p in model.parameters()}
+    storages: dict[int, int] = {}
+    kept: list[torch.Tensor] = []
+
+    def pack(tensor: torch.Tensor) -> torch.Tensor:
+        storage = tensor.untyped_storage()
+        if storage._cdata not in params:
+            storages[storage._cdata] = storage.nbytes()
+            kept.append(tensor)
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+        run()
+    return sum(storages.values())
+
+
 def main() -> None:
     rows = []
+    rows.append(
+        {
+            "name": "flux",
+            "config": FLUX_SMALL,
+            "architecture": FLUX_ARCHITECTURE,
+            "batch": 2,
+            "seq_len": 64,
+            "dtype": "fp32",
+            "attention": "sdpa",
+            "activation_bytes": measure_flux(2),
+        }
+    )
     for name, config_cls, model_cls, config in CASES:
         for batch, seq in SHAPES:
             rows.append(
