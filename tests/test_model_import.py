@@ -318,3 +318,94 @@ def test_flux_reproduces_diffusers_count_and_its_sequence() -> None:
     ops = {op.name: op for op in net.forward_ops(1, 512)}
     assert ops["attention"].repeat == 57
     assert ops["attention"].flops == 4.0 * 24 * 4608 * 4608 * 128  # full, not causal
+
+
+# What llama.cpp's converter (convert_hf_to_gguf.py) writes for each architecture: its
+# name, the keys from the config, and the tensors whose presence marks a variant.
+GGUF_ARCH = {
+    "llama-3-3-70b": "llama",
+    "mixtral-8x7b": "llama",
+    "qwen3-8b": "qwen3",
+    "qwen3-30b-a3b": "qwen3moe",
+    "gemma-3-27b": "gemma3",
+    "phi-4": "phi3",
+    "deepseek-v3": "deepseek2",
+    "gpt-oss-120b": "gpt-oss",
+}
+
+
+def gguf_from_config(
+    workload_id: str,
+) -> tuple[dict[str, object], dict[str, tuple[tuple[int, ...], int]]]:
+    config = json.loads((CONFIGS / f"{workload_id}.json").read_text())
+    config = config.get("text_config", config) if workload_id.startswith("gemma") else config
+    arch = GGUF_ARCH[workload_id]
+    hidden, vocab = config["hidden_size"], config["vocab_size"]
+    meta: dict[str, object] = {"general.architecture": arch}
+    keys = {
+        "block_count": config["num_hidden_layers"],
+        "context_length": config["max_position_embeddings"],
+        "embedding_length": hidden,
+        "feed_forward_length": config["intermediate_size"],
+        "attention.head_count": config["num_attention_heads"],
+        "attention.head_count_kv": config.get("num_key_value_heads", config["num_attention_heads"]),
+    }
+    if config.get("head_dim"):
+        keys["attention.key_length"] = keys["attention.value_length"] = config["head_dim"]
+    experts = (
+        config.get("num_local_experts")
+        or config.get("num_experts")
+        or config.get("n_routed_experts")
+    )
+    if experts:
+        keys["expert_count"] = experts
+        keys["expert_used_count"] = config["num_experts_per_tok"]
+        if config.get("moe_intermediate_size"):
+            keys["expert_feed_forward_length"] = config["moe_intermediate_size"]
+        elif arch == "gpt-oss":
+            keys["expert_feed_forward_length"] = config["intermediate_size"]
+    if arch == "deepseek2":
+        keys.update(
+            {
+                "attention.head_count_kv": 1,
+                "leading_dense_block_count": config["first_k_dense_replace"],
+                "expert_shared_count": config["n_shared_experts"],
+                "attention.q_lora_rank": config["q_lora_rank"],
+                "attention.kv_lora_rank": config["kv_lora_rank"],
+                "attention.key_length": config["kv_lora_rank"] + config["qk_rope_head_dim"],
+                "attention.value_length": config["kv_lora_rank"],
+                "attention.key_length_mla": config["qk_nope_head_dim"] + config["qk_rope_head_dim"],
+                "attention.value_length_mla": config["v_head_dim"],
+                "rope.dimension_count": config["qk_rope_head_dim"],
+            }
+        )
+    if config.get("sliding_window"):
+        keys["attention.sliding_window"] = config["sliding_window"]
+    meta.update({f"{arch}.{key}": value for key, value in keys.items()})
+    f32 = 0
+    tensors: dict[str, tuple[tuple[int, ...], int]] = {"token_embd.weight": ((hidden, vocab), f32)}
+    if not config.get("tie_word_embeddings", arch == "gemma3"):
+        tensors["output.weight"] = ((hidden, vocab), f32)
+    marks = {
+        "qwen3": ["blk.0.attn_q_norm.weight"],
+        "qwen3moe": ["blk.0.attn_q_norm.weight"],
+        "gemma3": [
+            "blk.0.attn_q_norm.weight",
+            "blk.0.post_attention_norm.weight",
+            "blk.0.post_ffw_norm.weight",
+        ],
+        "gpt-oss": ["blk.0.attn_sinks.weight"],
+        "deepseek2": ["blk.3.exp_probs_b.bias"],
+    }
+    for name in marks.get(arch, []):
+        tensors[name] = ((1,), f32)
+    return meta, tensors
+
+
+@pytest.mark.parametrize("workload_id", sorted(GGUF_ARCH))
+def test_a_gguf_of_each_family_gives_the_catalog_count(tmp_path: Path, workload_id: str) -> None:
+    meta, tensors = gguf_from_config(workload_id)
+    path = write_gguf(tmp_path / f"{workload_id}.gguf", meta, tensors)
+    net = build_network(parse_architecture(read_model_file(path).architecture))
+    assert total_params(net.parameters()) == WORKLOADS[workload_id].params_published
+    assert net.active_params() == network(workload_id).active_params()

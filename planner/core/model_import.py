@@ -364,9 +364,9 @@ def _gguf_common(
     hidden = _int(keys, "embedding_length")
     heads = _per_layer(keys, "attention.head_count")
     embedding = tensors.get("token_embd.weight")
-    vocab = keys.get("vocab_size") or metadata.get("tokenizer.ggml.tokens")
-    if not vocab and embedding:
-        vocab = embedding[-1]
+    # The embedding's rows are the vocabulary the weights have (the token list may differ).
+    vocab = embedding[-1] if embedding else None
+    vocab = vocab or keys.get("vocab_size") or metadata.get("tokenizer.ggml.tokens")
     if not vocab:
         raise ModelFileError(
             "is missing (nor is there a token_embd tensor)", Location(field="tokenizer.ggml.tokens")
