@@ -409,3 +409,58 @@ def test_a_gguf_of_each_family_gives_the_catalog_count(tmp_path: Path, workload_
     net = build_network(parse_architecture(read_model_file(path).architecture))
     assert total_params(net.parameters()) == WORKLOADS[workload_id].params_published
     assert net.active_params() == network(workload_id).active_params()
+
+
+@pytest.mark.parametrize(
+    ("config", "count"),
+    [  # counts of transformers' own models built from these configs (meta device)
+        (
+            {
+                "model_type": "vit",
+                "hidden_size": 768,
+                "num_hidden_layers": 12,
+                "num_attention_heads": 12,
+                "intermediate_size": 3072,
+                "image_size": 224,
+                "patch_size": 16,
+                "num_labels": 1000,
+            },
+            86_567_656,
+        ),
+        (
+            {
+                "model_type": "whisper",
+                "d_model": 768,
+                "encoder_layers": 12,
+                "decoder_layers": 12,
+                "encoder_attention_heads": 12,
+                "decoder_attention_heads": 12,
+                "encoder_ffn_dim": 3072,
+                "decoder_ffn_dim": 3072,
+                "vocab_size": 51865,
+                "num_mel_bins": 80,
+                "max_target_positions": 448,
+            },
+            241_734_912,
+        ),
+        (
+            {
+                "model_type": "falcon",
+                "hidden_size": 4544,
+                "num_attention_heads": 71,
+                "num_hidden_layers": 32,
+                "vocab_size": 65024,
+                "multi_query": True,
+                "parallel_attn": True,
+                "bias": False,
+                "new_decoder_architecture": False,
+                "max_position_embeddings": 2048,
+            },
+            6_921_720_704,
+        ),
+    ],
+    ids=["vit-b-16", "whisper-small", "falcon-7b"],
+)
+def test_vision_speech_and_falcon_configs_import(config: dict[str, object], count: int) -> None:
+    net = build_network(parse_architecture(architecture_from_hf(config)))
+    assert total_params(net.parameters()) == count

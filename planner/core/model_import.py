@@ -253,6 +253,83 @@ def bert(config: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def vit(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A ViT image classifier (ViTForImageClassification's config)."""
+    labels = config.get("num_labels") or len(config.get("id2label") or {}) or 1000
+    return {
+        "family": "vit",
+        "layers": _int(config, "num_hidden_layers"),
+        "hidden": _int(config, "hidden_size"),
+        "heads": _int(config, "num_attention_heads"),
+        "ffn": _int(config, "intermediate_size"),
+        "patch_size": _int(config, "patch_size"),
+        "image_size": _int(config, "image_size"),
+        "bias": True,
+        "norm": "layernorm",
+        "num_classes": int(labels),
+    }
+
+
+def whisper(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Whisper: the encoder and decoder share their sizes in every released model."""
+    for encoder, decoder in (
+        ("encoder_layers", "decoder_layers"),
+        ("encoder_attention_heads", "decoder_attention_heads"),
+        ("encoder_ffn_dim", "decoder_ffn_dim"),
+    ):
+        if config.get(encoder) != config.get(decoder):
+            raise ModelFileError(
+                f"differs from {decoder}: the planner models equal encoder and decoder",
+                Location(field=encoder),
+            )
+    return {
+        "family": "whisper",
+        "layers": _int(config, "encoder_layers"),
+        "hidden": _int(config, "d_model"),
+        "heads": _int(config, "encoder_attention_heads"),
+        "ffn": _int(config, "encoder_ffn_dim"),
+        "vocab": _int(config, "vocab_size"),
+        "seq_len": _int(config, "max_target_positions", 448),
+        "mel_bins": _int(config, "num_mel_bins", 80),
+    }
+
+
+def falcon(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Falcon: attention and MLP side by side, multi-query (7B) or grouped (40B, 180B)."""
+    if config.get("alibi"):
+        raise ModelFileError(
+            "is true: ALiBi Falcon variants are not modelled", Location(field="alibi")
+        )
+    if not config.get("parallel_attn", True):
+        raise ModelFileError(
+            "is false: sequential Falcon blocks are not modelled", Location(field="parallel_attn")
+        )
+    hidden = _int(config, "hidden_size")
+    heads = _int(config, "num_attention_heads")
+    new = bool(config.get("new_decoder_architecture"))
+    kv = (
+        _int(config, "num_kv_heads", heads)
+        if new
+        else (1 if config.get("multi_query", True) else heads)
+    )
+    positions = _int(config, "max_position_embeddings", 2048)
+    return {
+        "family": "decoder",
+        "layers": _int(config, "num_hidden_layers"),
+        "hidden": hidden,
+        "heads": heads,
+        "kv_heads": kv,
+        "ffn": _int(config, "ffn_hidden_size", None) or 4 * hidden,
+        "vocab": _int(config, "vocab_size"),
+        "seq_len": min(TRAINING_SEQ, positions),
+        "max_positions": positions,
+        "tied_embeddings": bool(config.get("tie_word_embeddings", True)),
+        "bias": bool(config.get("bias", False)),
+        "norm": "layernorm",
+        "single_norm": not new,
+    }
+
+
 def mistral3(config: Mapping[str, Any]) -> dict[str, Any]:
     """Mistral Small 3.1's language model (its vision encoder is not modelled)."""
     text = config.get("text_config")
@@ -280,6 +357,9 @@ HF_ARCHITECTURES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "gpt_oss": gpt_oss,
     "gpt2": gpt2,
     "bert": bert,
+    "vit": vit,
+    "falcon": falcon,
+    "whisper": whisper,
 }
 
 

@@ -90,6 +90,7 @@ class Architecture:
     qk_norm: bool = spec(default=False, quiet_default=True)
     sandwich_norm: bool = spec(default=False, quiet_default=True)
     attention_sinks: bool = spec(default=False, quiet_default=True)
+    single_norm: bool = spec(default=False, quiet_default=True)
     # Diffusion transformers (FLUX.1): single-stream blocks after the double-stream ones
     # (`layers`), the text encoder's width, the pooled text embedding, a guidance embedding.
     single_layers: int = spec(default=0, low=0, high=1_000, quiet_default=True)
@@ -310,6 +311,7 @@ def _variants(a: Architecture) -> dict[str, Any]:
         "qk_norm": a.qk_norm,
         "sandwich_norm": a.sandwich_norm,
         "attention_sinks": a.attention_sinks,
+        "single_norm": a.single_norm,
     }
 
 

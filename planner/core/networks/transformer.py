@@ -69,6 +69,7 @@ class Transformer:
     qk_norm: bool = False  # Qwen3, Gemma 3: RMSNorm over each head's queries and keys
     sandwich_norm: bool = False  # Gemma 2/3: norms after attention and MLP as well
     attention_sinks: bool = False  # gpt-oss: a learned sink logit per head
+    single_norm: bool = False  # Falcon-7B: one norm feeds attention and MLP side by side
 
     # ---- shape helpers ------------------------------------------------------------------
 
@@ -137,7 +138,9 @@ class Transformer:
                 items += self.norm_params("embeddings.norm")
         items += self._attention_parameters()
         items += self._mlp_parameters()
-        items += self.norm_params("layers.norm1", layers) + self.norm_params("layers.norm2", layers)
+        items += self.norm_params("layers.norm1", layers)
+        if not self.single_norm:
+            items += self.norm_params("layers.norm2", layers)
         if self.sandwich_norm:
             items += self.norm_params("layers.post_attn_norm", layers)
             items += self.norm_params("layers.post_mlp_norm", layers)
