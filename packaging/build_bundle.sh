@@ -210,6 +210,22 @@ smoke_check() {
         fail "'planner compare' on two samples"
     fi
 
+    # A model import: a GGUF header (the gguf package's block sizes) and a config.json.
+    "$PYTHON" -c "import sys; sys.path.insert(0, 'tests'); from gguf_fixture import write_gguf; \
+from pathlib import Path; write_gguf(Path('$tmp/tiny.gguf'), {'general.architecture': 'llama', \
+'llama.block_count': 2, 'llama.embedding_length': 256, 'llama.feed_forward_length': 512, \
+'llama.context_length': 4096, 'llama.attention.head_count': 4}, \
+{'token_embd.weight': ((256, 1000), 12), 'output.weight': ((256, 1000), 14)})" \
+        || fail "could not write the test GGUF header"
+    cp "$ROOT/tests/data/hf_configs/qwen3-30b-a3b.json" "$tmp/"
+    status=0
+    { clean workloads import tiny.gguf && clean workloads import qwen3-30b-a3b.json; } \
+        >"$tmp/import.txt" 2>&1 || status=$?
+    sed 's/^/      /' "$tmp/import.txt"
+    say "  \$ planner workloads import tiny.gguf; planner workloads import qwen3-30b-a3b.json  ->  exit $status"
+    [ "$status" -eq 0 ] || fail "'planner workloads import' exited with $status"
+    grep -q "weights in the file: Q4_K" "$tmp/import.txt" || fail "the GGUF's tensor types were not read"
+
     status=0
     local started=$SECONDS
     clean gui "$SAMPLE" --screenshot "$tmp/window.png" >"$tmp/gui.txt" 2>&1 || status=$?
