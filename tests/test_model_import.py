@@ -54,6 +54,9 @@ def test_catalog_models_are_their_config_and_their_published_count(workload_id: 
         ("llama-3-3-70b", 70_553_706_496),
         ("phi-4", 14_659_507_200),
         ("gemma-3-1b", 999_885_952),
+        ("gemma-3-4b", 4_300_079_472),  # language model, SigLIP encoder and projector
+        ("gemma-3-27b", 27_432_406_640),
+        ("mistral-small-3-1-24b", 24_011_361_280),  # with the Pixtral encoder
         ("qwen3-8b", 8_190_735_360),
     ],
 )
@@ -87,8 +90,17 @@ def test_gemma_3_non_embedding_counts_match_table_1(
     workload_id: str, non_embedding_millions: int
 ) -> None:
     arch = WORKLOADS[workload_id].architecture
-    non_embedding = WORKLOADS[workload_id].params_published - arch.vocab * arch.hidden
-    assert round(non_embedding / 1e6) == non_embedding_millions
+    params = network(workload_id).parameters()
+    vision = sum(item.numel for item in params if item.name.startswith("vision."))
+    language = WORKLOADS[workload_id].params_published - vision
+    assert round((language - arch.vocab * arch.hidden) / 1e6) == non_embedding_millions
+    if arch.vision:
+        encoder = sum(
+            item.numel
+            for item in params
+            if item.name.startswith("vision.") and "projector" not in item.name
+        )
+        assert round(encoder / 1e6) == 417  # the SigLIP encoder of Table 1
 
 
 def test_mixtral_memory_holds_every_expert_and_compute_follows_two() -> None:
@@ -407,8 +419,11 @@ def test_a_gguf_of_each_family_gives_the_catalog_count(tmp_path: Path, workload_
     meta, tensors = gguf_from_config(workload_id)
     path = write_gguf(tmp_path / f"{workload_id}.gguf", meta, tensors)
     net = build_network(parse_architecture(read_model_file(path).architecture))
-    assert total_params(net.parameters()) == WORKLOADS[workload_id].params_published
-    assert net.active_params() == network(workload_id).active_params()
+    # llama.cpp keeps a multimodal model's vision encoder in a separate mmproj file.
+    catalog = network(workload_id)
+    vision = sum(item.numel for item in catalog.parameters() if item.name.startswith("vision."))
+    assert total_params(net.parameters()) == WORKLOADS[workload_id].params_published - vision
+    assert net.active_params() == catalog.active_params() - vision
 
 
 @pytest.mark.parametrize(

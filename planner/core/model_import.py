@@ -148,6 +148,30 @@ def gemma3(config: Mapping[str, Any]) -> dict[str, Any]:
         **_window(text, every),
     )
     table["activation"] = "gelu_pytorch_tanh"
+    table.update(_vision_config(config, "siglip"))
+    return table
+
+
+def _vision_config(config: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """A multimodal config's image encoder (SigLIP for Gemma 3, Pixtral for Mistral 3)."""
+    vision = config.get("vision_config")
+    if not isinstance(vision, Mapping):
+        return {}
+    table = {
+        "vision": kind,
+        "vision_layers": _int(vision, "num_hidden_layers"),
+        "vision_hidden": _int(vision, "hidden_size"),
+        "vision_ffn": _int(vision, "intermediate_size"),
+        "vision_patch": _int(vision, "patch_size"),
+        "vision_image": _int(vision, "image_size"),
+    }
+    if kind == "pixtral":
+        table["vision_merge"] = _int(config, "spatial_merge_size", 2)
+        if config.get("multimodal_projector_bias"):
+            raise ModelFileError(
+                "is true: projector biases are not modelled",
+                Location(field="multimodal_projector_bias"),
+            )
     return table
 
 
@@ -337,7 +361,7 @@ def mistral3(config: Mapping[str, Any]) -> dict[str, Any]:
         raise ModelFileError(
             "is missing: the language model's sizes", Location(field="text_config")
         )
-    return llama(text)
+    return {**llama(text), **_vision_config(config, "pixtral")}
 
 
 HF_ARCHITECTURES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {

@@ -15,6 +15,8 @@ from planner.core.networks.moe import MoE
 from planner.core.networks.resnet import ResNet
 from planner.core.networks.transformer import Transformer
 from planner.core.networks.unet import UNet
+from planner.core.networks.vision_tower import KINDS as VISION_KINDS
+from planner.core.networks.vision_tower import VisionTower
 from planner.core.networks.whisper import Whisper
 from planner.core.parts import ID_PATTERN
 from planner.core.records import internal, parse_record, spec
@@ -91,6 +93,15 @@ class Architecture:
     sandwich_norm: bool = spec(default=False, quiet_default=True)
     attention_sinks: bool = spec(default=False, quiet_default=True)
     single_norm: bool = spec(default=False, quiet_default=True)
+    # A multimodal model's image encoder (frozen when the language model is fine-tuned):
+    # its kind, depth, width, MLP width, patch and image size, and Pixtral's patch merge.
+    vision: str = spec(default="", choices=("", *VISION_KINDS), quiet_default=True)
+    vision_layers: int = spec(default=0, low=0, high=1_000, quiet_default=True)
+    vision_hidden: int = spec(default=0, low=0, high=100_000, quiet_default=True)
+    vision_ffn: int = spec(default=0, low=0, high=1_000_000, quiet_default=True)
+    vision_patch: int = spec(default=0, low=0, high=1_024, quiet_default=True)
+    vision_image: int = spec(default=0, low=0, high=16_384, quiet_default=True)
+    vision_merge: int = spec(default=0, low=0, high=16, quiet_default=True)
     # Diffusion transformers (FLUX.1): single-stream blocks after the double-stream ones
     # (`layers`), the text encoder's width, the pooled text embedding, a guidance embedding.
     single_layers: int = spec(default=0, low=0, high=1_000, quiet_default=True)
@@ -164,6 +175,12 @@ class Architecture:
                         "is required for latent attention (kv_lora_rank > 0)",
                         Location(field=name),
                     )
+        if self.vision:
+            for name in ("vision_layers", "vision_hidden", "vision_ffn", "vision_patch"):
+                if not getattr(self, name):
+                    raise RecordError("is required with a vision encoder", Location(field=name))
+            if self.vision == "siglip" and not self.vision_image:
+                raise RecordError("is required for SigLIP", Location(field="vision_image"))
         if self.global_every and not self.sliding_window:
             raise RecordError("needs a sliding_window", Location(field="global_every"))
 
@@ -312,7 +329,23 @@ def _variants(a: Architecture) -> dict[str, Any]:
         "sandwich_norm": a.sandwich_norm,
         "attention_sinks": a.attention_sinks,
         "single_norm": a.single_norm,
+        "vision": _vision(a),
     }
+
+
+def _vision(a: Architecture) -> VisionTower | None:
+    if not a.vision:
+        return None
+    return VisionTower(
+        kind=a.vision,
+        layers=a.vision_layers,
+        hidden=a.vision_hidden,
+        ffn=a.vision_ffn,
+        patch=a.vision_patch,
+        image=a.vision_image,
+        text_hidden=a.hidden,
+        merge=a.vision_merge or 2,
+    )
 
 
 def parse_architecture(table: Mapping[str, Any]) -> Architecture:

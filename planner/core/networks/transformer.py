@@ -26,6 +26,7 @@ from planner.core.networks.saved_tensors import (
     softmax_bytes,
 )
 from planner.core.networks.transformer_heads import head_ops, head_parameters, outside_layers_bytes
+from planner.core.networks.vision_tower import VisionTower
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Transformer:
     sandwich_norm: bool = False  # Gemma 2/3: norms after attention and MLP as well
     attention_sinks: bool = False  # gpt-oss: a learned sink logit per head
     single_norm: bool = False  # Falcon-7B: one norm feeds attention and MLP side by side
+    vision: VisionTower | None = None  # a multimodal model's (frozen) image encoder
 
     # ---- shape helpers ------------------------------------------------------------------
 
@@ -147,6 +149,8 @@ class Transformer:
         if not self.post_norm:
             items += self.norm_params("final_norm")
         items += head_parameters(self)
+        if self.vision is not None:
+            items += self.vision.parameters()
         return tuple(items)
 
     def _attention_parameters(self) -> list[Params]:
