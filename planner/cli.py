@@ -215,9 +215,11 @@ def _estimate_profile(args: argparse.Namespace) -> int:
 
 
 def _estimate_cases(args: argparse.Namespace) -> int:
+    from planner.cli_text import serving_line
     from planner.core.calibrated import CONSTANTS, ERROR_P90
     from planner.core.cases import estimate_case
     from planner.core.errors import Location, RecordError
+    from planner.core.inference_cases import estimate_inference_case, is_inference
     from planner.core.parts import Gpu
     from planner.core.units import gib
 
@@ -248,7 +250,10 @@ def _estimate_cases(args: argparse.Namespace) -> int:
     results = []
     for index, case in enumerate(cases):
         try:
-            results.append(estimate_case(case, gpus, workloads, CONSTANTS, ERROR_P90).to_json())
+            if is_inference(case):
+                results.append(estimate_inference_case(case, gpus, workloads))
+            else:
+                results.append(estimate_case(case, gpus, workloads, CONSTANTS, ERROR_P90).to_json())
         except RecordError as error:
             raise InputError(
                 error.message,
@@ -263,6 +268,9 @@ def _estimate_cases(args: argparse.Namespace) -> int:
         _print_json(results)
     else:
         for result in results:
+            if result.get("task") == "inference":
+                _say(serving_line(result))
+                continue
             _say(
                 f"{result['workload']} on {result['gpu_count']}× {result['gpu']}: "
                 f"{result['samples_per_s']:.2f} samples/s "

@@ -196,3 +196,18 @@ def terminal_safe(text: str, one_line: bool = False) -> str:
     if one_line:
         text = text.replace("\n", "\\n").replace("\t", "\\t")
     return text
+
+
+def serving_line(result: dict[str, object]) -> str:
+    """One inference case in words: speed, first token, memory and the longest context."""
+    memory = result["memory"]
+    assert isinstance(memory, dict)
+    fits = "fits" if memory["fits"] else "does NOT fit"
+    return (
+        f"{result['workload']} {result['quant']} on {result['gpu_count']}× {result['gpu']}: "
+        f"{result['decode_tokens_per_s']:,.1f} tokens/s per sequence "
+        f"({result['aggregate_tokens_per_s']:,.1f} in all), prompt "
+        f"{result['prefill_tokens_per_s']:,.0f} tokens/s, first token {result['ttft_s']:.2f} s; "
+        f"{memory['total'] / 2**30:,.1f} GiB/GPU, {fits}; longest context "
+        f"{result['max_context']:,} (bound by {result['bound']})"
+    )

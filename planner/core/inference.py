@@ -1,0 +1,158 @@
+"""Serving a model: will it fit, at what context, how fast. Memory per GPU is the weights in
+their stored format, the KV cache the architecture keeps (grouped-query heads, DeepSeek's
+latent, sliding windows), the engine's workspace and its runtime; speed is a roofline per
+decoding step — the weights and the cache read from memory, the products done on the
+tensor cores — plus the all-reduces a tensor-parallel split sends over the build's link.
+
+Sources of the format sizes: llama.cpp tools/quantize/README.md (bits per weight of
+Llama-3.1-8B files: Q2_K 3.1593, Q4_K_M 4.8944, Q5_K_M 5.7036, Q6_K 6.5633, Q8_0 8.5008),
+examples/quantize/README.md (Llama 2 7B Q3_K_M 3.91), ggml's block layouts (Q4_0: 18 bytes
+per 32 weights = 4.5 bits; q8_0 34 bytes and q4_0 18 bytes per 32 cache values); 4-bit
+AWQ/GPTQ with a 16-bit scale and zero per group of 128 (4.25 bits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.core.networks.common import total_params
+from planner.core.networks.transformer import Transformer
+
+QUANT_BITS = {
+    "bf16": 16.0,
+    "fp16": 16.0,
+    "fp8": 8.0,
+    "int8": 8.0,
+    "awq": 4.25,
+    "gptq": 4.25,
+    "Q8_0": 8.5008,
+    "Q6_K": 6.5633,
+    "Q5_K_M": 5.7036,
+    "Q4_K_M": 4.8944,
+    "Q4_0": 4.5,
+    "Q3_K_M": 3.91,
+    "Q2_K": 3.1593,
+}
+KV_BYTES = {"f16": 2.0, "bf16": 2.0, "fp8": 1.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
+ENGINES = ("llama.cpp", "vllm", "generic")
+SPLITS = ("tensor", "layer")
+
+
+@dataclass(frozen=True)
+class Serving:
+    """How the model is served: what a case or a profile's serving workload sets."""
+
+    quant: str = "bf16"
+    context: int = 4096  # the longest sequence a slot must hold (prompt + generated)
+    prompt_tokens: int = 512
+    gen_tokens: int = 128
+    concurrency: int = 1  # sequences decoded together
+    kv_dtype: str = "f16"
+    split: str = "tensor"  # over the GPUs: tensor-parallel or whole layers per GPU
+    offload_layers: int = 0  # layers kept in system RAM (llama.cpp runs them on the CPU)
+    engine: str = "llama.cpp"
+    gpus: int = 1
+
+    @property
+    def weight_bits(self) -> float:
+        return QUANT_BITS[self.quant]
+
+    @property
+    def kv_bytes(self) -> float:
+        return KV_BYTES[self.kv_dtype]
+
+
+@dataclass(frozen=True)
+class ServingMemory:
+    weights: float  # per GPU, bytes
+    kv_cache: float
+    activations: float
+    overhead: float
+    system_ram: float  # offloaded layers' weights and cache, and the engine's host copy
+    capacity: float  # per GPU, what the engine may use
+
+    @property
+    def total(self) -> float:
+        return self.weights + self.kv_cache + self.activations + self.overhead
+
+    @property
+    def fits(self) -> bool:
+        return self.total <= self.capacity
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "weights": int(self.weights),
+            "kv_cache": int(self.kv_cache),
+            "activations": int(self.activations),
+            "overhead": int(self.overhead),
+            "total": int(self.total),
+            "fits": self.fits,
+            "per_gpu": True,
+            "system_ram": int(self.system_ram),
+        }
+
+
+def kv_bytes_per_token(net: Transformer, serving: Serving, context: int) -> float:
+    """Cache bytes one sequence holds over `context` tokens, all layers (divided by the
+    context: per token, windows counted at their size)."""
+    if net.mla is not None:
+        per_layer = (net.mla.kv_rank + net.mla.rope_dim) * serving.kv_bytes
+    else:
+        per_layer = 2 * net.kv_heads * net.head_size * serving.kv_bytes
+    window = net.window
+    if window is None:
+        return per_layer * net.layers
+    local = window.local_layers(net.layers) * min(context, window.size) / max(1, context)
+    return per_layer * (window.global_layers(net.layers) + local)
+
+
+def weight_bytes(net: Transformer, serving: Serving) -> float:
+    """The served weights in their format (a multimodal model's image encoder excluded:
+    llama.cpp and vLLM load it separately, for image inputs only)."""
+    params = total_params(tuple(p for p in net.parameters() if not p.name.startswith("vision.")))
+    return params * serving.weight_bits / 8
+
+
+# llama.cpp evaluates prompts in micro-batches of 512 tokens (its --ubatch-size default);
+# the workspace holds their logits (fp32 over the vocabulary) and the widest intermediate.
+UBATCH = 512
+# vLLM lets itself use this share of each GPU (its gpu_memory_utilization default).
+VLLM_UTILIZATION = 0.9
+
+
+def serving_memory(
+    net: Transformer, serving: Serving, vram_bytes: float, context: int | None = None
+) -> ServingMemory:
+    from planner.core.memory import CONTEXT_BYTES  # one home for the CUDA context
+
+    context = context or serving.context
+    n = max(1, serving.gpus)
+    gpu_layers = max(0, net.layers - serving.offload_layers)
+    on_gpu = gpu_layers / net.layers
+    weights = weight_bytes(net, serving)
+    kv = kv_bytes_per_token(net, serving, context) * context * serving.concurrency
+    workspace = UBATCH * (net.vocab + 2 * max(net.ffn, 1) + 4 * net.hidden) * 4
+    capacity = vram_bytes * (VLLM_UTILIZATION if serving.engine == "vllm" else 1.0)
+    return ServingMemory(
+        weights=weights * on_gpu / n,
+        kv_cache=kv * on_gpu / n,
+        activations=workspace,
+        overhead=CONTEXT_BYTES,
+        system_ram=(weights + kv) * (1 - on_gpu),
+        capacity=capacity,
+    )
+
+
+def max_context(net: Transformer, serving: Serving, vram_bytes: float) -> int:
+    """The longest context every concurrent sequence can hold (0: not even the weights)."""
+    limit = net.max_positions or net.seq_len or 131_072
+    if not serving_memory(net, serving, vram_bytes, 1).fits:
+        return 0
+    low, high = 1, limit
+    while low < high:  # the cache grows with the context (windows stop growing): bisect
+        middle = (low + high + 1) // 2
+        if serving_memory(net, serving, vram_bytes, middle).fits:
+            low = middle
+        else:
+            high = middle - 1
+    return low

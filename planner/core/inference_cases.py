@@ -1,0 +1,133 @@
+"""`planner estimate --cases` with `"task": "inference"`: serving a model on GPUs of the
+catalog. Unknown keys are errors naming the field, as for training cases."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from planner.core.calibrated import CONSTANTS
+from planner.core.cases import _integer, _shown, _workload, default_link, parse_interconnect
+from planner.core.errors import Location, RecordError
+from planner.core.inference import (
+    ENGINES,
+    KV_BYTES,
+    QUANT_BITS,
+    SPLITS,
+    Serving,
+    max_context,
+    serving_memory,
+)
+from planner.core.inference_speed import serving_speed
+from planner.core.networks.transformer import Transformer
+from planner.core.parts import Gpu
+from planner.core.performance import ComputeSpec
+from planner.core.workloads import Workload, build_network
+
+INFERENCE_KEYS = {
+    "task",
+    "gpu",
+    "gpu_count",
+    "workload",
+    "interconnect",
+    "quant",
+    "context",
+    "prompt_tokens",
+    "gen_tokens",
+    "concurrency",
+    "kv_dtype",
+    "split",
+    "offload_layers",
+    "engine",
+    "system_ram_gbs",
+}
+
+
+def is_inference(case: object) -> bool:
+    return isinstance(case, Mapping) and case.get("task") == "inference"
+
+
+def estimate_inference_case(
+    case: Mapping[str, Any], gpus: Mapping[str, Gpu], workloads: Mapping[str, Workload]
+) -> dict[str, object]:
+    unknown = sorted(set(case) - INFERENCE_KEYS)
+    if unknown:
+        raise RecordError(f"unknown key '{unknown[0]}'", Location(field=unknown[0]))
+    gpu_id = case.get("gpu")
+    gpu = gpus.get(gpu_id) if isinstance(gpu_id, str) else None
+    if gpu is None:
+        raise RecordError(f"unknown GPU id {_shown(gpu_id)}", Location(field="gpu"))
+    workload = _workload(case.get("workload"), workloads)
+    net = build_network(workload.architecture)
+    if not isinstance(net, Transformer) or net.family != "decoder":
+        raise RecordError(
+            f"{workload.name} is not a language model: serving plans decoders",
+            Location(field="workload"),
+        )
+    serving = _serving(case, net)
+    count = serving.gpus
+    link = parse_interconnect(case["interconnect"], gpu) if "interconnect" in case else None
+    link = None if count == 1 else (link or default_link(gpu))
+    ram = case.get("system_ram_gbs")
+    if serving.offload_layers and not (isinstance(ram, (int, float)) and 1 <= ram <= 2_000):
+        raise RecordError(
+            "is needed with offload_layers: the system memory's bandwidth in GB/s "
+            "(channels × MT/s × 8 bytes / 1,000)",
+            Location(field="system_ram_gbs"),
+        )
+    vram = gpu.vram_gb * 1e9
+    memory = serving_memory(net, serving, vram)
+    spec = ComputeSpec.of(gpu)
+    speed = serving_speed(net, serving, spec, CONSTANTS, link, float(ram or 0) or 1.0)
+    return {
+        "task": "inference",
+        "workload": workload.id,
+        "gpu": gpu.display_name,
+        "gpu_count": count,
+        "quant": serving.quant,
+        "decode_tokens_per_s": speed.decode_tokens_per_s,
+        "aggregate_tokens_per_s": speed.aggregate_tokens_per_s,
+        "prefill_tokens_per_s": speed.prefill_tokens_per_s,
+        "ttft_s": speed.ttft_s,
+        "bound": speed.bound,
+        "max_context": max_context(net, serving, vram),
+        "memory": memory.to_json(),
+    }
+
+
+def _serving(case: Mapping[str, Any], net: Transformer) -> Serving:
+    quant = case.get("quant", "bf16")
+    if quant not in QUANT_BITS:
+        raise RecordError(f"expected one of {', '.join(QUANT_BITS)}", Location(field="quant"))
+    kv = case.get("kv_dtype", "f16")
+    if kv not in KV_BYTES:
+        raise RecordError(f"expected one of {', '.join(KV_BYTES)}", Location(field="kv_dtype"))
+    split = case.get("split", "tensor")
+    if split not in SPLITS:
+        raise RecordError("expected tensor or layer", Location(field="split"))
+    engine = case.get("engine", "llama.cpp")
+    if engine not in ENGINES:
+        raise RecordError(f"expected one of {', '.join(ENGINES)}", Location(field="engine"))
+    limit = net.max_positions or 10_000_000
+    prompt = _integer(case, "prompt_tokens", 512, 1, limit)
+    generated = _integer(case, "gen_tokens", 128, 1, limit)
+    context = _integer(
+        case, "context", max(prompt + generated, 4096) if limit >= 4096 else limit, 1, limit
+    )
+    if prompt + generated > context:
+        raise RecordError(
+            f"prompt_tokens + gen_tokens ({prompt + generated:,}) exceed the context ({context:,})",
+            Location(field="context"),
+        )
+    return Serving(
+        quant=quant,
+        context=context,
+        prompt_tokens=prompt,
+        gen_tokens=generated,
+        concurrency=_integer(case, "concurrency", 1, 1, 4096),
+        kv_dtype=kv,
+        split=split,
+        offload_layers=_integer(case, "offload_layers", 0, 0, net.layers),
+        engine=engine,
+        gpus=_integer(case, "gpu_count", 1, 1, 1024),
+    )

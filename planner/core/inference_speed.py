@@ -1,0 +1,121 @@
+"""How fast a model serves: a roofline per decoding step and for the prompt, with the
+constants calibrated on training runs (planner/core/calibrated.py) — decoding is the
+bandwidth-bound case those constants describe, prompt processing the compute-bound one —
+so measured serving speeds are a test the model never saw (tests/benchmarks/).
+
+A decoding step of `concurrency` sequences reads every weight the step uses once (a mixture
+of experts: the experts its tokens chose) and each sequence's cache, and does 2 FLOPs per
+active parameter per sequence plus the attention over the cache. Tensor parallelism divides
+both over the GPUs and adds two all-reduces of the hidden state per layer over the build's
+link; a layer split runs the GPUs one after another. Layers left in system RAM are read by
+the CPU at the memory's own bandwidth (llama.cpp computes them there)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.core.inference import Serving, kv_bytes_per_token, weight_bytes
+from planner.core.model_constants import Constants
+from planner.core.networks.transformer import Transformer
+from planner.core.performance import ComputeSpec, Link
+
+HOST_STAGING = 0.5  # no peer-to-peer: every byte copied through host memory
+
+
+@dataclass(frozen=True)
+class ServingSpeed:
+    decode_tokens_per_s: float  # each sequence
+    aggregate_tokens_per_s: float
+    prefill_tokens_per_s: float
+    ttft_s: float
+    bound: str  # what limits a decoding step
+
+
+def read_weight_bytes(net: Transformer, serving: Serving, sequences: int) -> float:
+    """Weight bytes a step over `sequences` tokens reads: every expert its tokens chose."""
+    total = weight_bytes(net, serving)
+    moe = net.moe
+    if moe is None:
+        return total
+    per_expert = moe.matrices * moe.expert_ffn * net.hidden * serving.weight_bits / 8
+    layers = moe.moe_layers(net.layers)
+    all_experts = per_expert * moe.experts * layers
+    chosen = moe.experts * (1 - (1 - moe.per_token / moe.experts) ** sequences)
+    return total - all_experts + per_expert * chosen * layers
+
+
+def _compute_rate(gpu: ComputeSpec, constants: Constants) -> float:
+    peak = (gpu.fp16_tensor_tflops or gpu.fp32_tflops) * 1e12
+    if gpu.fp16_tensor_tflops:
+        return peak * constants.tensor_ceiling(peak, gpu)
+    return peak * constants.simt_efficiency
+
+
+def decode_step_s(
+    net: Transformer,
+    serving: Serving,
+    gpu: ComputeSpec,
+    constants: Constants,
+    link: Link | None,
+    host_bandwidth_gbs: float,
+    context: float,
+) -> tuple[float, str]:
+    n = max(1, serving.gpus)
+    batch = serving.concurrency
+    on_gpu = max(0, net.layers - serving.offload_layers) / net.layers
+    weights = read_weight_bytes(net, serving, batch)
+    cache = batch * kv_bytes_per_token(net, serving, int(context)) * context
+    flops = 2.0 * net.active_params() * batch
+    flops += 4.0 * batch * context * net.heads * net.head_size * net.layers
+    parallel = n if serving.split == "tensor" else 1
+    memory_s = (weights + cache) * on_gpu / parallel / constants.bandwidth(gpu)
+    compute_s = flops * on_gpu / parallel / _compute_rate(gpu, constants)
+    step, bound = max((memory_s, "GPU memory bandwidth"), (compute_s, "compute"))
+    if on_gpu < 1:
+        cpu_s = (
+            (weights + cache)
+            * (1 - on_gpu)
+            / (host_bandwidth_gbs * 1e9 * constants.memory_efficiency)
+        )
+        step += cpu_s
+        if cpu_s > step / 2:
+            bound = "system RAM bandwidth (offloaded layers)"
+    if serving.split == "tensor" and n > 1 and link is not None:
+        moved = 2 * net.layers * batch * net.hidden * 2 * 2 * (n - 1) / n
+        rate = link.gbs * 1e9 * constants.link_efficiency * (1 if link.p2p else HOST_STAGING)
+        comm_s = moved / rate
+        step += comm_s
+        if comm_s > step / 2:
+            bound = "the link between GPUs"
+    return step, bound
+
+
+def prefill_s(net: Transformer, serving: Serving, gpu: ComputeSpec, constants: Constants) -> float:
+    """One sequence's prompt: compute-bound products, the weights read once per batch."""
+    tokens = serving.prompt_tokens
+    n = max(1, serving.gpus) if serving.split == "tensor" else 1
+    flops = 2.0 * net.active_params() * tokens
+    flops += 2.0 * tokens * tokens * net.heads * net.head_size * net.layers
+    compute_s = flops / n / _compute_rate(gpu, constants)
+    memory_s = read_weight_bytes(net, serving, tokens) / n / constants.bandwidth(gpu)
+    return max(compute_s, memory_s)
+
+
+def serving_speed(
+    net: Transformer,
+    serving: Serving,
+    gpu: ComputeSpec,
+    constants: Constants,
+    link: Link | None,
+    host_bandwidth_gbs: float,
+) -> ServingSpeed:
+    context = serving.prompt_tokens + serving.gen_tokens / 2  # the mean over the answer
+    step, bound = decode_step_s(net, serving, gpu, constants, link, host_bandwidth_gbs, context)
+    prompt = prefill_s(net, serving, gpu, constants)
+    return ServingSpeed(
+        decode_tokens_per_s=1 / step,
+        aggregate_tokens_per_s=serving.concurrency / step,
+        prefill_tokens_per_s=serving.prompt_tokens / prompt,
+        ttft_s=prompt + step,
+        bound=bound,
+    )

@@ -1,0 +1,143 @@
+"""Serving a model: weights in their format, the KV cache each architecture keeps, the
+longest context that fits, and the roofline speed of decoding and of the prompt, checked
+against hand-worked numbers and through `planner estimate --cases`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_runner import planner
+
+from planner.core.inference import (
+    Serving,
+    kv_bytes_per_token,
+    max_context,
+    serving_memory,
+    weight_bytes,
+)
+from planner.core.inference_speed import read_weight_bytes
+from planner.core.workloads import build_network
+from planner.io.workload_files import load_workloads
+
+WORKLOADS = load_workloads()
+
+
+def net(workload_id: str):  # type: ignore[no-untyped-def]
+    return build_network(WORKLOADS[workload_id].architecture)
+
+
+def test_llama_3_3_70b_q4_k_m_weights_and_cache() -> None:
+    """70,553,706,496 weights at Q4_K_M's 4.8944 bits; the cache holds 80 layers × 2 (k, v)
+    × 8 KV heads × 128 × 2 bytes = 327,680 bytes per token."""
+    model = net("llama-3-3-70b")
+    serving = Serving(quant="Q4_K_M")
+    assert weight_bytes(model, serving) == pytest.approx(70_553_706_496 * 4.8944 / 8)
+    assert kv_bytes_per_token(model, serving, 32768) == 327_680
+    assert kv_bytes_per_token(model, Serving(kv_dtype="q8_0"), 32768) == 327_680 * 34 / 64
+
+
+def test_latent_attention_and_windows_shrink_the_cache() -> None:
+    # DeepSeek-V3 caches the 512-wide latent and the 64-wide positional key per layer.
+    assert kv_bytes_per_token(net("deepseek-v3"), Serving(), 4096) == 61 * (512 + 64) * 2
+    # Gemma 3 27B: 52 of 62 layers keep only their 1,024-token window.
+    gemma = net("gemma-3-27b")
+    full = 2 * 16 * 128 * 2
+    at_32k = kv_bytes_per_token(gemma, Serving(), 32768) * 32768
+    assert at_32k == pytest.approx(full * (10 * 32768 + 52 * 1024))
+
+
+def test_a_70b_model_on_two_24_gb_cards_at_32k() -> None:
+    """Q4_K_M over two 24 GB cards: 21.6 GB of weights and 5.4 GB of cache each at 32k:
+    it does not fit; the longest context that does is what the planner reports."""
+    model = net("llama-3-3-70b")
+    serving = Serving(quant="Q4_K_M", context=32768, gpus=2, split="layer")
+    memory = serving_memory(model, serving, 24e9)
+    assert not memory.fits
+    assert memory.kv_cache == pytest.approx(327_680 * 32768 / 2)
+    longest = max_context(model, serving, 24e9)
+    assert 0 < longest < 32768
+    assert serving_memory(model, serving, 24e9, longest).fits
+    assert not serving_memory(model, serving, 24e9, longest + 1).fits
+
+
+def test_decoding_reads_only_the_chosen_experts() -> None:
+    """Qwen3-30B-A3B: one sequence reads 8 of 128 experts per layer; 32 sequences about
+    128 · (1 − (120/128)^32) = 111.8 of them."""
+    model = net("qwen3-30b-a3b")
+    serving = Serving(quant="bf16")
+    per_expert = 3 * 768 * 2048 * 2
+    total = weight_bytes(model, serving)
+    one = read_weight_bytes(model, serving, 1)
+    assert total - one == pytest.approx(120 * per_expert * 48)
+    many = read_weight_bytes(model, serving, 32)
+    chosen = 128 * (1 - (120 / 128) ** 32)
+    assert round(chosen, 1) == 111.8
+    assert total - many == pytest.approx((128 - chosen) * per_expert * 48)
+
+
+def test_inference_cases_through_the_command(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.json"
+    cases.write_text(
+        json.dumps(
+            [
+                {"task": "inference", "gpu": "rtx-4090", "workload": "llama-2-7b", "quant": "Q4_0"},
+                {
+                    "task": "inference",
+                    "gpu": "rtx-3090",
+                    "gpu_count": 2,
+                    "workload": "llama-3-3-70b",
+                    "quant": "Q4_K_M",
+                    "context": 32768,
+                    "split": "tensor",
+                    "interconnect": "pcie4x8",
+                },
+            ]
+        )
+    )
+    result = planner("estimate", "--cases", str(cases), "--json")
+    assert result.returncode == 0, result.stderr
+    first, second = json.loads(result.stdout)
+    for key in (
+        "decode_tokens_per_s",
+        "aggregate_tokens_per_s",
+        "prefill_tokens_per_s",
+        "ttft_s",
+        "max_context",
+    ):
+        assert first[key] > 0
+    assert first["memory"]["fits"] and not second["memory"]["fits"]
+    assert set(second["memory"]) >= {
+        "weights",
+        "kv_cache",
+        "activations",
+        "overhead",
+        "total",
+        "fits",
+        "system_ram",
+    }
+    text = planner("estimate", "--cases", str(cases))
+    assert "tokens/s per sequence" in text.stdout and "does NOT fit" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("case", "field"),
+    [
+        ({"quant": "Q4_K_S"}, "quant"),
+        ({"kv_dtype": "int3"}, "kv_dtype"),
+        ({"temperature": 0.7}, "temperature"),
+        ({"offload_layers": 4}, "system_ram_gbs"),
+        ({"prompt_tokens": 4000, "gen_tokens": 200, "context": 4096}, "context"),
+        ({"workload": "resnet-50"}, "workload"),
+    ],
+)
+def test_bad_inference_cases_name_the_field(
+    tmp_path: Path, case: dict[str, object], field: str
+) -> None:
+    base = {"task": "inference", "gpu": "rtx-4090", "workload": "llama-2-7b"}
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps([dict(base, **case)]))
+    result = planner("estimate", "--cases", str(path))
+    assert result.returncode == 2
+    assert f"field '{field}'" in result.stderr
