@@ -87,7 +87,7 @@ def parse_interconnect(value: object, gpu: Gpu) -> Link:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not _number_in(value, low, high):
             raise RecordError(
-                f"expected GB/s from {low:g} to {high:,.0f} (got {_shown(value)})",
+                f"expected GB/s from {low:g} to {high:,.0f} (got {shown(value)})",
                 Location(field="interconnect"),
             )
         return Link(f"{value:g} GB/s", float(value))
@@ -133,9 +133,9 @@ def prepare_case(
     gpu_id = case.get("gpu")
     gpu = gpus.get(gpu_id) if isinstance(gpu_id, str) else None
     if gpu is None:
-        raise RecordError(f"unknown GPU id {_shown(gpu_id)}", Location(field="gpu"))
-    count = _integer(case, "gpu_count", 1, 1, 1024)
-    workload = _workload(case.get("workload"), workloads)
+        raise RecordError(f"unknown GPU id {shown(gpu_id)}", Location(field="gpu"))
+    count = integer_in(case, "gpu_count", 1, 1, 1024)
+    workload = resolve_workload(case.get("workload"), workloads)
     table: dict[str, Any] = {key: case[key] for key in CHOICE_KEYS if key in case}
     table["id"] = workload.id
     choice = parse_record(WorkloadChoice, table)
@@ -199,7 +199,7 @@ def _number_in(value: object, low: float, high: float) -> bool:
     return math.isfinite(value) and low <= value <= high
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
     """A value for an error message: short, one line, control characters escaped."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**16:
         return f"a {len(str(abs(value)))}-digit number"
@@ -207,7 +207,7 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _workload(value: object, workloads: Mapping[str, Workload]) -> Workload:
+def resolve_workload(value: object, workloads: Mapping[str, Workload]) -> Workload:
     if isinstance(value, Mapping):
         try:
             return inline_workload(parse_architecture(value))
@@ -216,10 +216,10 @@ def _workload(value: object, workloads: Mapping[str, Workload]) -> Workload:
             raise RecordError(error.message, Location(field=field)) from None
     if isinstance(value, str) and value in workloads:
         return workloads[value]
-    raise RecordError(f"unknown workload {_shown(value)}", Location(field="workload"))
+    raise RecordError(f"unknown workload {shown(value)}", Location(field="workload"))
 
 
-def _integer(case: Mapping[str, Any], key: str, default: int, low: int, high: int) -> int:
+def integer_in(case: Mapping[str, Any], key: str, default: int, low: int, high: int) -> int:
     value = case.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise RecordError(f"expected a whole number from {low} to {high}", Location(field=key))

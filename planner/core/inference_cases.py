@@ -7,7 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from planner.core.calibrated import CONSTANTS
-from planner.core.cases import _integer, _shown, _workload, default_link, parse_interconnect
+from planner.core.cases import (
+    default_link,
+    integer_in,
+    parse_interconnect,
+    resolve_workload,
+    shown,
+)
 from planner.core.errors import Location, RecordError
 from planner.core.inference import (
     ENGINES,
@@ -56,8 +62,8 @@ def estimate_inference_case(
     gpu_id = case.get("gpu")
     gpu = gpus.get(gpu_id) if isinstance(gpu_id, str) else None
     if gpu is None:
-        raise RecordError(f"unknown GPU id {_shown(gpu_id)}", Location(field="gpu"))
-    workload = _workload(case.get("workload"), workloads)
+        raise RecordError(f"unknown GPU id {shown(gpu_id)}", Location(field="gpu"))
+    workload = resolve_workload(case.get("workload"), workloads)
     net = build_network(workload.architecture)
     if not isinstance(net, Transformer) or net.family != "decoder":
         raise RecordError(
@@ -109,9 +115,9 @@ def _serving(case: Mapping[str, Any], net: Transformer) -> Serving:
     if engine not in ENGINES:
         raise RecordError(f"expected one of {', '.join(ENGINES)}", Location(field="engine"))
     limit = net.max_positions or 10_000_000
-    prompt = _integer(case, "prompt_tokens", 512, 1, limit)
-    generated = _integer(case, "gen_tokens", 128, 1, limit)
-    context = _integer(
+    prompt = integer_in(case, "prompt_tokens", 512, 1, limit)
+    generated = integer_in(case, "gen_tokens", 128, 1, limit)
+    context = integer_in(
         case, "context", max(prompt + generated, 4096) if limit >= 4096 else limit, 1, limit
     )
     if prompt + generated > context:
@@ -124,10 +130,10 @@ def _serving(case: Mapping[str, Any], net: Transformer) -> Serving:
         context=context,
         prompt_tokens=prompt,
         gen_tokens=generated,
-        concurrency=_integer(case, "concurrency", 1, 1, 4096),
+        concurrency=integer_in(case, "concurrency", 1, 1, 4096),
         kv_dtype=kv,
         split=split,
-        offload_layers=_integer(case, "offload_layers", 0, 0, net.layers),
+        offload_layers=integer_in(case, "offload_layers", 0, 0, net.layers),
         engine=engine,
-        gpus=_integer(case, "gpu_count", 1, 1, 1024),
+        gpus=integer_in(case, "gpu_count", 1, 1, 1024),
     )
