@@ -28,6 +28,7 @@ from planner.core.inference_speed import serving_speed
 from planner.core.networks.transformer import Transformer
 from planner.core.parts import Gpu
 from planner.core.performance import ComputeSpec
+from planner.core.serving_constants import SERVING, ServingConstants
 from planner.core.workloads import Workload, build_network
 
 INFERENCE_KEYS = {
@@ -54,7 +55,10 @@ def is_inference(case: object) -> bool:
 
 
 def estimate_inference_case(
-    case: Mapping[str, Any], gpus: Mapping[str, Gpu], workloads: Mapping[str, Workload]
+    case: Mapping[str, Any],
+    gpus: Mapping[str, Gpu],
+    workloads: Mapping[str, Workload],
+    fitted: ServingConstants = SERVING,
 ) -> dict[str, object]:
     unknown = sorted(set(case) - INFERENCE_KEYS)
     if unknown:
@@ -84,7 +88,7 @@ def estimate_inference_case(
     vram = gpu.vram_gb * 1e9
     memory = serving_memory(net, serving, vram)
     spec = ComputeSpec.of(gpu)
-    speed = serving_speed(net, serving, spec, CONSTANTS, link, float(ram or 0) or 1.0)
+    speed = serving_speed(net, serving, spec, CONSTANTS, link, float(ram or 0) or 1.0, fitted)
     return {
         "task": "inference",
         "workload": workload.id,
@@ -116,7 +120,7 @@ def _serving(case: Mapping[str, Any], net: Transformer) -> Serving:
         raise RecordError(f"expected one of {', '.join(ENGINES)}", Location(field="engine"))
     limit = net.max_positions or 10_000_000
     prompt = integer_in(case, "prompt_tokens", 512, 1, limit)
-    generated = integer_in(case, "gen_tokens", 128, 1, limit)
+    generated = integer_in(case, "gen_tokens", 128, 0, limit)
     context = integer_in(
         case, "context", max(prompt + generated, 4096) if limit >= 4096 else limit, 1, limit
     )

@@ -18,8 +18,10 @@ from planner.core.inference import Serving, kv_bytes_per_token, weight_bytes
 from planner.core.model_constants import Constants
 from planner.core.networks.transformer import Transformer
 from planner.core.performance import ComputeSpec, Link
+from planner.core.serving_constants import SERVING, ServingConstants
 
 HOST_STAGING = 0.5  # no peer-to-peer: every byte copied through host memory
+SCORE_PASSES = 4  # the score matrix written, read and written by softmax, read by V
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,18 @@ def read_weight_bytes(net: Transformer, serving: Serving, sequences: int) -> flo
     return total - all_experts + per_expert * chosen * layers
 
 
-def _compute_rate(gpu: ComputeSpec, constants: Constants) -> float:
+def _compute_rate(gpu: ComputeSpec, fitted: ServingConstants, quantized: bool = False) -> float:
+    """The tensor rate prompt processing reaches. GeForce cards run FP16-accumulate (and
+    8-bit integer) tensor math at twice the FP32-accumulate rate the catalog lists (NVIDIA's
+    Ampere and Ada GeForce whitepapers); llama.cpp uses both."""
     peak = (gpu.fp16_tensor_tflops or gpu.fp32_tflops) * 1e12
-    if gpu.fp16_tensor_tflops:
-        return peak * constants.tensor_ceiling(peak, gpu)
-    return peak * constants.simt_efficiency
+    if gpu.fp16_tensor_tflops and "GeForce" in gpu.name:
+        peak *= 2
+    return peak * (fitted.prefill_quantized if quantized else fitted.prefill)
+
+
+def _bandwidth(gpu: ComputeSpec, serving: ServingConstants) -> float:
+    return serving.bandwidth(gpu.memory_bandwidth_gbs, gpu.hbm)
 
 
 def decode_step_s(
@@ -59,6 +68,7 @@ def decode_step_s(
     link: Link | None,
     host_bandwidth_gbs: float,
     context: float,
+    fitted: ServingConstants = SERVING,
 ) -> tuple[float, str]:
     n = max(1, serving.gpus)
     batch = serving.concurrency
@@ -68,8 +78,8 @@ def decode_step_s(
     flops = 2.0 * net.active_params() * batch
     flops += 4.0 * batch * context * net.heads * net.head_size * net.layers
     parallel = n if serving.split == "tensor" else 1
-    memory_s = (weights + cache) * on_gpu / parallel / constants.bandwidth(gpu)
-    compute_s = flops * on_gpu / parallel / _compute_rate(gpu, constants)
+    memory_s = (weights + cache) * on_gpu / parallel / _bandwidth(gpu, fitted)
+    compute_s = flops * on_gpu / parallel / _compute_rate(gpu, fitted)
     step, bound = max((memory_s, "GPU memory bandwidth"), (compute_s, "compute"))
     if on_gpu < 1:
         cpu_s = (
@@ -90,15 +100,22 @@ def decode_step_s(
     return step, bound
 
 
-def prefill_s(net: Transformer, serving: Serving, gpu: ComputeSpec, constants: Constants) -> float:
+def prefill_s(
+    net: Transformer, serving: Serving, gpu: ComputeSpec, fitted: ServingConstants = SERVING
+) -> float:
     """One sequence's prompt: compute-bound products, the weights read once per batch."""
     tokens = serving.prompt_tokens
     n = max(1, serving.gpus) if serving.split == "tensor" else 1
     flops = 2.0 * net.active_params() * tokens
     flops += 2.0 * tokens * tokens * net.heads * net.head_size * net.layers
-    compute_s = flops / n / _compute_rate(gpu, constants)
-    memory_s = read_weight_bytes(net, serving, tokens) / n / constants.bandwidth(gpu)
-    return max(compute_s, memory_s)
+    quantized = serving.weight_bits < 16
+    compute_s = flops / n / _compute_rate(gpu, fitted, quantized)
+    memory_s = read_weight_bytes(net, serving, tokens) / n / _bandwidth(gpu, fitted)
+    # Without flash attention (llama-bench's default) each layer writes the fp32 scores of
+    # every query against the keys before it, softmaxes them and reads them back: about
+    # four passes over tokens² / 2 values per head, at the memory's bandwidth.
+    scores = SCORE_PASSES * 4 * tokens * tokens / 2 * net.heads * net.layers
+    return max(compute_s, memory_s) + scores / n / _bandwidth(gpu, fitted)
 
 
 def serving_speed(
@@ -108,10 +125,13 @@ def serving_speed(
     constants: Constants,
     link: Link | None,
     host_bandwidth_gbs: float,
+    fitted: ServingConstants = SERVING,
 ) -> ServingSpeed:
     context = serving.prompt_tokens + serving.gen_tokens / 2  # the mean over the answer
-    step, bound = decode_step_s(net, serving, gpu, constants, link, host_bandwidth_gbs, context)
-    prompt = prefill_s(net, serving, gpu, constants)
+    step, bound = decode_step_s(
+        net, serving, gpu, constants, link, host_bandwidth_gbs, context, fitted
+    )
+    prompt = prefill_s(net, serving, gpu, fitted)
     return ServingSpeed(
         decode_tokens_per_s=1 / step,
         aggregate_tokens_per_s=serving.concurrency / step,

@@ -1,0 +1,203 @@
+"""How good the serving estimates are on published llama.cpp measurements they never saw
+(tests/data/published_serving.csv: the sources, exact settings and quotes are in the file
+and in published_serving_sources.md). Three constants (planner/core/serving_constants.py)
+are fitted here; each GPU is left out of the fit in turn and judged on the constants the
+other GPUs give.
+
+Prints, per test (generation `tg` and prompt processing `pp`) and per GPU, the median and
+90th-percentile absolute error of `planner estimate --cases`' path (the same functions),
+next to the plain rules: generation = memory bandwidth ÷ model size, prompt = FP16 tensor
+peak ÷ (2 × parameters); and the fit / does-not-fit verdicts on the reported OOMs.
+
+Run: .venv/bin/python tests/benchmarks/evaluate_serving.py
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import statistics
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from planner.core.inference_cases import estimate_inference_case  # noqa: E402
+from planner.core.parts import Gpu  # noqa: E402
+from planner.core.serving_constants import ServingConstants  # noqa: E402
+from planner.io.catalog_files import load_builtin_catalog  # noqa: E402
+from planner.io.workload_files import load_workloads  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "published_serving.csv"
+GPUS = {
+    "RTX 3090 24GB": "rtx-3090",
+    "RTX 3090 Ti 24GB": "rtx-3090-ti",
+    "RTX 4090 24GB": "rtx-4090",
+    "RTX 4080 16GB": "rtx-4080",
+    "RTX 4070 12GB": "rtx-4070",
+    "RTX 3080 10GB": "rtx-3080-10gb",
+    "RTX 3080 Ti 12GB": "rtx-3080-ti",
+    "RTX 3070 8GB": "rtx-3070",
+    "RTX 3060 12GB": "rtx-3060-12gb",
+    "RTX 2080 Ti 11GB": "rtx-2080-ti",
+    "RTX 4060 Ti 16GB": "rtx-4060-ti-16gb",
+    "RTX 5060 Ti 16GB": "rtx-5060-ti-16gb",
+    "RTX 6000 Ada 48GB": "rtx-6000-ada",
+    "RTX 5000 Ada 32GB": "rtx-5000-ada",
+    "RTX 4000 Ada 20GB": "rtx-4000-ada",
+    "RTX A6000 48GB": "rtx-a6000",
+    "A40 48GB": "a40",
+    "L40S 48GB": "l40s",
+    "A100 80GB PCIe": "a100-80gb-pcie",
+    "A100 80GB SXM4": "a100-sxm4-80gb",
+    "H100 80GB PCIe": "h100-pcie-80gb",
+    "A100 40GB": "a100-40gb-pcie",
+}
+MODELS = {
+    "Meta-Llama-3-8B (base)": "llama-3-1-8b",
+    "Meta-Llama-3-8B": "llama-3-1-8b",
+    "Meta-Llama-3-70B (base)": "llama-3-1-70b",
+    "Meta-Llama-3-70B": "llama-3-1-70b",
+    "Llama-2-7B": "llama-2-7b",
+    "Llama-2-13B": "llama-2-13b",
+    "Llama-2-70B": "llama-2-70b",
+    "Qwen2.5-7B-Instruct": "qwen2-5-7b",
+    "CodeLlama-7B": "llama-2-7b",
+}
+QUANTS = {"F16": "fp16", "Q4_K_M": "Q4_K_M", "Q4_0": "Q4_0", "Q8_0": "Q8_0"}
+
+
+def case_of(row: dict[str, str]) -> dict[str, object] | None:
+    gpu, model, quant = GPUS.get(row["gpu"]), MODELS.get(row["model"]), QUANTS.get(row["quant"])
+    if not (gpu and model and quant) or "DOUBTFUL" in row["notes"]:
+        return None
+    where = row["context_or_prompt"]
+    case: dict[str, object] = {
+        "task": "inference",
+        "gpu": gpu,
+        "workload": model,
+        "quant": quant,
+        "gpu_count": int(row["gpu_count"] or 1),
+        "split": "layer",
+    }
+    generated = re.match(r"generate (\d+) tokens from empty context", where)
+    prompt = re.match(r"prompt (\d+) tokens", where)
+    if row["test"] == "tg" and generated:
+        case.update(prompt_tokens=1, gen_tokens=int(generated.group(1)) - 1)
+    elif row["test"] == "pp" and prompt:
+        case.update(prompt_tokens=int(prompt.group(1)), gen_tokens=0)
+    elif row["test"] == "oom":
+        case.update(prompt_tokens=512, gen_tokens=128)
+    else:
+        return None
+    case["context"] = int(case["prompt_tokens"]) + int(case["gen_tokens"])  # type: ignore[call-overload]
+    return case
+
+
+@dataclass
+class Row:
+    test: str  # tg or pp
+    gpu: str
+    hbm: bool
+    case: dict[str, object]
+    measured: float
+    rule: float
+
+
+def rows(gpus: dict[str, Gpu]) -> tuple[list[Row], list[dict[str, object]]]:
+    speeds, ooms = [], []
+    with DATA.open(encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
+    for row in table:
+        case = case_of(row)
+        if case is None:
+            continue
+        if row["test"] == "oom":
+            ooms.append(case)
+            continue
+        gpu = gpus[str(case["gpu"])]
+        size = float(row["model_size_gib"] or 0) * 2**30
+        params = float(row["params_b"] or 0) * 1e9
+        if row["test"] == "tg":
+            rule = gpu.memory_bandwidth_gbs * 1e9 / size if size else 0.0
+        else:
+            peak = (gpu.fp16_tensor_tflops or gpu.fp32_tflops) * 1e12
+            rule = peak / (2 * params) if params else 0.0
+        hbm = gpu.memory_type.startswith("HBM")
+        speeds.append(Row(row["test"], row["gpu"], hbm, case, float(row["tokens_per_s"]), rule))
+    return speeds, ooms
+
+
+def predict(row: Row, fitted: ServingConstants, gpus: dict[str, Gpu], workloads: dict) -> float:  # type: ignore[type-arg]
+    result = estimate_inference_case(row.case, gpus, workloads, fitted)
+    key = "decode_tokens_per_s" if row.test == "tg" else "prefill_tokens_per_s"
+    return float(result[key])  # type: ignore[arg-type]
+
+
+def fit(train: list[Row], gpus: dict[str, Gpu], workloads: dict) -> ServingConstants:  # type: ignore[type-arg]
+    """Each constant scales its bound's time: the median measured ÷ predicted over the
+    rows it bounds, times a start value, is its least-absolute-ratio fit."""
+    start = ServingConstants(decode_gddr=0.5, decode_hbm=0.5, prefill=0.5, prefill_quantized=0.5)
+    values = {}
+    for name, chosen in (
+        ("decode_gddr", [r for r in train if r.test == "tg" and not r.hbm]),
+        ("decode_hbm", [r for r in train if r.test == "tg" and r.hbm]),
+        ("prefill", [r for r in train if r.test == "pp" and r.case["quant"] == "fp16"]),
+        ("prefill_quantized", [r for r in train if r.test == "pp" and r.case["quant"] != "fp16"]),
+    ):
+        ratios = [r.measured / predict(r, start, gpus, workloads) for r in chosen]
+        values[name] = 0.5 * statistics.median(ratios) if ratios else 0.5
+    return ServingConstants(**values)
+
+
+def main() -> int:
+    gpus = {p.id: p for p in load_builtin_catalog() if isinstance(p, Gpu)}
+    workloads = load_workloads()
+    speeds, ooms = rows(gpus)
+    names = sorted({row.gpu for row in speeds})
+    held: dict[str, list[float]] = defaultdict(list)
+    per_gpu: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for name in names:  # leave one GPU out: fit on the others, judge on it
+        fitted = fit([r for r in speeds if r.gpu != name], gpus, workloads)
+        for row in (r for r in speeds if r.gpu == name):
+            error = abs(predict(row, fitted, gpus, workloads) / row.measured - 1)
+            held[row.test].append(error)
+            per_gpu[(row.test, name)].append(error)
+    rules = {
+        t: sorted(abs(r.rule / r.measured - 1) for r in speeds if r.test == t and r.rule)
+        for t in ("tg", "pp")
+    }
+    everything = fit(speeds, gpus, workloads)
+    print("Serving estimates against published llama.cpp measurements, each GPU left out of")
+    print("the fit in turn (tests/data/published_serving.csv)\n")
+    print(f"{'test':<6}{'rows':>6}{'median':>9}{'p90':>8}   {'rule median':>12}{'rule p90':>10}")
+    for test in ("tg", "pp"):
+        found, rule = sorted(held[test]), rules[test]
+        print(
+            f"{test:<6}{len(found):>6}{statistics.median(found):>9.1%}"
+            f"{found[int(0.9 * len(found)) - 1]:>8.1%}   "
+            f"{statistics.median(rule):>12.1%}{rule[int(0.9 * len(rule)) - 1]:>10.1%}"
+        )
+    verdicts = sum(
+        not estimate_inference_case(case, gpus, workloads)["memory"]["fits"]  # type: ignore[index]
+        for case in ooms
+    )
+    print(f"\nout-of-memory reports predicted as not fitting: {verdicts} of {len(ooms)}")
+    print(
+        f"\nfitted on every GPU: decode_gddr={everything.decode_gddr:.3f} "
+        f"decode_hbm={everything.decode_hbm:.3f} prefill={everything.prefill:.3f} "
+        f"prefill_quantized={everything.prefill_quantized:.3f}\n"
+    )
+    print(f"{'GPU left out':<22}{'tg median':>11}{'pp median':>11}")
+    for name in names:
+        tg, pp = per_gpu.get(("tg", name), []), per_gpu.get(("pp", name), [])
+        cells = [f"{statistics.median(v):>11.1%}" if v else f"{'—':>11}" for v in (tg, pp)]
+        print(f"{name:<22}{cells[0]}{cells[1]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
