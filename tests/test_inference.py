@@ -141,3 +141,37 @@ def test_bad_inference_cases_name_the_field(
     result = planner("estimate", "--cases", str(path))
     assert result.returncode == 2
     assert f"field '{field}'" in result.stderr
+
+
+def test_plan_serving_in_the_app_answers_the_70b_at_32k_question(driver, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Two RTX 3090s (the dual sample): Llama 3.3 70B Q4_K_M at 32k does not fit; the
+    dialog says so, gives the longest context that does, the speed, and what would help."""
+    from planner.ui.serving_dialog import ServingDialog
+
+    window = driver.window
+    sample = (
+        Path(__file__).resolve().parents[1] / "resources/samples/dual-rtx-3090-nvlink.rigplan.toml"
+    )
+    assert window.files.open(sample)
+    dialog = ServingDialog(window.document, window)
+    qtbot.addWidget(dialog)
+    dialog.choose("llama-3-3-70b")
+    dialog.quant.setCurrentText("Q4_K_M")
+    dialog.context.setValue(32768)
+    text = dialog.answer.text()
+    assert "Does not fit" in text and "2 × NVIDIA GeForce RTX 3090" in text
+    plan = dialog.plan
+    assert plan is not None and plan.gpus == 2 and not plan.result.memory.fits
+    assert f"{plan.result.longest_context:,} tokens" in text
+    assert "tokens/s" in text and "What would change it" in text
+    assert any(words.startswith("Q3_K_M") and other.memory.fits for words, other in plan.changes)
+    dialog.kv.setCurrentText("q4_0")
+    assert (
+        dialog.plan is not None and dialog.plan.result.longest_context > plan.result.longest_context
+    )
+
+
+def test_the_workloads_menu_offers_plan_serving(driver) -> None:  # type: ignore[no-untyped-def]
+    menus = {action.text(): action for action in driver.window.menuBar().actions()}
+    items = [action.text() for action in menus["&Workloads"].menu().actions()]
+    assert items == ["&Import Model…", "Plan &Serving…"]

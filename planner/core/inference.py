@@ -48,7 +48,7 @@ class Serving:
     gen_tokens: int = 128
     concurrency: int = 1  # sequences decoded together
     kv_dtype: str = "f16"
-    split: str = "tensor"  # over the GPUs: tensor-parallel or whole layers per GPU
+    split: str = "layer"  # over the GPUs: whole layers per GPU (llama.cpp) or tensor-parallel
     offload_layers: int = 0  # layers kept in system RAM (llama.cpp runs them on the CPU)
     engine: str = "llama.cpp"
     gpus: int = 1
@@ -132,6 +132,11 @@ def serving_memory(
     weights = weight_bytes(net, serving)
     kv = kv_bytes_per_token(net, serving, context) * context * serving.concurrency
     workspace = UBATCH * (net.vocab + 2 * max(net.ffn, 1) + 4 * net.hidden) * 4
+    if serving.engine != "vllm":
+        # Without flash attention (llama.cpp's default) a micro-batch's fp32 scores over
+        # the whole cache: n_ubatch × n_ctx × heads values, for the layer being computed
+        # (a tensor split divides the heads).
+        workspace += UBATCH * context * net.heads * 4 / (n if serving.split == "tensor" else 1)
     capacity = vram_bytes * (VLLM_UTILIZATION if serving.engine == "vllm" else 1.0)
     return ServingMemory(
         weights=weights * on_gpu / n,

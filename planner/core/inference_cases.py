@@ -29,6 +29,7 @@ from planner.core.networks.transformer import Transformer
 from planner.core.parts import Gpu
 from planner.core.performance import ComputeSpec
 from planner.core.serving_constants import SERVING, ServingConstants
+from planner.core.units import GIB
 from planner.core.workloads import Workload, build_network
 
 INFERENCE_KEYS = {
@@ -85,7 +86,7 @@ def estimate_inference_case(
             "(channels × MT/s × 8 bytes / 1,000)",
             Location(field="system_ram_gbs"),
         )
-    vram = gpu.vram_gb * 1e9
+    vram = gpu.vram_gb * GIB  # a "24 GB" card holds 24 GiB
     memory = serving_memory(net, serving, vram)
     spec = ComputeSpec.of(gpu)
     speed = serving_speed(net, serving, spec, CONSTANTS, link, float(ram or 0) or 1.0, fitted)
@@ -112,10 +113,11 @@ def _serving(case: Mapping[str, Any], net: Transformer) -> Serving:
     kv = case.get("kv_dtype", "f16")
     if kv not in KV_BYTES:
         raise RecordError(f"expected one of {', '.join(KV_BYTES)}", Location(field="kv_dtype"))
-    split = case.get("split", "tensor")
+    engine = case.get("engine", "llama.cpp")
+    # llama.cpp splits by layers unless told otherwise (-sm layer); vLLM by tensors.
+    split = case.get("split", "layer" if engine == "llama.cpp" else "tensor")
     if split not in SPLITS:
         raise RecordError("expected tensor or layer", Location(field="split"))
-    engine = case.get("engine", "llama.cpp")
     if engine not in ENGINES:
         raise RecordError(f"expected one of {', '.join(ENGINES)}", Location(field="engine"))
     limit = net.max_positions or 10_000_000

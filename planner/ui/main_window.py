@@ -334,6 +334,16 @@ class MainWindow(QMainWindow):
         )
         return True
 
+    def plan_serving(self) -> None:
+        from planner.ui.serving_dialog import ServingDialog
+
+        dialog = ServingDialog(self.document, self)
+        row = self.workload_panel.list.currentRow()
+        results = self.document.report.estimates
+        if 0 <= row < len(results) and results[row].workload is not None:
+            dialog.choose(results[row].workload.id)  # type: ignore[union-attr]
+        dialog.exec()
+
     def add_custom_part(self) -> None:
         dialog = CustomPartDialog(self.document.catalog, self)
         if dialog.exec() and dialog.saved and self._reload_catalog is not None:

@@ -47,6 +47,7 @@ def build_menus(window: MainWindow) -> None:
     _edit_menu(window)
     models = window.menuBar().addMenu("&Workloads")
     models.addAction(make_action(window, "&Import Model…", lambda: window.import_model(), "Ctrl+I"))
+    models.addAction(make_action(window, "Plan &Serving…", lambda: window.plan_serving()))
     view = window.menuBar().addMenu("&View")
     docks = (window.parts_dock, window.findings_dock, window.workloads_dock, window.charts_dock)
     for dock in docks:

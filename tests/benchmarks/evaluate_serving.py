@@ -90,7 +90,12 @@ def case_of(row: dict[str, str]) -> dict[str, object] | None:
     elif row["test"] == "pp" and prompt:
         case.update(prompt_tokens=int(prompt.group(1)), gen_tokens=0)
     elif row["test"] == "oom":
+        context = re.search(r"n_ctx (\d+)", where)
         case.update(prompt_tokens=512, gen_tokens=128)
+        if context:
+            case.update(prompt_tokens=min(512, int(context.group(1))), gen_tokens=0)
+            case["context"] = int(context.group(1))
+            return case
     else:
         return None
     case["context"] = int(case["prompt_tokens"]) + int(case["gen_tokens"])  # type: ignore[call-overload]
@@ -185,7 +190,12 @@ def main() -> int:
         not estimate_inference_case(case, gpus, workloads)["memory"]["fits"]  # type: ignore[index]
         for case in ooms
     )
+    ran = sum(
+        bool(estimate_inference_case(r.case, gpus, workloads)["memory"]["fits"])  # type: ignore[index]
+        for r in speeds
+    )
     print(f"\nout-of-memory reports predicted as not fitting: {verdicts} of {len(ooms)}")
+    print(f"runs that completed predicted as fitting: {ran} of {len(speeds)}")
     print(
         f"\nfitted on every GPU: decode_gddr={everything.decode_gddr:.3f} "
         f"decode_hbm={everything.decode_hbm:.3f} prefill={everything.prefill:.3f} "

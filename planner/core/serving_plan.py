@@ -1,0 +1,102 @@
+"""Serving a model on this build: the GPUs the slot plan places, their link, and the system
+memory's bandwidth for offloaded layers; what fits, how fast, the longest context, and what
+would change the answer (a smaller cache type or weight format, fewer sequences, layers in
+system RAM, a tensor-parallel split)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from planner.core.assembly import Assembly
+from planner.core.calibrated import CONSTANTS
+from planner.core.inference import QUANT_BITS, Serving, ServingMemory, max_context, serving_memory
+from planner.core.inference_speed import ServingSpeed, serving_speed
+from planner.core.networks.transformer import Transformer
+from planner.core.performance import ComputeSpec
+from planner.core.slot_layout import SlotLayout
+from planner.core.units import GIB
+from planner.core.workload_estimates import build_link, placed_gpu_count
+
+# Smaller weight formats in the order people step down (llama.cpp's GGUF types).
+STEPS_DOWN = ("bf16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K")
+
+
+@dataclass(frozen=True)
+class ServingResult:
+    serving: Serving
+    memory: ServingMemory
+    speed: ServingSpeed
+    longest_context: int
+
+
+@dataclass(frozen=True)
+class ServingPlan:
+    gpu_name: str
+    gpus: int
+    link_name: str
+    host_bandwidth_gbs: float
+    result: ServingResult
+    changes: tuple[tuple[str, ServingResult], ...]  # what would change the answer
+
+
+def system_memory_gbs(assembly: Assembly) -> float:
+    """The CPU's populated memory channels × the kit's transfer rate × 8 bytes."""
+    cpu = assembly.cpu
+    kits = assembly.memory_kits
+    if cpu is None or not kits:
+        return 0.0
+    kit = kits[0][0]
+    modules = sum(found.modules * item.count for found, item in kits)
+    channels = min(cpu.memory_channels, modules)
+    return float(channels * kit.speed_mts * 8 / 1000)
+
+
+def plan_serving(
+    assembly: Assembly, layout: SlotLayout | None, net: Transformer, serving: Serving
+) -> ServingPlan | None:
+    gpus = assembly.gpus
+    if not gpus:
+        return None
+    gpu, _item = gpus[0]
+    count = max(1, placed_gpu_count(assembly, layout))
+    link = build_link(assembly, layout)
+    host = system_memory_gbs(assembly)
+    serving = replace(serving, gpus=count)
+    spec = ComputeSpec.of(gpu)
+    vram = gpu.vram_gb * GIB  # a "24 GB" card holds 24 GiB
+
+    def run(option: Serving) -> ServingResult:
+        return ServingResult(
+            option,
+            serving_memory(net, option, vram),
+            serving_speed(net, option, spec, CONSTANTS, link, host or 1.0),
+            max_context(net, option, vram),
+        )
+
+    result = run(serving)
+    changes = tuple((words, run(option)) for words, option in _options(net, serving, host))
+    return ServingPlan(
+        gpu.display_name, count, link.name if link else "one GPU", host, result, changes
+    )
+
+
+def _options(net: Transformer, serving: Serving, host_gbs: float) -> list[tuple[str, Serving]]:
+    options: list[tuple[str, Serving]] = []
+    for kv in ("q8_0", "q4_0"):
+        if serving.kv_dtype in ("f16", "bf16") or (kv == "q4_0" and serving.kv_dtype == "q8_0"):
+            options.append((f"a {kv} KV cache", replace(serving, kv_dtype=kv)))
+    if serving.quant in STEPS_DOWN and serving.quant != STEPS_DOWN[-1]:
+        smaller = STEPS_DOWN[STEPS_DOWN.index(serving.quant) + 1]
+        bits = QUANT_BITS[smaller]
+        options.append((f"{smaller} weights ({bits:.2f} bits)", replace(serving, quant=smaller)))
+    if serving.concurrency > 1:
+        options.append(("one sequence at a time", replace(serving, concurrency=1)))
+    if serving.gpus > 1:
+        other = "layer" if serving.split == "tensor" else "tensor"
+        options.append((f"a {other} split", replace(serving, split=other)))
+    if host_gbs and serving.offload_layers == 0:
+        quarter = max(1, net.layers // 4)
+        options.append(
+            (f"{quarter} layers in system RAM", replace(serving, offload_layers=quarter))
+        )
+    return options
