@@ -52,6 +52,9 @@ class Serving:
     offload_layers: int = 0  # layers kept in system RAM (llama.cpp runs them on the CPU)
     engine: str = "llama.cpp"
     gpus: int = 1
+    # Flash attention: no score matrix in memory. llama.cpp turns it on where the GPU
+    # supports it (-fa auto, 2025); llama-bench runs of 2023-24 had it off.
+    flash_attention: bool = True
 
     @property
     def weight_bits(self) -> float:
@@ -131,8 +134,8 @@ def serving_memory(
     on_gpu = gpu_layers / net.layers
     weights = weight_bytes(net, serving)
     kv = kv_bytes_per_token(net, serving, context) * context * serving.concurrency
-    workspace = UBATCH * (net.vocab + 2 * max(net.ffn, 1) + 4 * net.hidden) * 4
-    if serving.engine != "vllm":
+    workspace = float(UBATCH * (net.vocab + 2 * max(net.ffn, 1) + 4 * net.hidden) * 4)
+    if not serving.flash_attention:
         # Without flash attention (llama.cpp's default) a micro-batch's fp32 scores over
         # the whole cache: n_ubatch × n_ctx × heads values, for the layer being computed
         # (a tensor split divides the heads).

@@ -48,6 +48,7 @@ INFERENCE_KEYS = {
     "offload_layers",
     "engine",
     "system_ram_gbs",
+    "flash_attention",
 }
 
 
@@ -142,4 +143,12 @@ def _serving(case: Mapping[str, Any], net: Transformer) -> Serving:
         offload_layers=integer_in(case, "offload_layers", 0, 0, net.layers),
         engine=engine,
         gpus=integer_in(case, "gpu_count", 1, 1, 1024),
+        flash_attention=_flag(case, "flash_attention", True),
     )
+
+
+def _flag(case: Mapping[str, Any], key: str, default: bool) -> bool:
+    value = case.get(key, default)
+    if not isinstance(value, bool):
+        raise RecordError("expected true or false", Location(field=key))
+    return value

@@ -114,6 +114,8 @@ def prefill_s(
     # Without flash attention (llama-bench's default) each layer writes the fp32 scores of
     # every query against the keys before it, softmaxes them and reads them back: about
     # four passes over tokens² / 2 values per head, at the memory's bandwidth.
+    if serving.flash_attention:
+        return max(compute_s, memory_s)
     scores = SCORE_PASSES * 4 * tokens * tokens / 2 * net.heads * net.layers
     return max(compute_s, memory_s) + scores / n / _bandwidth(gpu, fitted)
 

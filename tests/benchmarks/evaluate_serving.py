@@ -82,6 +82,8 @@ def case_of(row: dict[str, str]) -> dict[str, object] | None:
         "quant": quant,
         "gpu_count": int(row["gpu_count"] or 1),
         "split": "layer",
+        # llama.cpp of 2023-24 (every row here) ran without flash attention unless asked.
+        "flash_attention": False,
     }
     generated = re.match(r"generate (\d+) tokens from empty context", where)
     prompt = re.match(r"prompt (\d+) tokens", where)
