@@ -7,6 +7,7 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -45,6 +46,13 @@ class ServingDialog(QDialog):
         self.concurrency = _spin(1, 4096, 1, " at once")
         self.prompt = _spin(1, 10_000_000, 512, " tokens")
         self.generated = _spin(0, 10_000_000, 256, " tokens")
+        self.flash = QCheckBox("Flash attention")
+        self.flash.setChecked(True)
+        self.flash.setToolTip(
+            "On (llama.cpp's default since 2025): no score matrix; off: the scores of a "
+            "512-token batch over the whole cache are held in memory"
+        )
+        self.flash.toggled.connect(self.update_plan)
         self.answer = QLabel()
         self.answer.setObjectName("servingResult")
         self.answer.setTextFormat(Qt.TextFormat.RichText)
@@ -64,6 +72,7 @@ class ServingDialog(QDialog):
         ):
             widget.setToolTip(tip)
             form.addRow(label, widget)
+        form.addRow("", self.flash)
         for combo in (self.model, self.quant, self.kv, self.split, self.engine):
             combo.currentIndexChanged.connect(self.update_plan)
         for spin in (self.context, self.concurrency, self.prompt, self.generated):
@@ -97,6 +106,7 @@ class ServingDialog(QDialog):
             kv_dtype=self.kv.currentText(),
             split=self.split.currentText(),
             engine=self.engine.currentText(),
+            flash_attention=self.flash.isChecked(),
         )
 
     def update_plan(self) -> None:
