@@ -26,7 +26,7 @@ def _get(config: Mapping[str, Any], key: str, default: Any = ...) -> Any:
     return value
 
 
-def _int(config: Mapping[str, Any], key: str, default: Any = ...) -> int:
+def whole_number(config: Mapping[str, Any], key: str, default: Any = ...) -> int:
     value = _get(config, key, default)
     if value is None and default is not ...:
         return int(default or 0)
@@ -37,25 +37,25 @@ def _int(config: Mapping[str, Any], key: str, default: Any = ...) -> int:
 
 def _decoder(config: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
     """The keys Llama-style decoders share (llama, mistral, qwen2/3, phi3, gemma, ...)."""
-    hidden = _int(config, "hidden_size")
-    heads = _int(config, "num_attention_heads")
+    hidden = whole_number(config, "hidden_size")
+    heads = whole_number(config, "num_attention_heads")
     table: dict[str, Any] = {
         "family": "decoder",
-        "layers": _int(config, "num_hidden_layers"),
+        "layers": whole_number(config, "num_hidden_layers"),
         "hidden": hidden,
         "heads": heads,
-        "kv_heads": _int(config, "num_key_value_heads", heads) or heads,
-        "ffn": _int(config, "intermediate_size"),
+        "kv_heads": whole_number(config, "num_key_value_heads", heads) or heads,
+        "ffn": whole_number(config, "intermediate_size"),
         "gated_ffn": True,
-        "vocab": _int(config, "vocab_size"),
-        "max_positions": _int(config, "max_position_embeddings"),
+        "vocab": whole_number(config, "vocab_size"),
+        "max_positions": whole_number(config, "max_position_embeddings"),
         "tied_embeddings": bool(config.get("tie_word_embeddings", False)),
         "positions": "rotary",
         "norm": "rmsnorm",
     }
     head_dim = config.get("head_dim")
     if head_dim and head_dim != hidden // heads:
-        table["head_dim"] = _int(config, "head_dim")
+        table["head_dim"] = whole_number(config, "head_dim")
     if config.get("attention_bias") and not extra.get("bias"):
         raise ModelFileError(
             "is true: biases on the attention projections alone are not modelled",
@@ -70,7 +70,7 @@ def _window(config: Mapping[str, Any], every: int) -> dict[str, Any]:
     size = config.get("sliding_window")
     if not size or config.get("use_sliding_window") is False:
         return {}
-    return {"sliding_window": _int(config, "sliding_window"), "global_every": every}
+    return {"sliding_window": whole_number(config, "sliding_window"), "global_every": every}
 
 
 def llama(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -82,11 +82,11 @@ def llama(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def mixtral(config: Mapping[str, Any]) -> dict[str, Any]:
-    experts = _int(config, "num_local_experts")
+    experts = whole_number(config, "num_local_experts")
     return _decoder(
         config,
         experts=experts,
-        experts_per_token=_int(config, "num_experts_per_tok"),
+        experts_per_token=whole_number(config, "num_experts_per_tok"),
         **_window(config, 0),
     )
 
@@ -100,10 +100,10 @@ def qwen2_moe(config: Mapping[str, Any]) -> dict[str, Any]:
     return _decoder(
         config,
         qkv_bias=True,
-        experts=_int(config, "num_experts"),
-        experts_per_token=_int(config, "num_experts_per_tok"),
-        expert_ffn=_int(config, "moe_intermediate_size"),
-        shared_expert_ffn=_int(config, "shared_expert_intermediate_size"),
+        experts=whole_number(config, "num_experts"),
+        experts_per_token=whole_number(config, "num_experts_per_tok"),
+        expert_ffn=whole_number(config, "moe_intermediate_size"),
+        shared_expert_ffn=whole_number(config, "shared_expert_intermediate_size"),
         shared_expert_gate=True,
     )
 
@@ -117,9 +117,9 @@ def qwen3_moe(config: Mapping[str, Any]) -> dict[str, Any]:
     return _decoder(
         config,
         qk_norm=True,
-        experts=_int(config, "num_experts"),
-        experts_per_token=_int(config, "num_experts_per_tok"),
-        expert_ffn=_int(config, "moe_intermediate_size"),
+        experts=whole_number(config, "num_experts"),
+        experts_per_token=whole_number(config, "num_experts_per_tok"),
+        expert_ffn=whole_number(config, "moe_intermediate_size"),
     )
 
 
@@ -138,13 +138,13 @@ def gemma3(config: Mapping[str, Any]) -> dict[str, Any]:
     text = config.get("text_config", config)
     if not isinstance(text, Mapping):
         raise ModelFileError("must be a table", Location(field="text_config"))
-    every = _int(text, "sliding_window_pattern", 6)
+    every = whole_number(text, "sliding_window_pattern", 6)
     table = _decoder(
         text,
         qk_norm=True,
         sandwich_norm=True,
         tied_embeddings=True,
-        head_dim=_int(text, "head_dim"),
+        head_dim=whole_number(text, "head_dim"),
         **_window(text, every),
     )
     table["activation"] = "gelu_pytorch_tanh"
@@ -159,14 +159,14 @@ def _vision_config(config: Mapping[str, Any], kind: str) -> dict[str, Any]:
         return {}
     table = {
         "vision": kind,
-        "vision_layers": _int(vision, "num_hidden_layers"),
-        "vision_hidden": _int(vision, "hidden_size"),
-        "vision_ffn": _int(vision, "intermediate_size"),
-        "vision_patch": _int(vision, "patch_size"),
-        "vision_image": _int(vision, "image_size"),
+        "vision_layers": whole_number(vision, "num_hidden_layers"),
+        "vision_hidden": whole_number(vision, "hidden_size"),
+        "vision_ffn": whole_number(vision, "intermediate_size"),
+        "vision_patch": whole_number(vision, "patch_size"),
+        "vision_image": whole_number(vision, "image_size"),
     }
     if kind == "pixtral":
-        table["vision_merge"] = _int(config, "spatial_merge_size", 2)
+        table["vision_merge"] = whole_number(config, "spatial_merge_size", 2)
         if config.get("multimodal_projector_bias"):
             raise ModelFileError(
                 "is true: projector biases are not modelled",
@@ -186,23 +186,23 @@ def deepseek(config: Mapping[str, Any]) -> dict[str, Any]:
             "is not 1: experts in every other layer are not modelled",
             Location(field="moe_layer_freq"),
         )
-    heads = _int(config, "num_attention_heads")
-    expert_ffn = _int(config, "moe_intermediate_size")
+    heads = whole_number(config, "num_attention_heads")
+    expert_ffn = whole_number(config, "moe_intermediate_size")
     table = _decoder(
         config,
         kv_heads=heads,
-        experts=_int(config, "n_routed_experts"),
-        experts_per_token=_int(config, "num_experts_per_tok"),
+        experts=whole_number(config, "n_routed_experts"),
+        experts_per_token=whole_number(config, "num_experts_per_tok"),
         expert_ffn=expert_ffn,
-        shared_expert_ffn=_int(config, "n_shared_experts", 0) * expert_ffn,
-        dense_layers=_int(config, "first_k_dense_replace", 0),
+        shared_expert_ffn=whole_number(config, "n_shared_experts", 0) * expert_ffn,
+        dense_layers=whole_number(config, "first_k_dense_replace", 0),
         # V3's auxiliary-loss-free balancing adds a bias per expert to the routing scores.
         router_bias=config.get("topk_method") == "noaux_tc",
-        q_lora_rank=_int(config, "q_lora_rank", 0),
-        kv_lora_rank=_int(config, "kv_lora_rank"),
-        qk_rope_head_dim=_int(config, "qk_rope_head_dim"),
-        qk_nope_head_dim=_int(config, "qk_nope_head_dim"),
-        v_head_dim=_int(config, "v_head_dim"),
+        q_lora_rank=whole_number(config, "q_lora_rank", 0),
+        kv_lora_rank=whole_number(config, "kv_lora_rank"),
+        qk_rope_head_dim=whole_number(config, "qk_rope_head_dim"),
+        qk_nope_head_dim=whole_number(config, "qk_nope_head_dim"),
+        v_head_dim=whole_number(config, "v_head_dim"),
     )
     table.pop("head_dim", None)
     return table
@@ -221,29 +221,29 @@ def gpt_oss(config: Mapping[str, Any]) -> dict[str, Any]:
             raise ModelFileError(
                 "mixes windowed and full layers irregularly", Location(field="layer_types")
             )
-    ffn = _int(config, "intermediate_size")
+    ffn = whole_number(config, "intermediate_size")
     return _decoder(
         config,
         bias=True,
         attention_sinks=True,
         activation="swiglu_clamped",
-        experts=_int(config, "num_local_experts"),
-        experts_per_token=_int(config, "num_experts_per_tok"),
+        experts=whole_number(config, "num_local_experts"),
+        experts_per_token=whole_number(config, "num_experts_per_tok"),
         expert_ffn=ffn,
         **_window(config, every),
     )
 
 
 def gpt2(config: Mapping[str, Any]) -> dict[str, Any]:
-    hidden = _int(config, "n_embd")
-    positions = _int(config, "n_positions")
+    hidden = whole_number(config, "n_embd")
+    positions = whole_number(config, "n_positions")
     return {
         "family": "decoder",
-        "layers": _int(config, "n_layer"),
+        "layers": whole_number(config, "n_layer"),
         "hidden": hidden,
-        "heads": _int(config, "n_head"),
-        "ffn": _int(config, "n_inner", None) or 4 * hidden,
-        "vocab": _int(config, "vocab_size"),
+        "heads": whole_number(config, "n_head"),
+        "ffn": whole_number(config, "n_inner", None) or 4 * hidden,
+        "vocab": whole_number(config, "vocab_size"),
         "seq_len": positions,
         "max_positions": positions,
         "positions": "learned",
@@ -255,18 +255,18 @@ def gpt2(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def bert(config: Mapping[str, Any]) -> dict[str, Any]:
-    positions = _int(config, "max_position_embeddings")
+    positions = whole_number(config, "max_position_embeddings")
     return {
         "family": "encoder",
-        "layers": _int(config, "num_hidden_layers"),
-        "hidden": _int(config, "hidden_size"),
-        "heads": _int(config, "num_attention_heads"),
-        "ffn": _int(config, "intermediate_size"),
-        "vocab": _int(config, "vocab_size"),
+        "layers": whole_number(config, "num_hidden_layers"),
+        "hidden": whole_number(config, "hidden_size"),
+        "heads": whole_number(config, "num_attention_heads"),
+        "ffn": whole_number(config, "intermediate_size"),
+        "vocab": whole_number(config, "vocab_size"),
         "seq_len": min(512, positions),
         "max_positions": positions,
         "positions": "learned",
-        "type_vocab": _int(config, "type_vocab_size", 2),
+        "type_vocab": whole_number(config, "type_vocab_size", 2),
         "embedding_norm": True,
         "pooler": True,
         "post_norm": True,
@@ -282,12 +282,12 @@ def vit(config: Mapping[str, Any]) -> dict[str, Any]:
     labels = config.get("num_labels") or len(config.get("id2label") or {}) or 1000
     return {
         "family": "vit",
-        "layers": _int(config, "num_hidden_layers"),
-        "hidden": _int(config, "hidden_size"),
-        "heads": _int(config, "num_attention_heads"),
-        "ffn": _int(config, "intermediate_size"),
-        "patch_size": _int(config, "patch_size"),
-        "image_size": _int(config, "image_size"),
+        "layers": whole_number(config, "num_hidden_layers"),
+        "hidden": whole_number(config, "hidden_size"),
+        "heads": whole_number(config, "num_attention_heads"),
+        "ffn": whole_number(config, "intermediate_size"),
+        "patch_size": whole_number(config, "patch_size"),
+        "image_size": whole_number(config, "image_size"),
         "bias": True,
         "norm": "layernorm",
         "num_classes": int(labels),
@@ -308,13 +308,13 @@ def whisper(config: Mapping[str, Any]) -> dict[str, Any]:
             )
     return {
         "family": "whisper",
-        "layers": _int(config, "encoder_layers"),
-        "hidden": _int(config, "d_model"),
-        "heads": _int(config, "encoder_attention_heads"),
-        "ffn": _int(config, "encoder_ffn_dim"),
-        "vocab": _int(config, "vocab_size"),
-        "seq_len": _int(config, "max_target_positions", 448),
-        "mel_bins": _int(config, "num_mel_bins", 80),
+        "layers": whole_number(config, "encoder_layers"),
+        "hidden": whole_number(config, "d_model"),
+        "heads": whole_number(config, "encoder_attention_heads"),
+        "ffn": whole_number(config, "encoder_ffn_dim"),
+        "vocab": whole_number(config, "vocab_size"),
+        "seq_len": whole_number(config, "max_target_positions", 448),
+        "mel_bins": whole_number(config, "num_mel_bins", 80),
     }
 
 
@@ -328,23 +328,23 @@ def falcon(config: Mapping[str, Any]) -> dict[str, Any]:
         raise ModelFileError(
             "is false: sequential Falcon blocks are not modelled", Location(field="parallel_attn")
         )
-    hidden = _int(config, "hidden_size")
-    heads = _int(config, "num_attention_heads")
+    hidden = whole_number(config, "hidden_size")
+    heads = whole_number(config, "num_attention_heads")
     new = bool(config.get("new_decoder_architecture"))
     kv = (
-        _int(config, "num_kv_heads", heads)
+        whole_number(config, "num_kv_heads", heads)
         if new
         else (1 if config.get("multi_query", True) else heads)
     )
-    positions = _int(config, "max_position_embeddings", 2048)
+    positions = whole_number(config, "max_position_embeddings", 2048)
     return {
         "family": "decoder",
-        "layers": _int(config, "num_hidden_layers"),
+        "layers": whole_number(config, "num_hidden_layers"),
         "hidden": hidden,
         "heads": heads,
         "kv_heads": kv,
-        "ffn": _int(config, "ffn_hidden_size", None) or 4 * hidden,
-        "vocab": _int(config, "vocab_size"),
+        "ffn": whole_number(config, "ffn_hidden_size", None) or 4 * hidden,
+        "vocab": whole_number(config, "vocab_size"),
         "seq_len": min(TRAINING_SEQ, positions),
         "max_positions": positions,
         "tied_embeddings": bool(config.get("tie_word_embeddings", True)),
@@ -401,154 +401,3 @@ def architecture_from_hf(config: Mapping[str, Any]) -> dict[str, Any]:
             f"'{model_type}' is not supported (supported: {known})", Location(field="model_type")
         )
     return convert(config)
-
-
-# ---- GGUF ---------------------------------------------------------------------------------
-
-GGUF_FAMILIES = {
-    "llama": "llama",
-    "qwen2": "qwen2",
-    "qwen2moe": "qwen2moe",
-    "qwen3": "qwen3",
-    "qwen3moe": "qwen3moe",
-    "gemma3": "gemma3",
-    "phi3": "phi3",
-    "deepseek2": "deepseek2",
-    "gpt-oss": "gpt-oss",
-}
-# Sliding-window layer patterns llama.cpp builds in rather than writes: every n-th global.
-GGUF_GLOBAL_EVERY = {"gemma3": 6, "gpt-oss": 2}
-
-
-def architecture_from_gguf(
-    metadata: Mapping[str, Any], tensors: Mapping[str, tuple[int, ...]]
-) -> dict[str, Any]:
-    """The architecture table of a GGUF file from its metadata and tensor shapes (ggml
-    order: the row length first)."""
-    arch = metadata.get("general.architecture")
-    if not isinstance(arch, str):
-        raise ModelFileError("is missing", Location(field="general.architecture"))
-    if arch not in GGUF_FAMILIES:
-        known = ", ".join(sorted(GGUF_FAMILIES))
-        raise ModelFileError(
-            f"'{arch}' is not supported (supported: {known})",
-            Location(field="general.architecture"),
-        )
-    keys = {k[len(arch) + 1 :]: v for k, v in metadata.items() if k.startswith(arch + ".")}
-    table = _gguf_common(keys, metadata, tensors, arch)
-    has = tensors.__contains__
-    if has("blk.0.attn_q.bias") and arch in ("qwen2", "qwen2moe"):
-        table["qkv_bias"] = True
-    if has("blk.0.attn_q_norm.weight"):
-        table["qk_norm"] = True
-    if has("blk.0.post_attention_norm.weight") and has("blk.0.post_ffw_norm.weight"):
-        table["sandwich_norm"] = True
-    if has("blk.0.attn_sinks.weight"):
-        table["attention_sinks"] = True
-    if keys.get("expert_count"):
-        table.update(_gguf_experts(keys, tensors, arch))
-    if arch == "deepseek2":
-        table.update(_gguf_mla(keys))
-    if keys.get("attention.sliding_window"):
-        table["sliding_window"] = _int(keys, "attention.sliding_window")
-        table["global_every"] = GGUF_GLOBAL_EVERY.get(arch, 0)
-    if arch == "gemma3":
-        table.update(tied_embeddings=True, activation="gelu_pytorch_tanh")
-    if arch == "gpt-oss":
-        table.update(bias=True, activation="swiglu_clamped")
-    return table
-
-
-def _gguf_common(
-    keys: Mapping[str, Any],
-    metadata: Mapping[str, Any],
-    tensors: Mapping[str, tuple[int, ...]],
-    arch: str,
-) -> dict[str, Any]:
-    hidden = _int(keys, "embedding_length")
-    heads = _per_layer(keys, "attention.head_count")
-    embedding = tensors.get("token_embd.weight")
-    # The embedding's rows are the vocabulary the weights have (the token list may differ).
-    vocab = embedding[-1] if embedding else None
-    vocab = vocab or keys.get("vocab_size") or metadata.get("tokenizer.ggml.tokens")
-    if not vocab:
-        raise ModelFileError(
-            "is missing (nor is there a token_embd tensor)", Location(field="tokenizer.ggml.tokens")
-        )
-    context = _int(keys, "context_length")
-    table: dict[str, Any] = {
-        "family": "decoder",
-        "layers": _int(keys, "block_count"),
-        "hidden": hidden,
-        "heads": heads,
-        "kv_heads": _per_layer(keys, "attention.head_count_kv", heads),
-        "ffn": _per_layer(keys, "feed_forward_length", 0),
-        "gated_ffn": True,
-        "vocab": int(vocab),
-        "max_positions": context,
-        "seq_len": min(TRAINING_SEQ, context),
-        "tied_embeddings": "output.weight" not in tensors,
-        "positions": "rotary",
-        "norm": "rmsnorm",
-    }
-    head_dim = keys.get("attention.key_length")
-    if head_dim and arch != "deepseek2" and head_dim != hidden // heads:
-        table["head_dim"] = _int(keys, "attention.key_length")
-    return table
-
-
-def _per_layer(keys: Mapping[str, Any], key: str, default: Any = ...) -> int:
-    """A size that may be written once or per layer (then all layers must agree)."""
-    value = keys.get(key, default)
-    if isinstance(value, list):
-        if len(set(value)) != 1:
-            raise ModelFileError(
-                "differs between layers, which is not modelled", Location(field=key)
-            )
-        value = value[0]
-    if value is ...:
-        raise ModelFileError("is missing", Location(field=key))
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ModelFileError(f"must be a whole number, got {value!r}", Location(field=key))
-    return value
-
-
-def _gguf_experts(
-    keys: Mapping[str, Any], tensors: Mapping[str, tuple[int, ...]], arch: str
-) -> dict[str, Any]:
-    expert_ffn = _int(keys, "expert_feed_forward_length", None) or _per_layer(
-        keys, "feed_forward_length"
-    )
-    shared = 0
-    if keys.get("expert_shared_feed_forward_length"):
-        shared = _int(keys, "expert_shared_feed_forward_length")
-    elif keys.get("expert_shared_count"):
-        shared = _int(keys, "expert_shared_count") * expert_ffn
-    dense = _int(keys, "leading_dense_block_count", 0)
-    table = {
-        "experts": _int(keys, "expert_count"),
-        "experts_per_token": _int(keys, "expert_used_count"),
-        "expert_ffn": expert_ffn,
-        "shared_expert_ffn": shared,
-        "dense_layers": dense,
-        "shared_expert_gate": f"blk.{dense}.ffn_gate_inp_shexp.weight" in tensors,
-        "router_bias": f"blk.{dense}.exp_probs_b.bias" in tensors,
-    }
-    return table
-
-
-def _gguf_mla(keys: Mapping[str, Any]) -> dict[str, Any]:
-    rope = _int(keys, "rope.dimension_count")
-    if "attention.key_length_mla" not in keys:
-        raise ModelFileError(
-            "is missing (GGUF files converted before llama.cpp wrote it lack the head sizes)",
-            Location(field="attention.key_length_mla"),
-        )
-    return {
-        "kv_heads": 0,
-        "q_lora_rank": _int(keys, "attention.q_lora_rank", 0),
-        "kv_lora_rank": _int(keys, "attention.kv_lora_rank"),
-        "qk_rope_head_dim": rope,
-        "qk_nope_head_dim": _int(keys, "attention.key_length_mla") - rope,
-        "v_head_dim": _int(keys, "attention.value_length_mla"),
-    }

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from planner.core.errors import InputError, Location
-from planner.core.model_import import ModelFileError, architecture_from_gguf, architecture_from_hf
+from planner.core.gguf_architecture import architecture_from_gguf
+from planner.core.model_import import ModelFileError, architecture_from_hf
 from planner.io.gguf_header import GgufHeader, read_gguf_header
 
 MAX_CONFIG_BYTES = 4 * 2**20  # a config.json is a few kB; anything this size is not one
