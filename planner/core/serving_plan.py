@@ -100,3 +100,55 @@ def _options(net: Transformer, serving: Serving, host_gbs: float) -> list[tuple[
             (f"{quarter} layers in system RAM", replace(serving, offload_layers=quarter))
         )
     return options
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Tokens/s at each x (context or sequences), and whether the setting fits."""
+
+    x: tuple[int, ...]
+    per_sequence: tuple[float, ...]
+    aggregate: tuple[float, ...]
+    fits: tuple[bool, ...]
+
+
+CONTEXTS = (1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072)
+USERS = (1, 2, 4, 8, 16, 32, 64, 128)
+
+
+def curves(
+    assembly: Assembly, layout: SlotLayout | None, net: Transformer, serving: Serving
+) -> tuple[Curve, Curve] | None:
+    """Decoding speed against the context (at the chosen sequences) and against the
+    sequences decoded together (at the chosen context), on this build."""
+    gpus = assembly.gpus
+    if not gpus:
+        return None
+    gpu = gpus[0][0]
+    serving = replace(serving, gpus=max(1, placed_gpu_count(assembly, layout)))
+    link = build_link(assembly, layout)
+    host = system_memory_gbs(assembly) or 1.0
+    spec, vram = ComputeSpec.of(gpu), gpu.vram_gb * GIB
+    limit = net.max_positions or CONTEXTS[-1]
+
+    def point(option: Serving) -> tuple[float, float, bool]:
+        speed = serving_speed(net, option, spec, CONSTANTS, link, host)
+        fits = serving_memory(net, option, vram).fits
+        return speed.decode_tokens_per_s, speed.aggregate_tokens_per_s, fits
+
+    def curve(options: list[tuple[int, Serving]]) -> Curve:
+        points = [point(option) for _x, option in options]
+        return Curve(
+            tuple(x for x, _option in options),
+            tuple(p[0] for p in points),
+            tuple(p[1] for p in points),
+            tuple(p[2] for p in points),
+        )
+
+    by_context = [
+        (c, replace(serving, context=c, prompt_tokens=c - 1, gen_tokens=1))
+        for c in CONTEXTS
+        if c <= limit
+    ]
+    by_users = [(u, replace(serving, concurrency=u)) for u in USERS]
+    return curve(by_context), curve(by_users)

@@ -21,17 +21,18 @@ from PySide6.QtWidgets import (
 
 from planner.core.inference import ENGINES, KV_BYTES, QUANT_BITS, SPLITS, Serving
 from planner.core.networks.transformer import Transformer
-from planner.core.serving_plan import ServingPlan, plan_serving
+from planner.core.serving_plan import Curve, ServingPlan, curves, plan_serving
 from planner.core.units import gib
 from planner.core.workloads import build_network
 from planner.ui.document import BuildDocument
+from planner.ui.plot_style import ThemedPlot
 
 
 class ServingDialog(QDialog):
     def __init__(self, document: BuildDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Plan serving on this build")
-        self.resize(820, 620)
+        self.resize(900, 820)
         self._document = document
         self.model = QComboBox()
         self.model.setObjectName("servingModel")
@@ -85,12 +86,21 @@ class ServingDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(settings, 2)
         row.addWidget(scroll, 3)
+        self.by_context = _plot("context (tokens)", "tokens/s per sequence")
+        self.by_users = _plot("sequences decoded together", "tokens/s")
+        self.by_users.addLegend(offset=(10, 10))
+        self.by_users.restyle()
+        charts = QHBoxLayout()
+        charts.addWidget(self.by_context)
+        charts.addWidget(self.by_users)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QFormLayout(self)
         layout.addRow(row)
+        layout.addRow(charts)
         layout.addRow(buttons)
         self.plan: ServingPlan | None = None
+        self.curves: tuple[Curve, Curve] | None = None
         self.update_plan()
 
     def choose(self, workload_id: str) -> None:
@@ -123,6 +133,11 @@ class ServingDialog(QDialog):
             self.answer.setText("<p><b>No estimate:</b> add a GPU to the build.</p>")
             return
         self.answer.setText(plan_html(self.plan, workload.name))
+        found = curves(self._document.assembly, self._document.report.layout, net, self.serving())
+        if found is not None:
+            self.curves = found
+            _draw(self.by_context, found[0], aggregate=False)
+            _draw(self.by_users, found[1], aggregate=True)
 
 
 def plan_html(plan: ServingPlan, name: str) -> str:
@@ -158,6 +173,41 @@ def plan_html(plan: ServingPlan, name: str) -> str:
         )
     lines.append("</ul>")
     return "".join(lines)
+
+
+def _plot(x_label: str, y_label: str) -> ThemedPlot:
+    plot = ThemedPlot()
+    plot.setLabel("bottom", x_label)
+    plot.setLabel("left", y_label)
+    plot.setMinimumHeight(220)
+    return plot
+
+
+def _draw(plot: ThemedPlot, curve: Curve, aggregate: bool) -> None:
+    """Points at each setting, log-spaced (1, 2, 4 …): filled where it fits, hollow where
+    the memory runs out."""
+    import math
+
+    import pyqtgraph as pg
+
+    plot.clear()
+    xs = [math.log2(x) for x in curve.x]
+    series = [("each sequence", curve.per_sequence, (52, 120, 200))]
+    if aggregate:
+        series.append(("all together", curve.aggregate, (230, 126, 34)))
+    for name, values, color in series:
+        brushes = [pg.mkBrush(color) if fits else pg.mkBrush(None) for fits in curve.fits]
+        plot.plot(
+            xs,
+            list(values),
+            pen=pg.mkPen(color, width=2),
+            symbol="o",
+            symbolBrush=brushes,
+            symbolPen=pg.mkPen(color),
+            name=name,
+        )
+    plot.getAxis("bottom").setTicks([[(math.log2(x), f"{x:,}") for x in curve.x]])
+    plot.setXRange(min(xs) - 0.4, max(xs) + 0.4, padding=0)
 
 
 def _combo(values: tuple[str, ...], current: str) -> QComboBox:
