@@ -138,7 +138,7 @@ class BuildPanel(QWidget):
             self.table.rowHeight(0) * max(1, self.model.rowCount()) if self.model.rowCount() else 0
         )
         chrome = self._top.sizeHint().height() - self.table.sizeHint().height()
-        frame = self.table.horizontalHeader().height() + 2 * self.table.frameWidth() + 2
+        frame = self.table.horizontalHeader().height() + 2 * self.table.frameWidth() + 6
         wanted = chrome + frame + rows_height
         top = min(wanted, max(total * 2 // 3, total - 120))  # the diagram keeps 120 px
         self.split.setSizes([top, total - top])
