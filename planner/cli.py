@@ -215,7 +215,7 @@ def _estimate_profile(args: argparse.Namespace) -> int:
 
 
 def _estimate_cases(args: argparse.Namespace) -> int:
-    from planner.cli_text import serving_line
+    from planner.cli_text import case_line, serving_line
     from planner.core.calibrated import CONSTANTS, ERROR_P90
     from planner.core.cases import estimate_case
     from planner.core.errors import Location, RecordError
@@ -259,7 +259,7 @@ def _estimate_cases(args: argparse.Namespace) -> int:
                 error.message,
                 Location(
                     file=str(path),
-                    line=_case_line(text, index),
+                    line=case_line(text, index),
                     record=f"case {index}",
                     field=error.location.field,
                 ),
@@ -279,36 +279,6 @@ def _estimate_cases(args: argparse.Namespace) -> int:
                 f"{'fits' if result['memory']['fits'] else 'does NOT fit'}"  # type: ignore[index]
             )
     return EXIT_OK
-
-
-def _case_line(text: str, index: int) -> int | None:
-    """The line where the index-th top-level object of a JSON list starts."""
-    depth = 0
-    seen = -1
-    in_string = escape = False
-    line = 1
-    for character in text:
-        if character == "\n":
-            line += 1
-        if in_string:
-            if escape:
-                escape = False
-            elif character == "\\":
-                escape = True
-            elif character == '"':
-                in_string = False
-            continue
-        if character == '"':
-            in_string = True
-        elif character in "[{":
-            depth += 1
-            if depth == 2 and character == "{":
-                seen += 1
-                if seen == index:
-                    return line
-        elif character in "]}":
-            depth -= 1
-    return None
 
 
 def _check(args: argparse.Namespace) -> int:

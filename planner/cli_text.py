@@ -211,3 +211,33 @@ def serving_line(result: dict[str, object]) -> str:
         f"{memory['total'] / 2**30:,.1f} GiB/GPU, {fits}; longest context "
         f"{result['max_context']:,} (bound by {result['bound']})"
     )
+
+
+def case_line(text: str, index: int) -> int | None:
+    """The line where the index-th top-level object of a JSON list starts."""
+    depth = 0
+    seen = -1
+    in_string = escape = False
+    line = 1
+    for character in text:
+        if character == "\n":
+            line += 1
+        if in_string:
+            if escape:
+                escape = False
+            elif character == "\\":
+                escape = True
+            elif character == '"':
+                in_string = False
+            continue
+        if character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            if depth == 2 and character == "{":
+                seen += 1
+                if seen == index:
+                    return line
+        elif character in "]}":
+            depth -= 1
+    return None

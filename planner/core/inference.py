@@ -14,7 +14,9 @@ AWQ/GPTQ with a 16-bit scale and zero per group of 128 (4.25 bits).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
+from planner.core.memory import CONTEXT_BYTES
 from planner.core.networks.common import total_params
 from planner.core.networks.transformer import Transformer
 
@@ -110,10 +112,16 @@ def kv_bytes_per_token(net: Transformer, serving: Serving, context: int) -> floa
 
 
 def weight_bytes(net: Transformer, serving: Serving) -> float:
-    """The served weights in their format (a multimodal model's image encoder excluded:
-    llama.cpp and vLLM load it separately, for image inputs only)."""
-    params = total_params(tuple(p for p in net.parameters() if not p.name.startswith("vision.")))
-    return params * serving.weight_bits / 8
+    """The served weights in their format."""
+    return served_params(net) * serving.weight_bits / 8
+
+
+@cache
+def served_params(net: Transformer) -> int:
+    """The parameters served (a multimodal model's image encoder excluded: llama.cpp and
+    vLLM load it separately, for image inputs only); once per network, as the longest
+    context's search and the charts ask again and again."""
+    return total_params(tuple(p for p in net.parameters() if not p.name.startswith("vision.")))
 
 
 # llama.cpp evaluates prompts in micro-batches of 512 tokens (its --ubatch-size default);
@@ -126,8 +134,6 @@ VLLM_UTILIZATION = 0.9
 def serving_memory(
     net: Transformer, serving: Serving, vram_bytes: float, context: int | None = None
 ) -> ServingMemory:
-    from planner.core.memory import CONTEXT_BYTES  # one home for the CUDA context
-
     context = context or serving.context
     n = max(1, serving.gpus)
     gpu_layers = max(0, net.layers - serving.offload_layers)

@@ -96,16 +96,8 @@ def qwen2(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def qwen2_moe(config: Mapping[str, Any]) -> dict[str, Any]:
-    _every_layer_sparse(config)
-    return _decoder(
-        config,
-        qkv_bias=True,
-        experts=whole_number(config, "num_experts"),
-        experts_per_token=whole_number(config, "num_experts_per_tok"),
-        expert_ffn=whole_number(config, "moe_intermediate_size"),
-        shared_expert_ffn=whole_number(config, "shared_expert_intermediate_size"),
-        shared_expert_gate=True,
-    )
+    shared = whole_number(config, "shared_expert_intermediate_size")
+    return _qwen_moe(config, qkv_bias=True, shared_expert_ffn=shared, shared_expert_gate=True)
 
 
 def qwen3(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -113,13 +105,18 @@ def qwen3(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def qwen3_moe(config: Mapping[str, Any]) -> dict[str, Any]:
+    return _qwen_moe(config, qk_norm=True)
+
+
+def _qwen_moe(config: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+    """Qwen2-MoE and Qwen3-MoE: the same expert keys, every layer sparse."""
     _every_layer_sparse(config)
     return _decoder(
         config,
-        qk_norm=True,
         experts=whole_number(config, "num_experts"),
         experts_per_token=whole_number(config, "num_experts_per_tok"),
         expert_ffn=whole_number(config, "moe_intermediate_size"),
+        **extra,
     )
 
 

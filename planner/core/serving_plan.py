@@ -12,7 +12,7 @@ from planner.core.calibrated import CONSTANTS
 from planner.core.inference import QUANT_BITS, Serving, ServingMemory, max_context, serving_memory
 from planner.core.inference_speed import ServingSpeed, serving_speed
 from planner.core.networks.transformer import Transformer
-from planner.core.performance import ComputeSpec
+from planner.core.performance import ComputeSpec, Link
 from planner.core.slot_layout import SlotLayout
 from planner.core.units import GIB
 from planner.core.workload_estimates import build_link, placed_gpu_count
@@ -51,32 +51,61 @@ def system_memory_gbs(assembly: Assembly) -> float:
     return float(channels * kit.speed_mts * 8 / 1000)
 
 
+@dataclass(frozen=True)
+class OnBuild:
+    """What serving on a build needs to know of it: its first GPU, how many the slot plan
+    places, their link and the system memory's bandwidth."""
+
+    gpu_name: str
+    gpus: int
+    spec: ComputeSpec
+    vram: float  # bytes: a "24 GB" card holds 24 GiB
+    link: Link | None
+    host_gbs: float
+
+    @classmethod
+    def of(cls, assembly: Assembly, layout: SlotLayout | None) -> OnBuild | None:
+        if not assembly.gpus:
+            return None
+        gpu = assembly.gpus[0][0]
+        return cls(
+            gpu.display_name,
+            max(1, placed_gpu_count(assembly, layout)),
+            ComputeSpec.of(gpu),
+            gpu.vram_gb * GIB,
+            build_link(assembly, layout),
+            system_memory_gbs(assembly),
+        )
+
+    def speed(self, net: Transformer, option: Serving) -> ServingSpeed:
+        return serving_speed(net, option, self.spec, CONSTANTS, self.link, self.host_gbs or 1.0)
+
+
 def plan_serving(
     assembly: Assembly, layout: SlotLayout | None, net: Transformer, serving: Serving
 ) -> ServingPlan | None:
-    gpus = assembly.gpus
-    if not gpus:
+    build = OnBuild.of(assembly, layout)
+    if build is None:
         return None
-    gpu, _item = gpus[0]
-    count = max(1, placed_gpu_count(assembly, layout))
-    link = build_link(assembly, layout)
-    host = system_memory_gbs(assembly)
-    serving = replace(serving, gpus=count)
-    spec = ComputeSpec.of(gpu)
-    vram = gpu.vram_gb * GIB  # a "24 GB" card holds 24 GiB
+    serving = replace(serving, gpus=build.gpus)
 
     def run(option: Serving) -> ServingResult:
         return ServingResult(
             option,
-            serving_memory(net, option, vram),
-            serving_speed(net, option, spec, CONSTANTS, link, host or 1.0),
-            max_context(net, option, vram),
+            serving_memory(net, option, build.vram),
+            build.speed(net, option),
+            max_context(net, option, build.vram),
         )
 
-    result = run(serving)
-    changes = tuple((words, run(option)) for words, option in _options(net, serving, host))
+    options = _options(net, serving, build.host_gbs)
+    link = build.link.name if build.link else "one GPU"
     return ServingPlan(
-        gpu.display_name, count, link.name if link else "one GPU", host, result, changes
+        build.gpu_name,
+        build.gpus,
+        link,
+        build.host_gbs,
+        run(serving),
+        tuple((words, run(option)) for words, option in options),
     )
 
 
@@ -121,19 +150,15 @@ def curves(
 ) -> tuple[Curve, Curve] | None:
     """Decoding speed against the context (at the chosen sequences) and against the
     sequences decoded together (at the chosen context), on this build."""
-    gpus = assembly.gpus
-    if not gpus:
+    build = OnBuild.of(assembly, layout)
+    if build is None:
         return None
-    gpu = gpus[0][0]
-    serving = replace(serving, gpus=max(1, placed_gpu_count(assembly, layout)))
-    link = build_link(assembly, layout)
-    host = system_memory_gbs(assembly) or 1.0
-    spec, vram = ComputeSpec.of(gpu), gpu.vram_gb * GIB
+    serving = replace(serving, gpus=build.gpus)
     limit = net.max_positions or CONTEXTS[-1]
 
     def point(option: Serving) -> tuple[float, float, bool]:
-        speed = serving_speed(net, option, spec, CONSTANTS, link, host)
-        fits = serving_memory(net, option, vram).fits
+        speed = build.speed(net, option)
+        fits = serving_memory(net, option, build.vram).fits
         return speed.decode_tokens_per_s, speed.aggregate_tokens_per_s, fits
 
     def curve(options: list[tuple[int, Serving]]) -> Curve:

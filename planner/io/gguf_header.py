@@ -9,6 +9,7 @@ from __future__ import annotations
 import struct
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -159,12 +160,14 @@ def _tensor_bytes(shape: tuple[int, ...], kind: int) -> int:
     return _elements(shape) // block * size
 
 
+@cache
 def _quant_sizes() -> dict[int, tuple[int, int]]:
     from gguf.constants import GGML_QUANT_SIZES
 
     return {int(kind): sizes for kind, sizes in GGML_QUANT_SIZES.items()}
 
 
+@cache
 def _type_names() -> dict[int, str]:
     from gguf.constants import GGMLQuantizationType
 

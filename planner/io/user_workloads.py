@@ -101,7 +101,7 @@ def load_user_workloads(folder: Path | None = None) -> tuple[dict[str, Workload]
             document, _text = read_toml(path, CatalogError)
             for table in document.get("workload", []):
                 workload = parse_record(Workload, table)
-                parse_architecture(_plain(table.get("architecture", {})))
+                parse_architecture(table.get("architecture", {}))  # unknown keys: errors
                 found[workload.id] = workload
         except RecordError as error:
             problems.append(
@@ -110,10 +110,6 @@ def load_user_workloads(folder: Path | None = None) -> tuple[dict[str, Workload]
         except InputError as error:
             problems.append(error)
     return found, problems
-
-
-def _plain(value: Any) -> Any:
-    return dict(value) if isinstance(value, dict) else value
 
 
 def _ids_in(folder: Path) -> set[str]:

@@ -27,6 +27,7 @@ from planner.core.networks.saved_tensors import (
 )
 from planner.core.networks.transformer_heads import head_ops, head_parameters, outside_layers_bytes
 from planner.core.networks.vision_tower import VisionTower
+from planner.core.param_summary import summarize
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ class Transformer:
 
     def active_params(self) -> int:
         """Parameters a token runs through: all, less the experts the router leaves out."""
-        total = sum(item.numel for item in self.parameters())
+        total = summarize(self).total  # cached per network
         return total - (self.moe.idle_params(self.hidden, self.layers) if self.moe else 0)
 
     # ---- operations -----------------------------------------------------------------------
