@@ -183,7 +183,7 @@ def _catalog_workloads(args: argparse.Namespace) -> int:
 
 
 def _estimate_profile(args: argparse.Namespace) -> int:
-    from planner.cli_text import estimates_text
+    from planner.cli_text import estimates_text, serving_line
     from planner.core.assembly import Assembly
     from planner.core.calibrated import CONSTANTS, ERROR_P90
     from planner.core.checks.context import CheckContext
@@ -201,16 +201,25 @@ def _estimate_profile(args: argparse.Namespace) -> int:
     if problems:
         index = build.workloads.index(problems[0].choice)
         raise workload_error(args.profile, index, problems[0].problem)
+    served = [
+        result.serving.to_json(result.workload.id)
+        for result in results
+        if result.serving is not None and result.workload is not None
+    ]
     if args.json:
         _print_json(
             {
                 "profile": str(args.profile),
                 "name": build.name,
                 "estimates": [result.estimate.to_json() for result in results if result.estimate],
+                "serving": served,
             }
         )
     else:
-        _say(estimates_text(build.name, [result.estimate for result in results if result.estimate]))
+        trained = [result.estimate for result in results if result.estimate]
+        _say(estimates_text(build.name, trained))
+        for line in map(serving_line, served):
+            _say(f"\nserve {line}")
     return EXIT_OK
 
 

@@ -1,4 +1,4 @@
-"""A build: the chosen parts with counts, the workloads to train, and settings."""
+"""A build: the chosen parts with counts, the workloads to train or serve, and settings."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from planner.core.inference import ENGINES, KV_BYTES, QUANT_BITS, SPLITS
 from planner.core.param_summary import LORA_TARGETS
 from planner.core.records import internal, spec
 from planner.core.training_setup import MASTER_WEIGHTS, OFFLOAD
@@ -16,6 +17,46 @@ TRAINING_MODES = ("full", "lora", "qlora")
 OPTIMIZERS = ("adamw", "sgd", "adamw8bit", "paged_adamw", "paged_adamw8bit", "adafactor")
 ATTENTION = ("fused", "eager")
 SHARDING = ("none", "zero1", "zero2", "zero3", "fsdp")
+# What a workload is for: training runs (pre-training or fine-tuning; None: the workload's
+# default) or serving ("inference", the task name of `estimate --cases`).
+TASKS = ("pretrain", "finetune", "inference")
+# Keys that mean something only when a workload is served, and only when it is trained: a
+# profile writes the ones of the workload's task.
+SERVING_KEYS = (
+    "quant",
+    "context",
+    "prompt_tokens",
+    "gen_tokens",
+    "concurrency",
+    "kv_dtype",
+    "split",
+    "offload_layers",
+    "engine",
+    "flash_attention",
+)
+TRAINING_KEYS = (
+    "mode",
+    "precision",
+    "batch_size",
+    "seq_len",
+    "optimizer",
+    "activation_checkpointing",
+    "sharding",
+    "offload_optimizer",
+    "lora_rank",
+    "epochs",
+    "attention",
+    "compile",
+    "master_weights",
+    "optimizer_in_backward",
+    "grad_accum",
+    "packing",
+    "tokens_per_sample",
+    "lora_targets",
+    "offload",
+    "p2p",
+    "expert_parallel",
+)
 # Continuous load a circuit may carry (80% of the breaker rating for 120 V circuits, per
 # the US National Electrical Code; 230 V figures are the breaker rating). DOMAIN.md, Power.
 WALL_CIRCUITS = {
@@ -42,8 +83,8 @@ class PartChoice:
 
 @dataclass(frozen=True, kw_only=True)
 class WorkloadChoice:
-    """A network to train on the build: a catalog id, or an inline architecture table
-    (written `id = { family = "decoder", layers = 24, ... }` in a profile)."""
+    """A network to train or serve on the build: a catalog id, or an inline architecture
+    table (written `id = { family = "decoder", layers = 24, ... }` in a profile)."""
 
     id: str | None = spec(default=None)
     inline: Mapping[str, Any] | None = internal(default_factory=lambda: None)
@@ -56,7 +97,7 @@ class WorkloadChoice:
     sharding: str = spec(default="none", choices=SHARDING)
     offload_optimizer: bool = spec(default=False)  # older profiles; same as offload = "optimizer"
     lora_rank: int = spec(default=16, low=1, high=4_096)
-    task: str | None = spec(default=None, choices=("pretrain", "finetune"))
+    task: str | None = spec(default=None, choices=TASKS)
     epochs: float | None = spec(default=None, low=0.0001, high=100_000)
     # The recipe (README, "Training recipe keys"); defaults are what plain PyTorch gives.
     attention: str = spec(default="fused", choices=ATTENTION, quiet_default=True)
@@ -70,7 +111,23 @@ class WorkloadChoice:
     offload: str = spec(default="none", choices=OFFLOAD, quiet_default=True)
     p2p: bool | None = spec(default=None, quiet_default=True)
     expert_parallel: bool = spec(default=False, quiet_default=True)
+    # Serving (task = "inference"): the keys of an inference case (README, "Serving cases");
+    # None: the engine's default (split) or prompt + answer, at least 4,096 (context).
+    quant: str = spec(default="bf16", choices=tuple(QUANT_BITS), quiet_default=True)
+    context: int | None = spec(default=None, low=1, high=10_000_000, quiet_default=True)
+    prompt_tokens: int = spec(default=512, low=1, high=10_000_000, quiet_default=True)
+    gen_tokens: int = spec(default=128, low=0, high=10_000_000, quiet_default=True)
+    concurrency: int = spec(default=1, low=1, high=4_096, quiet_default=True)
+    kv_dtype: str = spec(default="f16", choices=tuple(KV_BYTES), quiet_default=True)
+    split: str | None = spec(default=None, choices=SPLITS, quiet_default=True)
+    offload_layers: int = spec(default=0, low=0, high=1_000, quiet_default=True)
+    engine: str = spec(default="llama.cpp", choices=ENGINES, quiet_default=True)
+    flash_attention: bool = spec(default=True, quiet_default=True)
     extra: Mapping[str, Any] = internal()
+
+    @property
+    def serves(self) -> bool:
+        return self.task == "inference"
 
 
 @dataclass(frozen=True, kw_only=True)

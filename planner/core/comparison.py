@@ -13,10 +13,11 @@ from planner.core.calibrated import CONSTANTS, ERROR_P90
 from planner.core.catalog import Catalog
 from planner.core.checks import CheckReport, run_checks
 from planner.core.findings import Severity
+from planner.core.gpu_link import build_link
 from planner.core.parts import PartKind
 from planner.core.performance import Link
 from planner.core.units import GIB, duration
-from planner.core.workload_estimates import BuildEstimate, build_link, estimate_build
+from planner.core.workload_estimates import BuildEstimate, estimate_build
 from planner.core.workloads import Workload
 
 Better = Literal["higher", "lower"]

@@ -13,9 +13,10 @@ AWQ/GPTQ with a 16-bit scale and zero per group of 128 (4.25 bits).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
+from planner.core.errors import Location, RecordError
 from planner.core.memory import CONTEXT_BYTES
 from planner.core.networks.common import total_params
 from planner.core.networks.transformer import Transformer
@@ -38,6 +39,12 @@ QUANT_BITS = {
 KV_BYTES = {"f16": 2.0, "bf16": 2.0, "fp8": 1.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
 ENGINES = ("llama.cpp", "vllm", "generic")
 SPLITS = ("tensor", "layer")
+
+
+def default_split(engine: str) -> str:
+    """llama.cpp splits by whole layers unless told otherwise (-sm layer); vLLM and the
+    others by tensors."""
+    return "layer" if engine == "llama.cpp" else "tensor"
 
 
 @dataclass(frozen=True)
@@ -170,3 +177,61 @@ def max_context(net: Transformer, serving: Serving, vram_bytes: float) -> int:
         else:
             high = middle - 1
     return low
+
+
+MAX_SEQUENCES = 4_096
+
+
+def max_sequences(net: Transformer, serving: Serving, vram_bytes: float) -> int:
+    """The most sequences that can be decoded together at the serving's context (0: not
+    even one)."""
+
+    def fits(count: int) -> bool:
+        return serving_memory(net, replace(serving, concurrency=count), vram_bytes).fits
+
+    if not fits(1):
+        return 0
+    low, high = 1, MAX_SEQUENCES
+    while low < high:  # each sequence adds its own cache: bisect
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def position_limit(net: Transformer) -> int:
+    """The longest sequence the model was built for (10 million where it names none)."""
+    return net.max_positions or 10_000_000
+
+
+def default_context(net: Transformer, prompt_tokens: int, gen_tokens: int) -> int:
+    """Prompt and answer, at least 4,096 tokens, within what the model was built for."""
+    return min(max(prompt_tokens + gen_tokens, 4096), position_limit(net))
+
+
+def check_serving(net: Transformer, serving: Serving) -> None:
+    """A RecordError naming the field of a setting the model cannot be served with."""
+    limit = position_limit(net)
+    for field, value in (
+        ("context", serving.context),
+        ("prompt_tokens", serving.prompt_tokens),
+        ("gen_tokens", serving.gen_tokens),
+    ):
+        if value > limit:
+            raise RecordError(
+                f"{value:,} exceeds the {limit:,} positions the model was built with",
+                Location(field=field),
+            )
+    if serving.prompt_tokens + serving.gen_tokens > serving.context:
+        raise RecordError(
+            f"prompt_tokens + gen_tokens ({serving.prompt_tokens + serving.gen_tokens:,}) "
+            f"exceed the context ({serving.context:,})",
+            Location(field="context"),
+        )
+    if serving.offload_layers > net.layers:
+        raise RecordError(
+            f"{serving.offload_layers} exceeds the model's {net.layers} layers",
+            Location(field="offload_layers"),
+        )

@@ -21,7 +21,12 @@ from planner.core.inference import (
     QUANT_BITS,
     SPLITS,
     Serving,
+    check_serving,
+    default_context,
+    default_split,
     max_context,
+    max_sequences,
+    position_limit,
     serving_memory,
 )
 from planner.core.inference_speed import serving_speed
@@ -29,6 +34,7 @@ from planner.core.networks.transformer import Transformer
 from planner.core.parts import Gpu
 from planner.core.performance import ComputeSpec
 from planner.core.serving_constants import SERVING, ServingConstants
+from planner.core.serving_plan import ServingResult
 from planner.core.units import GIB
 from planner.core.workloads import Workload, build_network
 
@@ -88,22 +94,20 @@ def estimate_inference_case(
             Location(field="system_ram_gbs"),
         )
     vram = gpu.vram_gb * GIB  # a "24 GB" card holds 24 GiB
-    memory = serving_memory(net, serving, vram)
     spec = ComputeSpec.of(gpu)
-    speed = serving_speed(net, serving, spec, CONSTANTS, link, float(ram or 0) or 1.0, fitted)
+    result = ServingResult(
+        serving,
+        serving_memory(net, serving, vram),
+        serving_speed(net, serving, spec, CONSTANTS, link, float(ram or 0) or 1.0, fitted),
+        max_context(net, serving, vram),
+        max_sequences(net, serving, vram),
+    )
     return {
         "task": "inference",
         "workload": workload.id,
         "gpu": gpu.display_name,
         "gpu_count": count,
-        "quant": serving.quant,
-        "decode_tokens_per_s": speed.decode_tokens_per_s,
-        "aggregate_tokens_per_s": speed.aggregate_tokens_per_s,
-        "prefill_tokens_per_s": speed.prefill_tokens_per_s,
-        "ttft_s": speed.ttft_s,
-        "bound": speed.bound,
-        "max_context": max_context(net, serving, vram),
-        "memory": memory.to_json(),
+        **result.to_json(),
     }
 
 
@@ -115,24 +119,16 @@ def _serving(case: Mapping[str, Any], net: Transformer) -> Serving:
     if kv not in KV_BYTES:
         raise RecordError(f"expected one of {', '.join(KV_BYTES)}", Location(field="kv_dtype"))
     engine = case.get("engine", "llama.cpp")
-    # llama.cpp splits by layers unless told otherwise (-sm layer); vLLM by tensors.
-    split = case.get("split", "layer" if engine == "llama.cpp" else "tensor")
+    split = case.get("split", default_split(engine))
     if split not in SPLITS:
         raise RecordError("expected tensor or layer", Location(field="split"))
     if engine not in ENGINES:
         raise RecordError(f"expected one of {', '.join(ENGINES)}", Location(field="engine"))
-    limit = net.max_positions or 10_000_000
+    limit = position_limit(net)
     prompt = integer_in(case, "prompt_tokens", 512, 1, limit)
     generated = integer_in(case, "gen_tokens", 128, 0, limit)
-    context = integer_in(
-        case, "context", max(prompt + generated, 4096) if limit >= 4096 else limit, 1, limit
-    )
-    if prompt + generated > context:
-        raise RecordError(
-            f"prompt_tokens + gen_tokens ({prompt + generated:,}) exceed the context ({context:,})",
-            Location(field="context"),
-        )
-    return Serving(
+    context = integer_in(case, "context", default_context(net, prompt, generated), 1, limit)
+    serving = Serving(
         quant=quant,
         context=context,
         prompt_tokens=prompt,
@@ -145,6 +141,8 @@ def _serving(case: Mapping[str, Any], net: Transformer) -> Serving:
         gpus=integer_in(case, "gpu_count", 1, 1, 1024),
         flash_attention=_flag(case, "flash_attention", True),
     )
+    check_serving(net, serving)
+    return serving
 
 
 def _flag(case: Mapping[str, Any], key: str, default: bool) -> bool:

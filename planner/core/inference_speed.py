@@ -18,7 +18,12 @@ from planner.core.inference import Serving, kv_bytes_per_token, weight_bytes
 from planner.core.model_constants import Constants
 from planner.core.networks.transformer import Transformer
 from planner.core.performance import ComputeSpec, Link
-from planner.core.serving_constants import SERVING, ServingConstants
+from planner.core.serving_constants import (
+    DECODE_RANGE,
+    PREFILL_RANGE,
+    SERVING,
+    ServingConstants,
+)
 
 HOST_STAGING = 0.5  # no peer-to-peer: every byte copied through host memory
 SCORE_PASSES = 4  # the score matrix written, read and written by softmax, read by V
@@ -31,6 +36,19 @@ class ServingSpeed:
     prefill_tokens_per_s: float
     ttft_s: float
     bound: str  # what limits a decoding step
+    link_share: float = 0.0  # of a decoding step: the tensor-parallel all-reduces
+
+    @property
+    def decode_range(self) -> tuple[float, float]:
+        """Each sequence's tokens/s, from the 5th to the 95th percentile of measured ÷
+        predicted on GPUs left out of the fit."""
+        low, high = DECODE_RANGE
+        return self.decode_tokens_per_s * low, self.decode_tokens_per_s * high
+
+    @property
+    def prefill_range(self) -> tuple[float, float]:
+        low, high = PREFILL_RANGE
+        return self.prefill_tokens_per_s * low, self.prefill_tokens_per_s * high
 
 
 def read_weight_bytes(net: Transformer, serving: Serving, sequences: int) -> float:
@@ -69,7 +87,8 @@ def decode_step_s(
     host_bandwidth_gbs: float,
     context: float,
     fitted: ServingConstants = SERVING,
-) -> tuple[float, str]:
+) -> tuple[float, str, float]:
+    """Seconds per decoding step, what bounds it, and the share the all-reduces take."""
     n = max(1, serving.gpus)
     batch = serving.concurrency
     on_gpu = max(0, net.layers - serving.offload_layers) / net.layers
@@ -90,6 +109,7 @@ def decode_step_s(
         step += cpu_s
         if cpu_s > step / 2:
             bound = "system RAM bandwidth (offloaded layers)"
+    comm_s = 0.0
     if serving.split == "tensor" and n > 1 and link is not None:
         moved = 2 * net.layers * batch * net.hidden * 2 * 2 * (n - 1) / n
         rate = link.gbs * 1e9 * constants.link_efficiency * (1 if link.p2p else HOST_STAGING)
@@ -97,7 +117,7 @@ def decode_step_s(
         step += comm_s
         if comm_s > step / 2:
             bound = "the link between GPUs"
-    return step, bound
+    return step, bound, comm_s / step
 
 
 def prefill_s(
@@ -130,7 +150,7 @@ def serving_speed(
     fitted: ServingConstants = SERVING,
 ) -> ServingSpeed:
     context = serving.prompt_tokens + serving.gen_tokens / 2  # the mean over the answer
-    step, bound = decode_step_s(
+    step, bound, link_share = decode_step_s(
         net, serving, gpu, constants, link, host_bandwidth_gbs, context, fitted
     )
     prompt = prefill_s(net, serving, gpu, fitted)
@@ -140,4 +160,5 @@ def serving_speed(
         prefill_tokens_per_s=serving.prompt_tokens / prompt,
         ttft_s=prompt + step,
         bound=bound,
+        link_share=link_share,
     )

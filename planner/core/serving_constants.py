@@ -27,3 +27,8 @@ class ServingConstants:
 SERVING = ServingConstants(
     decode_gddr=0.775, decode_hbm=0.448, prefill=0.460, prefill_quantized=0.367
 )
+
+# The range each serving speed is shown with: the 5th and 95th percentiles of measured ÷
+# predicted on GPUs left out of the fit (printed by the same script).
+DECODE_RANGE = (0.719, 1.224)
+PREFILL_RANGE = (0.456, 1.350)

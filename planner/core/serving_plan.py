@@ -8,14 +8,27 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from planner.core.assembly import Assembly
+from planner.core.build import WorkloadChoice
 from planner.core.calibrated import CONSTANTS
-from planner.core.inference import QUANT_BITS, Serving, ServingMemory, max_context, serving_memory
+from planner.core.errors import Location, RecordError
+from planner.core.gpu_link import build_link, placed_gpu_count
+from planner.core.inference import (
+    QUANT_BITS,
+    Serving,
+    ServingMemory,
+    check_serving,
+    default_context,
+    default_split,
+    max_context,
+    max_sequences,
+    serving_memory,
+)
 from planner.core.inference_speed import ServingSpeed, serving_speed
+from planner.core.networks.common import Network
 from planner.core.networks.transformer import Transformer
 from planner.core.performance import ComputeSpec, Link
 from planner.core.slot_layout import SlotLayout
 from planner.core.units import GIB
-from planner.core.workload_estimates import build_link, placed_gpu_count
 
 # Smaller weight formats in the order people step down (llama.cpp's GGUF types).
 STEPS_DOWN = ("bf16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K")
@@ -27,6 +40,26 @@ class ServingResult:
     memory: ServingMemory
     speed: ServingSpeed
     longest_context: int
+    most_sequences: int  # decoded together at the serving's context
+
+    def to_json(self) -> dict[str, object]:
+        """The results of an inference case (README, "Serving cases")."""
+        speed = self.speed
+        return {
+            "quant": self.serving.quant,
+            "decode_tokens_per_s": speed.decode_tokens_per_s,
+            "decode_low": speed.decode_range[0],
+            "decode_high": speed.decode_range[1],
+            "aggregate_tokens_per_s": speed.aggregate_tokens_per_s,
+            "prefill_tokens_per_s": speed.prefill_tokens_per_s,
+            "prefill_low": speed.prefill_range[0],
+            "prefill_high": speed.prefill_range[1],
+            "ttft_s": speed.ttft_s,
+            "bound": speed.bound,
+            "max_context": self.longest_context,
+            "max_concurrency": self.most_sequences,
+            "memory": self.memory.to_json(),
+        }
 
 
 @dataclass(frozen=True)
@@ -37,6 +70,15 @@ class ServingPlan:
     host_bandwidth_gbs: float
     result: ServingResult
     changes: tuple[tuple[str, ServingResult], ...]  # what would change the answer
+
+    def to_json(self, workload_id: str) -> dict[str, object]:
+        return {
+            "task": "inference",
+            "workload": workload_id,
+            "gpu": self.gpu_name,
+            "gpu_count": self.gpus,
+            **self.result.to_json(),
+        }
 
 
 def system_memory_gbs(assembly: Assembly) -> float:
@@ -81,6 +123,34 @@ class OnBuild:
         return serving_speed(net, option, self.spec, CONSTANTS, self.link, self.host_gbs or 1.0)
 
 
+def served_network(net: Network, name: str) -> Transformer:
+    """The network, if it is a language model a serving plan can be made for."""
+    if not isinstance(net, Transformer) or net.family != "decoder":
+        raise RecordError(
+            f"{name} is not a language model: serving plans decoders", Location(field="id")
+        )
+    return net
+
+
+def serving_of(choice: WorkloadChoice, net: Transformer) -> Serving:
+    """A profile's serving workload as a Serving, checked against the model."""
+    context = choice.context or default_context(net, choice.prompt_tokens, choice.gen_tokens)
+    serving = Serving(
+        quant=choice.quant,
+        context=context,
+        prompt_tokens=choice.prompt_tokens,
+        gen_tokens=choice.gen_tokens,
+        concurrency=choice.concurrency,
+        kv_dtype=choice.kv_dtype,
+        split=choice.split or default_split(choice.engine),
+        offload_layers=choice.offload_layers,
+        engine=choice.engine,
+        flash_attention=choice.flash_attention,
+    )
+    check_serving(net, serving)
+    return serving
+
+
 def plan_serving(
     assembly: Assembly, layout: SlotLayout | None, net: Transformer, serving: Serving
 ) -> ServingPlan | None:
@@ -95,6 +165,7 @@ def plan_serving(
             serving_memory(net, option, build.vram),
             build.speed(net, option),
             max_context(net, option, build.vram),
+            max_sequences(net, option, build.vram),
         )
 
     options = _options(net, serving, build.host_gbs)

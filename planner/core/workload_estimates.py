@@ -9,10 +9,12 @@ from planner.core.assembly import Assembly
 from planner.core.build import WorkloadChoice
 from planner.core.errors import Location, RecordError
 from planner.core.estimate import Estimate, RunOptions, estimate
+from planner.core.gpu_link import build_link, placed_gpu_count
 from planner.core.networks.common import Network
-from planner.core.pcie import SlotLayout, link_bandwidth_gbs
-from planner.core.performance import ComputeSpec, Constants, Link
+from planner.core.pcie import SlotLayout
+from planner.core.performance import ComputeSpec, Constants
 from planner.core.power import EFFICIENCY, PowerBudget, gpu_power_w
+from planner.core.serving_plan import ServingPlan, plan_serving, served_network, serving_of
 from planner.core.training_setup import TrainingSetup
 from planner.core.workloads import Workload, build_network, inline_workload, parse_architecture
 
@@ -83,35 +85,6 @@ def setup_for(choice: WorkloadChoice, workload: Workload, gpus: int) -> Training
     )
 
 
-def build_link(assembly: Assembly, layout: SlotLayout | None) -> Link | None:
-    """The link gradients cross in this build: an NVLink bridge on a pair of cards that
-    have one, else the slowest PCIe link of the placed GPUs, with or without peer-to-peer."""
-    gpus = assembly.gpus
-    if not gpus:
-        return None
-    gpu, item = gpus[0]
-    count = placed_gpu_count(assembly, layout)
-    if count < 2:
-        return None
-    if item.choice.nvlink_bridge and count == 2 and gpu.nvlink_gbs:
-        return Link("NVLink bridge", gpu.nvlink_gbs)
-    p2p = all(g.pcie_p2p for g, _item in gpus)
-    if layout is None or not layout.gpus:
-        return Link("PCIe 4.0 x16 (no board chosen)", link_bandwidth_gbs(4, 16), p2p)
-    slowest = min(layout.gpus, key=lambda placement: placement.bandwidth_gbs)
-    name = f"PCIe {slowest.link_gen}.0 x{slowest.link_width}"
-    return Link(name, slowest.bandwidth_gbs, p2p)
-
-
-def placed_gpu_count(assembly: Assembly, layout: SlotLayout | None) -> int:
-    """The GPUs that train: those the slot plan places, or all of them before a board is
-    chosen."""
-    listed = sum(item.count for _gpu, item in assembly.gpus)
-    if layout is None or assembly.motherboard is None:
-        return listed
-    return min(listed, len(layout.gpus))
-
-
 @dataclass(frozen=True)
 class BuildEstimate:
     choice: WorkloadChoice
@@ -119,6 +92,11 @@ class BuildEstimate:
     estimate: Estimate | None
     problem: str = ""
     note: str = ""  # e.g. fewer GPUs train than the parts list holds
+    serving: ServingPlan | None = None  # a served workload's plan (estimate is None)
+
+    @property
+    def answered(self) -> bool:
+        return self.estimate is not None or self.serving is not None
 
 
 def estimate_build(
@@ -158,6 +136,8 @@ def _estimate_choice(
     note = ""
     if count < listed:
         note = f"only {count} of the {listed} GPUs can be placed, so the estimate uses {count}"
+    if choice.serves:
+        return _serve(choice, workload, assembly, layout, note)
     try:
         setup = setup_for(choice, workload, count)
     except RecordError as error:
@@ -181,6 +161,22 @@ def _estimate_choice(
     if note:
         result = replace(result, note=note)
     return BuildEstimate(choice, workload, result, note=note)
+
+
+def _serve(
+    choice: WorkloadChoice,
+    workload: Workload,
+    assembly: Assembly,
+    layout: SlotLayout | None,
+    note: str,
+) -> BuildEstimate:
+    try:
+        net = served_network(network_for(workload), workload.name)
+        serving = serving_of(choice, net)
+    except RecordError as error:
+        return BuildEstimate(choice, workload, None, _problem(error))
+    plan = plan_serving(assembly, layout, net, serving)
+    return BuildEstimate(choice, workload, None, note=note, serving=plan)
 
 
 def _problem(error: RecordError) -> str:

@@ -16,7 +16,14 @@ from typing import Any
 
 import tomli_w
 
-from planner.core.build import Build, PartChoice, Settings, WorkloadChoice
+from planner.core.build import (
+    SERVING_KEYS,
+    TRAINING_KEYS,
+    Build,
+    PartChoice,
+    Settings,
+    WorkloadChoice,
+)
 from planner.core.errors import Location, ProfileError, RecordError
 from planner.core.records import parse_record, record_to_table
 from planner.io.atomic import write_atomic
@@ -175,7 +182,10 @@ def _parse_workload(table: object, index: int, fail: Callable[..., ProfileError]
 
 
 def _workload_table(choice: WorkloadChoice) -> dict[str, Any]:
-    table = record_to_table(choice)
+    """The entry as written: a served workload without training keys and a trained one
+    without serving keys, so each reads like the task it is."""
+    other = TRAINING_KEYS if choice.serves else SERVING_KEYS
+    table = {key: value for key, value in record_to_table(choice).items() if key not in other}
     if choice.inline is not None:
         table = {"id": dict(choice.inline), **table}
     return table

@@ -18,13 +18,13 @@ from planner.core.catalog import Catalog
 from planner.core.checks import CheckReport, run_checks
 from planner.core.estimate import Estimate
 from planner.core.findings import Severity
+from planner.core.gpu_link import build_link
 from planner.core.gpu_ranking import SCALING_COUNTS, Ranked, fastest, rank_gpus, scaling
 from planner.core.part_specs import key_specs
 from planner.core.parts import Gpu, PartKind
 from planner.core.performance import Link, described_constants
 from planner.core.power import REST_OF_SYSTEM, SIZING_MARGIN
 from planner.core.units import GIB, duration
-from planner.core.workload_estimates import build_link
 from planner.core.workloads import Workload
 from planner.report import chart_images as charts
 from planner.report.markup import Cell, esc, image, money, table

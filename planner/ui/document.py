@@ -17,8 +17,8 @@ from planner.core.assembly import Assembly
 from planner.core.build import Build, Settings, WorkloadChoice
 from planner.core.catalog import Catalog
 from planner.core.checks import CheckReport, run_checks
+from planner.core.gpu_link import build_link
 from planner.core.performance import Link
-from planner.core.workload_estimates import build_link
 from planner.core.workloads import Workload
 from planner.io.profiles import save_profile
 

@@ -160,19 +160,37 @@ def fit(train: list[Row], gpus: dict[str, Gpu], workloads: dict) -> ServingConst
     return ServingConstants(**values)
 
 
+def held_out(
+    speeds: list[Row],
+    gpus: dict[str, Gpu],
+    workloads: dict,  # type: ignore[type-arg]
+) -> list[tuple[Row, float]]:
+    """Each row with its prediction by the constants fitted on the other GPUs' rows."""
+    found = []
+    for name in sorted({row.gpu for row in speeds}):
+        fitted = fit([r for r in speeds if r.gpu != name], gpus, workloads)
+        found += [(row, predict(row, fitted, gpus, workloads)) for row in speeds if row.gpu == name]
+    return found
+
+
+def ratio_range(pairs: list[tuple[Row, float]], test: str) -> tuple[float, float]:
+    """The 5th and 95th percentiles of measured ÷ predicted for one test."""
+    found = sorted(row.measured / predicted for row, predicted in pairs if row.test == test)
+    return found[int(0.05 * len(found))], found[int(0.95 * len(found)) - 1]
+
+
 def main() -> int:
     gpus = {p.id: p for p in load_builtin_catalog() if isinstance(p, Gpu)}
     workloads = load_workloads()
     speeds, ooms = rows(gpus)
     names = sorted({row.gpu for row in speeds})
+    pairs = held_out(speeds, gpus, workloads)
     held: dict[str, list[float]] = defaultdict(list)
     per_gpu: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for name in names:  # leave one GPU out: fit on the others, judge on it
-        fitted = fit([r for r in speeds if r.gpu != name], gpus, workloads)
-        for row in (r for r in speeds if r.gpu == name):
-            error = abs(predict(row, fitted, gpus, workloads) / row.measured - 1)
-            held[row.test].append(error)
-            per_gpu[(row.test, name)].append(error)
+    for row, predicted in pairs:
+        error = abs(predicted / row.measured - 1)
+        held[row.test].append(error)
+        per_gpu[(row.test, row.gpu)].append(error)
     rules = {
         t: sorted(abs(r.rule / r.measured - 1) for r in speeds if r.test == t and r.rule)
         for t in ("tg", "pp")
@@ -203,6 +221,10 @@ def main() -> int:
         f"decode_hbm={everything.decode_hbm:.3f} prefill={everything.prefill:.3f} "
         f"prefill_quantized={everything.prefill_quantized:.3f}\n"
     )
+    for test in ("tg", "pp"):
+        low, high = ratio_range(pairs, test)
+        print(f"{test} measured ÷ predicted, held out: 5th percentile {low:.3f}, 95th {high:.3f}")
+    print()
     print(f"{'GPU left out':<22}{'tg median':>11}{'pp median':>11}")
     for name in names:
         tg, pp = per_gpu.get(("tg", name), []), per_gpu.get(("pp", name), [])

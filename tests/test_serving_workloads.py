@@ -1,0 +1,107 @@
+"""Serving workloads in a build: saved in profiles beside training ones, planned on the
+build's own GPUs and link, and shown by the commands."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tomllib
+from pathlib import Path
+
+from cli_runner import planner
+
+from planner.core.assembly import Assembly
+from planner.core.build import WorkloadChoice
+from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.checks.context import CheckContext
+from planner.core.workload_estimates import estimate_build
+from planner.io.catalog_files import load_builtin_catalog
+from planner.io.profiles import dumps_profile, load_profile
+from planner.io.workload_files import load_workloads
+
+SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
+DUAL = SAMPLES / "dual-rtx-3090-nvlink.rigplan.toml"
+SERVE_70B = WorkloadChoice(
+    id="llama-3-3-70b", task="inference", quant="Q4_K_M", context=32768, mode="qlora"
+)
+
+
+def estimates(build):  # type: ignore[no-untyped-def]
+    catalog = load_builtin_catalog()
+    context = CheckContext(Assembly.resolve(build, catalog), catalog)
+    return estimate_build(
+        context.assembly, context.layout, context.power, load_workloads(), CONSTANTS, ERROR_P90
+    )
+
+
+def test_a_served_workload_is_saved_with_its_serving_keys_only(tmp_path: Path) -> None:
+    build = dataclasses.replace(load_profile(DUAL), workloads=(SERVE_70B,))
+    text = dumps_profile(build)
+    entry = tomllib.loads(text)["workloads"][0]
+    assert entry == {
+        "id": "llama-3-3-70b",
+        "task": "inference",
+        "quant": "Q4_K_M",
+        "context": 32768,
+    }
+    path = tmp_path / "serve.rigplan.toml"
+    path.write_text(text)
+    assert load_profile(path).workloads[0].serves
+
+
+def test_a_trained_workload_keeps_no_serving_keys() -> None:
+    trained = dataclasses.replace(SERVE_70B, task=None)
+    build = dataclasses.replace(load_profile(DUAL), workloads=(trained,))
+    entry = tomllib.loads(dumps_profile(build))["workloads"][0]
+    assert "quant" not in entry and "context" not in entry and entry["mode"] == "qlora"
+
+
+def test_the_70b_at_32k_on_the_dual_3090s_does_not_fit_and_says_how_far() -> None:
+    build = dataclasses.replace(load_profile(DUAL), workloads=(SERVE_70B,))
+    [result] = estimates(build)
+    assert result.estimate is None and result.problem == ""
+    plan = result.serving
+    assert plan is not None and plan.gpus == 2 and plan.link_name == "NVLink bridge"
+    memory = plan.result.memory
+    assert not memory.fits and 26 * 2**30 < memory.total < 27 * 2**30
+    assert 16_000 < plan.result.longest_context < 20_000
+    assert plan.result.most_sequences == 0
+    low, high = plan.result.speed.decode_range
+    assert low < plan.result.speed.decode_tokens_per_s < high
+    assert any(words == "a q8_0 KV cache" and other.memory.fits for words, other in plan.changes)
+
+
+def test_more_sequences_fit_at_a_shorter_context() -> None:
+    short = dataclasses.replace(SERVE_70B, context=4096, kv_dtype="q8_0")
+    build = dataclasses.replace(load_profile(DUAL), workloads=(short,))
+    [result] = estimates(build)
+    assert result.serving is not None and result.serving.result.most_sequences >= 4
+
+
+def test_impossible_serving_settings_are_problems_naming_the_field() -> None:
+    for choice, words in (
+        (dataclasses.replace(SERVE_70B, context=1_000_000), "context 1,000,000 exceeds"),
+        (dataclasses.replace(SERVE_70B, prompt_tokens=40_000), "exceed the context"),
+        (dataclasses.replace(SERVE_70B, offload_layers=500), "offload_layers 500 exceeds"),
+        (WorkloadChoice(id="resnet-50", task="inference"), "not a language model"),
+    ):
+        build = dataclasses.replace(load_profile(DUAL), workloads=(choice,))
+        [result] = estimates(build)
+        assert result.serving is None and words in result.problem, result.problem
+
+
+def test_estimate_prints_serving_workloads(tmp_path: Path) -> None:
+    build = dataclasses.replace(
+        load_profile(DUAL), workloads=(SERVE_70B, *load_profile(DUAL).workloads)
+    )
+    path = tmp_path / "serve.rigplan.toml"
+    path.write_text(dumps_profile(build))
+    shown = json.loads(planner("estimate", str(path), "--json").stdout)
+    [served] = shown["serving"]
+    assert served["workload"] == "llama-3-3-70b" and served["gpu_count"] == 2
+    assert served["memory"]["fits"] is False and served["max_context"] > 16_000
+    assert served["decode_low"] < served["decode_tokens_per_s"] < served["decode_high"]
+    assert len(shown["estimates"]) == 2
+    text = planner("estimate", str(path)).stdout
+    assert "serve llama-3-3-70b Q4_K_M on 2× NVIDIA GeForce RTX 3090" in text
+    assert "does NOT fit" in text
