@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import tomllib
 from pathlib import Path
 
+import tomllib
 from cli_runner import planner
 
 from planner.core.assembly import Assembly
@@ -105,3 +105,66 @@ def test_estimate_prints_serving_workloads(tmp_path: Path) -> None:
     text = planner("estimate", str(path)).stdout
     assert "serve llama-3-3-70b Q4_K_M on 2× NVIDIA GeForce RTX 3090" in text
     assert "does NOT fit" in text
+
+
+def chipset_pair(*workloads: WorkloadChoice):  # type: ignore[no-untyped-def]
+    """Two RTX A4000s on a B550 board: the second card runs at PCIe 3.0 x4 from the chipset."""
+    from planner.core.build import Build, PartChoice
+
+    parts = (
+        PartChoice(id="rtx-a4000", count=2),
+        PartChoice(id="ryzen-7-5800x3d"),
+        PartChoice(id="msi-mag-b550-tomahawk"),
+        PartChoice(id="corsair-vengeance-lpx-128gb-4x32-ddr4-3200-c16"),
+        PartChoice(id="corsair-hx1500i-2023"),
+        PartChoice(id="corsair-7000d-airflow"),
+        PartChoice(id="noctua-nh-u14s-tr4-sp3"),
+        PartChoice(id="samsung-990-pro-2tb"),
+    )
+    return Build(parts=parts, workloads=workloads)
+
+
+def findings(build):  # type: ignore[no-untyped-def]
+    from planner.core.checks import run_checks
+
+    report = run_checks(build, load_builtin_catalog(), load_workloads())
+    return {finding.code: finding for finding in report.findings}
+
+
+def test_the_serving_findings_name_memory_and_the_fix() -> None:
+    found = findings(dataclasses.replace(load_profile(DUAL), workloads=(SERVE_70B,)))
+    finding = found["memory.serving_fit"]
+    assert "Llama 3.3 70B Q4_K_M at 32,768 tokens" in finding.message
+    assert "fits up to 17," in finding.message
+    assert finding.fix.startswith("Use a q8_0 KV cache")
+
+
+def test_a_tensor_split_over_a_chipset_x4_link_is_a_warning() -> None:
+    served = WorkloadChoice(
+        id="llama-3-1-8b", task="inference", quant="Q4_K_M", split="tensor", concurrency=16
+    )
+    finding = findings(chipset_pair(served))["pcie.serving_tensor_link"]
+    assert "PCIe 3.0 x4" in finding.message and "all-reduces" in finding.message
+    assert "split by layers (a layer split:" in finding.fix
+    layered = dataclasses.replace(served, split="layer")
+    found = findings(chipset_pair(layered))
+    assert "pcie.serving_tensor_link" not in found
+    assert "costs little" in found["pcie.serving_layer_link"].message
+
+
+def test_offloaded_layers_need_system_ram() -> None:
+    served = dataclasses.replace(SERVE_70B, context=4096, offload_layers=60)
+    build = chipset_pair(served)
+    small = dataclasses.replace(
+        build,
+        parts=tuple(
+            dataclasses.replace(part, id="corsair-vengeance-lpx-32gb-2x16-ddr4-3200-c16")
+            if part.id.startswith("corsair-vengeance")
+            else part
+            for part in build.parts
+        ),
+    )
+    found = findings(small)
+    assert "memory.serving_host_ram" in found, found.keys()
+    assert "60 layers in system RAM" in found["memory.serving_host_ram"].message
+    assert "memory.serving_host_ram" not in findings(build)

@@ -26,6 +26,10 @@ from planner.core.serving_constants import (
 )
 
 HOST_STAGING = 0.5  # no peer-to-peer: every byte copied through host memory
+# A small all-reduce is latency-bound: a ring of n GPUs takes 2(n - 1) steps. Eight GeForce
+# RTX 3090s over PCIe (no peer-to-peer) all-reduce 8 bytes in 54.18 µs (nccl-tests
+# all_reduce_perf, github.com/NVIDIA/nccl/issues/1439): 54.18 / 14 µs per step.
+RING_STEP_S = 54.18e-6 / 14
 SCORE_PASSES = 4  # the score matrix written, read and written by softmax, read by V
 
 
@@ -113,7 +117,7 @@ def decode_step_s(
     if serving.split == "tensor" and n > 1 and link is not None:
         moved = 2 * net.layers * batch * net.hidden * 2 * 2 * (n - 1) / n
         rate = link.gbs * 1e9 * constants.link_efficiency * (1 if link.p2p else HOST_STAGING)
-        comm_s = moved / rate
+        comm_s = moved / rate + 2 * net.layers * 2 * (n - 1) * RING_STEP_S
         step += comm_s
         if comm_s > step / 2:
             bound = "the link between GPUs"

@@ -70,6 +70,7 @@ class ServingPlan:
     host_bandwidth_gbs: float
     result: ServingResult
     changes: tuple[tuple[str, ServingResult], ...]  # what would change the answer
+    link: Link | None = None
 
     def to_json(self, workload_id: str) -> dict[str, object]:
         return {
@@ -177,6 +178,7 @@ def plan_serving(
         build.host_gbs,
         run(serving),
         tuple((words, run(option)) for words, option in options),
+        build.link,
     )
 
 

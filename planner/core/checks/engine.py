@@ -16,6 +16,7 @@ from planner.core.checks import (
     fit,
     pcie,
     power,
+    serving,
     training,
 )
 from planner.core.checks.context import Check, CheckContext
@@ -57,6 +58,8 @@ CHECKS: tuple[Check, ...] = (
     training.check_workloads_valid,
     training.check_gpu_memory,
     training.check_dataset_storage,
+    serving.check_serving_memory,
+    serving.check_serving_link,
 )
 
 
