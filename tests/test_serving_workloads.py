@@ -168,3 +168,58 @@ def test_offloaded_layers_need_system_ram() -> None:
     assert "memory.serving_host_ram" in found, found.keys()
     assert "60 layers in system RAM" in found["memory.serving_host_ram"].message
     assert "memory.serving_host_ram" not in findings(build)
+
+
+def test_serve_a_model_from_the_workloads_panel(driver, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The dual-3090 sample: add Llama 3.3 70B, choose Serve, Q4_K_M at 32k — the panel says
+    it does not fit and how far it goes, a q8_0 cache is one click away, the charts show it,
+    and the profile saves the serving workload."""
+    window = driver.window
+    assert window.files.open(DUAL)
+    panel = window.workload_panel
+    panel.catalog_combo.setCurrentIndex(panel.catalog_combo.findData("llama-3-3-70b"))
+    panel.add_selected()
+    row = panel.list.currentRow()
+    assert row == 2 and panel.serving.isHidden()
+    panel.purpose.setCurrentIndex(panel.purpose.findData(True))
+    assert window.document.build.workloads[row].serves
+    assert not panel.serving.isHidden() and panel.editor.isHidden()
+    assert not panel.explain.isEnabled()
+    panel.serving.quant.setCurrentIndex(panel.serving.quant.findData("Q4_K_M"))
+    panel.serving.context.setValue(32768)
+    assert "serve Q4_K_M, 32,768 tokens  ✗ does not fit" in panel.list.item(row).text()
+    summary = panel.summary.text()
+    assert "Does not fit" in summary and "17,913 tokens" in summary and "Apply</a>" in summary
+    panel.summary.linkActivated.emit("apply:0")  # a q8_0 KV cache
+    choice = window.document.build.workloads[row]
+    assert choice.kv_dtype == "q8_0" and "✓ fits" in panel.list.item(row).text()
+    assert window.document.undo_stack.undoText() == "Serve Llama 3.3 70B with a q8_0 KV cache"
+    assert panel.serving.kv.currentData() == "q8_0"
+    window.charts.build()
+    charts = window.charts.panel
+    assert "Llama 3.3 70B" in charts.context.caption.text()
+    assert "sequences at once" in charts.users.caption.text()
+    panel.purpose.setCurrentIndex(panel.purpose.findData(False))  # train it: settings kept
+    assert not window.document.build.workloads[row].serves
+    panel.purpose.setCurrentIndex(panel.purpose.findData(True))
+    assert window.document.build.workloads[row].kv_dtype == "q8_0"
+    path = tmp_path / "served.rigplan.toml"
+    window.document.save(path)
+    saved = load_profile(path).workloads[row]
+    assert saved.serves and saved.quant == "Q4_K_M" and saved.context == 32768
+    assert saved.kv_dtype == "q8_0"
+
+
+def test_plan_serving_adds_its_plan_to_the_build(driver, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from planner.ui.serving_dialog import ServingDialog
+
+    window = driver.window
+    assert window.files.open(DUAL)
+    dialog = ServingDialog(window.document, window)
+    qtbot.addWidget(dialog)
+    dialog.choose("llama-3-1-8b")
+    dialog.context.setValue(16384)
+    dialog.add.click()
+    added = window.document.build.workloads[-1]
+    assert added.id == "llama-3-1-8b" and added.serves and added.context == 16384
+    assert "serve Q4_K_M" in window.workload_panel.list.item(2).text()

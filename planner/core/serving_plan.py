@@ -152,6 +152,18 @@ def serving_of(choice: WorkloadChoice, net: Transformer) -> Serving:
     return serving
 
 
+def choice_with(choice: WorkloadChoice, serving: Serving) -> WorkloadChoice:
+    """`choice` changed to serve as `serving` does (one of a plan's changes)."""
+    return replace(
+        choice,
+        quant=serving.quant,
+        kv_dtype=serving.kv_dtype,
+        concurrency=serving.concurrency,
+        split=serving.split,
+        offload_layers=serving.offload_layers,
+    )
+
+
 def plan_serving(
     assembly: Assembly, layout: SlotLayout | None, net: Transformer, serving: Serving
 ) -> ServingPlan | None:

@@ -14,6 +14,7 @@ from planner.core.estimate import Estimate
 from planner.core.gpu_ranking import Ranked
 from planner.core.performance import Link
 from planner.core.power import PowerBudget
+from planner.core.serving_plan import Curve
 
 if TYPE_CHECKING:
     from planner.ui.charts import ChartPanel
@@ -30,6 +31,7 @@ class ChartHost(QStackedWidget):
         self._power: PowerBudget | None = None
         self._estimate: tuple[Estimate | None, list[Estimate], Link | None] = (None, [], None)
         self._ranking: tuple[list[Ranked], str | None, str, int] = ([], None, "", 1)
+        self._serving: tuple[tuple[Curve, Curve] | None, str] = (None, "")
         self.suggested: Callable[[str], Path] | None = None  # a chart's name → a PNG path
 
     @property
@@ -46,11 +48,12 @@ class ChartHost(QStackedWidget):
             self.addWidget(panel)
             self.setCurrentWidget(panel)
             self._panel = panel
-            for chart in panel.charts:
+            for chart in panel.every_chart:
                 chart.suggested = self.suggested
             panel.show_power(self._power)
             panel.show_estimate(*self._estimate)
             panel.show_ranking(*self._ranking)
+            panel.show_serving(*self._serving)
         return self._panel
 
     def build(self) -> None:
@@ -67,6 +70,11 @@ class ChartHost(QStackedWidget):
         self._estimate = (estimate, estimates, link)
         if self._panel is not None:
             self._panel.show_estimate(estimate, estimates, link)
+
+    def show_serving(self, found: tuple[Curve, Curve] | None, name: str) -> None:
+        self._serving = (found, name)
+        if self._panel is not None:
+            self._panel.show_serving(found, name)
 
     def show_ranking(
         self, results: list[Ranked], build_gpu: str | None, workload_name: str, gpu_count: int

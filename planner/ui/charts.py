@@ -1,5 +1,6 @@
 """The charts: time-to-train on every catalog GPU, scaling with GPU count, memory against
-VRAM, the power budget against the PSU, and price against speed. Each plot's items are
+VRAM, the power budget against the PSU, price against speed, and a served model's tokens/s
+against the context and against the sequences decoded together. Each plot's items are
 created once and updated with new data; each chart exports to PNG."""
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from planner.core.estimate import Estimate
 from planner.core.gpu_ranking import SCALING_COUNTS, Ranked, fastest, scaling, value_front
 from planner.core.performance import Link
 from planner.core.power import PowerBudget
+from planner.core.serving_plan import Curve
 from planner.core.units import GIB, time_scale
 from planner.io.atomic import write_atomic
 from planner.ui.plot_style import ThemedPlot, png_bytes
+from planner.ui.serving_charts import caption, draw_curve
 
 BLUE = (52, 120, 200)
 ORANGE = (230, 126, 34)
@@ -90,12 +93,16 @@ class ChartPanel(QTabWidget):
         self.memory = Chart("memory", "Memory per GPU")
         self.power = Chart("power", "Power budget")
         self.price = Chart("price-vs-speed", "Price against speed")
+        self.context = Chart("serving-context", "Tokens/s against context")
+        self.users = Chart("serving-users", "Tokens/s against sequences")
         for chart, tab in (
             (self.time, "Time to train"),
             (self.scaling, "GPUs"),
             (self.memory, "Memory"),
             (self.power, "Power"),
             (self.price, "Price vs speed"),
+            (self.context, "Context"),
+            (self.users, "Users"),
         ):
             self.addTab(chart, tab)
         self._time_bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brushes=[])
@@ -129,10 +136,32 @@ class ChartPanel(QTabWidget):
             self.price.plot.addItem(item)
         self.price.plot.setLabel("bottom", "GPU price, $")
         self.price.plot.setLabel("left", "samples/s")
+        self.context.plot.setLabel("bottom", "context (tokens)")
+        self.context.plot.setLabel("left", "tokens/s per sequence")
+        self.users.plot.setLabel("bottom", "sequences decoded together")
+        self.users.plot.setLabel("left", "tokens/s")
+        self.users.plot.addLegend(offset=(10, 10))
+        self.users.plot.restyle()
+        self.show_serving(None, "")
 
     @property
     def charts(self) -> tuple[Chart, ...]:
-        return (self.time, self.scaling, self.memory, self.power, self.price)
+        """The charts with something to show (and export): the serving curves only while a
+        served model is selected."""
+        serving = (self.context, self.users) if self._serving_shown else ()
+        return (self.time, self.scaling, self.memory, self.power, self.price, *serving)
+
+    @property
+    def every_chart(self) -> tuple[Chart, ...]:
+        return (
+            self.time,
+            self.scaling,
+            self.memory,
+            self.power,
+            self.price,
+            self.context,
+            self.users,
+        )
 
     # ---- updates ----------------------------------------------------------------------
 
@@ -284,6 +313,25 @@ class ChartPanel(QTabWidget):
             f"{estimate.workload.name} on 1–8 × {estimate.gpu.name} over {name}; dashed: "
             f"perfect scaling. At 4 GPUs: {speeds[3] / speeds[0]:.2f}× one GPU."
         )
+
+    def show_serving(self, found: tuple[Curve, Curve] | None, name: str) -> None:
+        """A served model's curves on this build (None: the selected workload is not served)."""
+        self._serving_shown = found is not None
+        if found is None:
+            for chart in (self.context, self.users):
+                chart.plot.clear()
+                chart.caption.setText(
+                    "Select a served model in Workloads (Use: Serve it) to see its tokens/s "
+                    "against the context and against the users."
+                )
+            return
+        by_context, by_users = found
+        draw_curve(self.context.plot, by_context, aggregate=False)
+        draw_curve(self.users.plot, by_users, aggregate=True)
+        self.context.title = f"Tokens/s against context: {name}"
+        self.users.title = f"Tokens/s against sequences: {name}"
+        self.context.caption.setText(f"{name}: {caption(by_context, 'tokens of context')}")
+        self.users.caption.setText(f"{name}: {caption(by_users, 'sequences at once')}")
 
     def show_power(self, power: PowerBudget | None) -> None:
         if power is None or not power.gpu_w:

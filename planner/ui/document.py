@@ -19,6 +19,8 @@ from planner.core.catalog import Catalog
 from planner.core.checks import CheckReport, run_checks
 from planner.core.gpu_link import build_link
 from planner.core.performance import Link
+from planner.core.serving_plan import Curve, curves, served_network
+from planner.core.workload_estimates import BuildEstimate, network_for
 from planner.core.workloads import Workload
 from planner.io.profiles import save_profile
 
@@ -85,6 +87,13 @@ class BuildDocument(QObject):
     ) -> None:
         self._build, self.report, self.assembly, self.link = build, report, assembly, link
         self.changed.emit()
+
+    def serving_curves(self, result: BuildEstimate) -> tuple[Curve, Curve] | None:
+        """Tokens/s of a served workload against the context and the sequences, here."""
+        if result.serving is None or result.workload is None:
+            return None
+        net = served_network(network_for(result.workload), result.workload.name)
+        return curves(self.assembly, self.report.layout, net, result.serving.result.serving)
 
     def set_catalog(self, catalog: Catalog) -> None:
         self.catalog = catalog

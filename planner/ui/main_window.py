@@ -262,6 +262,13 @@ class MainWindow(QMainWindow):
 
     def _show_estimates(self) -> None:
         self.charts.show_estimate(self._selected_estimate(), self._estimates(), self.document.link)
+        results = self.document.report.estimates
+        selected = results[self._workload_row] if 0 <= self._workload_row < len(results) else None
+        if selected is None or selected.serving is None or selected.workload is None:
+            self.charts.show_serving(None, "")
+            return
+        found = self.document.serving_curves(selected)
+        self.charts.show_serving(found, selected.workload.name)
 
     def _request_ranking(self) -> None:
         estimate = self._selected_estimate()

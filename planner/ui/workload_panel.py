@@ -1,5 +1,5 @@
-"""The workloads the build should train: pick networks, set how they train, see whether
-each fits and how long it takes."""
+"""The workloads of the build: pick networks, say whether each is trained or served and how,
+see whether it fits and how long it takes or how fast it answers."""
 
 from __future__ import annotations
 
@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.build import OPTIMIZERS, PRECISIONS, SHARDING, TRAINING_MODES, WorkloadChoice
-from planner.core.estimate import Estimate
-from planner.core.workload_estimates import default_seq_len
+from planner.core.serving_plan import choice_with
+from planner.core.workload_estimates import BuildEstimate, default_seq_len
 from planner.core.workloads import Workload
 from planner.ui.document import BuildDocument
 from planner.ui.field_help import SHARDING_HELP, describe, describe_items
 from planner.ui.recipe_editor import RecipeEditor
+from planner.ui.serving_editor import ServingEditor
+from planner.ui.serving_summary import plan_html
 from planner.ui.transformer_dialog import TransformerDialog
 from planner.ui.workload_summary import APPLY, summary_html
 
@@ -105,6 +107,15 @@ class WorkloadPanel(QWidget):
         self.epochs.setRange(0, 10_000)
         self.epochs.setDecimals(2)
         self.epochs.setSpecialValueText("default")
+        self.purpose = QComboBox()
+        self.purpose.setObjectName("workloadPurpose")
+        self.purpose.addItem("Train it", False)
+        self.purpose.addItem("Serve it (inference)", True)
+        self.purpose.setToolTip(
+            "Train the network on this build, or serve a language model from it: memory at "
+            "a context, tokens/s, first token"
+        )
+        self.purpose.currentIndexChanged.connect(self._purpose_changed)
         for field, widget in (
             ("add", add),
             ("define", define),
@@ -141,11 +152,17 @@ class WorkloadPanel(QWidget):
         self.editor.setLayout(form)
         self.recipe = RecipeEditor()
         self.recipe.edited.connect(self._edited)
+        self.serving = ServingEditor()
+        self.serving.edited.connect(self._edited)
+        purpose = QFormLayout()
+        purpose.addRow("Use", self.purpose)
         editors = QWidget()
         stacked = QVBoxLayout(editors)
         stacked.setContentsMargins(0, 0, 0, 0)
+        stacked.addLayout(purpose)
         stacked.addWidget(self.editor)
         stacked.addWidget(self.recipe)
+        stacked.addWidget(self.serving)
         self.summary = QLabel()
         self.summary.setObjectName("estimateSummary")
         self.summary.setWordWrap(True)
@@ -180,33 +197,44 @@ class WorkloadPanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for result in self._document.report.estimates:
-            self.list.addItem(
-                QListWidgetItem(self._label(result.choice, result.workload, result.estimate))
-            )
+            self.list.addItem(QListWidgetItem(self._label(result.choice, result)))
         if len(self._document.report.estimates) != len(build.workloads):
             for choice in build.workloads[self.list.count() :]:
-                self.list.addItem(self._label(choice, None, None))
+                self.list.addItem(self._label(choice, None))
         if build.workloads:
             self.list.setCurrentRow(min(current, len(build.workloads) - 1))
         self.list.blockSignals(False)
         self._show(self.list.currentRow() if build.workloads else -1)
 
-    def _label(
-        self, choice: WorkloadChoice, workload: Workload | None, estimate: Estimate | None
-    ) -> str:
+    def _label(self, choice: WorkloadChoice, result: BuildEstimate | None) -> str:
+        workload: Workload | None = result.workload if result else None
         name = workload.name if workload else (choice.id or "custom transformer")
-        text = f"{name} — {MODE_LABELS[choice.mode]}, {choice.precision}"
-        if estimate is not None:
-            text += "  ✓ fits" if estimate.memory.fits else "  ✗ does not fit"
+        fits: bool | None = None
+        if choice.serves:
+            text = f"{name} — serve {choice.quant}"
+            if result is not None and result.serving is not None:
+                plan = result.serving.result
+                text += f", {plan.serving.context:,} tokens"
+                fits = plan.memory.fits
+        else:
+            text = f"{name} — {MODE_LABELS[choice.mode]}, {choice.precision}"
+            if result is not None and result.estimate is not None:
+                fits = result.estimate.memory.fits
+        if fits is not None:
+            text += "  ✓ fits" if fits else "  ✗ does not fit"
         return text
 
     def _row_changed(self, row: int) -> None:
         self._show(row)
 
     def _show(self, row: int) -> None:
-        self.editor.setEnabled(row >= 0)
-        self.recipe.setEnabled(row >= 0)
-        self.explain.setEnabled(row >= 0)
+        serves = row >= 0 and self._document.build.workloads[row].serves
+        for widget in (self.editor, self.recipe, self.purpose, self.serving):
+            widget.setEnabled(row >= 0)
+        self.editor.setVisible(not serves)
+        self.recipe.setVisible(not serves)
+        self.serving.setVisible(serves)
+        self.explain.setEnabled(row >= 0 and not serves)
         self.selection_changed.emit(row)
         if row < 0:
             self.summary.setText(
@@ -215,6 +243,8 @@ class WorkloadPanel(QWidget):
             return
         choice = self._document.build.workloads[row]
         self._updating = True
+        self.purpose.setCurrentIndex(1 if serves else 0)
+        self.serving.show_choice(choice)
         for combo, value in (
             (self.mode, choice.mode),
             (self.precision, choice.precision),
@@ -234,9 +264,14 @@ class WorkloadPanel(QWidget):
         self.recipe.show_choice(choice)
         self._updating = False
         results = self._document.report.estimates
-        self.summary.setText(
-            summary_html(results[row].estimate, results[row].problem) if row < len(results) else ""
-        )
+        self.summary.setText(self._summary(results[row]) if row < len(results) else "")
+
+    @staticmethod
+    def _summary(result: BuildEstimate) -> str:
+        plan = result.serving
+        if plan is None or result.workload is None:
+            return summary_html(result.estimate, result.problem)
+        return plan_html(plan, result.workload.name, links=True, note=result.note)
 
     # ---- editing ------------------------------------------------------------------------
 
@@ -245,6 +280,9 @@ class WorkloadPanel(QWidget):
         if self._updating or row < 0:
             return
         choice = self._document.build.workloads[row]
+        if choice.serves:
+            self._document.update_workload(row, self.serving.apply(choice))
+            return
         changed = dataclasses.replace(
             self.recipe.apply(choice),
             mode=self.mode.currentData(),
@@ -259,11 +297,26 @@ class WorkloadPanel(QWidget):
         )
         self._document.update_workload(row, changed)
 
+    def _purpose_changed(self) -> None:
+        """Train ↔ serve: the workload keeps the settings of both, so switching back and forth
+        loses nothing."""
+        row = self.list.currentRow()
+        if self._updating or row < 0:
+            return
+        choice = self._document.build.workloads[row]
+        serves = bool(self.purpose.currentData())
+        task = "inference" if serves else None
+        name = "Serve" if serves else "Train"
+        self._document.update_workload(row, dataclasses.replace(choice, task=task), name)
+
     def apply_link(self, href: str) -> None:
         """Apply the suggestion a summary link names to the current workload."""
         row = self.list.currentRow()
         results = self._document.report.estimates
         if not href.startswith(APPLY) or not 0 <= row < len(results):
+            return
+        if results[row].serving is not None:
+            self._apply_serving_change(row, results[row], href.removeprefix(APPLY))
             return
         estimate = results[row].estimate
         number = href.removeprefix(APPLY)
@@ -287,6 +340,15 @@ class WorkloadPanel(QWidget):
         workload = results[row].workload
         name = workload.name if workload is not None else "the workload"
         self._document.update_workload(row, changed, f"Apply {suggestion.change} to {name}")
+
+    def _apply_serving_change(self, row: int, result: BuildEstimate, number: str) -> None:
+        plan = result.serving
+        if plan is None or not number.isdigit() or int(number) >= len(plan.changes):
+            return
+        words, other = plan.changes[int(number)]
+        changed = choice_with(self._document.build.workloads[row], other.serving)
+        name = result.workload.name if result.workload is not None else "the model"
+        self._document.update_workload(row, changed, f"Serve {name} with {words}")
 
     def fill_catalog(self) -> None:
         """The networks to add: the catalog's, then the user's imported models."""
