@@ -223,3 +223,76 @@ def test_plan_serving_adds_its_plan_to_the_build(driver, qtbot) -> None:  # type
     added = window.document.build.workloads[-1]
     assert added.id == "llama-3-1-8b" and added.serves and added.context == 16384
     assert "serve Q4_K_M" in window.workload_panel.list.item(2).text()
+
+
+def served_dual():  # type: ignore[no-untyped-def]
+    return dataclasses.replace(
+        load_profile(DUAL), workloads=(SERVE_70B, *load_profile(DUAL).workloads)
+    )
+
+
+def test_the_estimates_csv_has_a_row_per_served_model() -> None:
+    import csv
+    import io
+
+    from planner.io.csv_export import estimates_csv
+
+    text = estimates_csv(estimates(served_dual())).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    served, trained = rows[0], rows[1]
+    assert served["task"] == "serve" and served["quant"] == "Q4_K_M"
+    assert served["context"] == "32768" and served["fits"] == "no"
+    assert 16_000 < int(served["max_context"]) < 20_000
+    low, value, high = (float(served[f"decode_tokens_per_s{end}"]) for end in ("_low", "", "_high"))
+    assert low < value < high
+    assert served["mode"] == "" and served["samples_per_s"] == ""
+    assert trained["task"] == "train" and trained["decode_tokens_per_s"] == ""
+
+
+def test_the_build_report_has_a_serving_section() -> None:
+    from planner.report.build_report import collect, report_html
+
+    data = collect(served_dual(), load_builtin_catalog(), load_workloads())
+    html, images = report_html(data, "a4")
+    assert "Llama 3.3 70B: serving" in html and "What would change it" in html
+    assert "327,680 bytes per token (f16) × 32,768 tokens" in html
+    assert "serve Q4_K_M at 32,768 tokens × 1: does not fit" in html
+    assert "<b>Serving.</b>" in html
+    assert {"chart-serving-context-0.png", "chart-serving-users-0.png"} <= set(images)
+
+
+def test_compare_serves_the_model_on_each_build() -> None:
+    from planner.core.comparison import compare
+    from planner.report.compare_report import comparison_html
+
+    single = load_profile(SAMPLES / "single-rtx-4090.rigplan.toml")
+    short = dataclasses.replace(SERVE_70B, context=8192)
+    builds = [
+        ("dual", dataclasses.replace(load_profile(DUAL), workloads=(short,))),
+        ("single", dataclasses.replace(single, workloads=(short,))),
+    ]
+    comparison = compare(builds, load_builtin_catalog(), load_workloads())
+    rows = {row.label: row for row in comparison.rows if row.section.endswith("8,192 tokens × 1")}
+    assert rows["Fits in GPU memory"].best == frozenset({0})
+    assert rows["Longest context"].best == frozenset({0})
+    assert rows["Tokens/s per sequence"].cells[1].text == "— (does not fit)"
+    html, images, _landscape = comparison_html(comparison, "a4")
+    assert "serve Q4_K_M, 8,192 tokens × 1" in html and "compare-serving-0.png" in images
+
+
+def test_the_compare_charts_draw_tokens_per_second(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from planner.core.comparison import compare
+    from planner.ui.compare_charts import CompareCharts
+
+    single = load_profile(SAMPLES / "single-rtx-4090.rigplan.toml")
+    short = dataclasses.replace(SERVE_70B, context=8192)
+    builds = [
+        ("dual", dataclasses.replace(load_profile(DUAL), workloads=(short,))),
+        ("single", dataclasses.replace(single, workloads=(short,))),
+    ]
+    charts = CompareCharts()
+    qtbot.addWidget(charts)
+    charts.set_comparison(compare(builds, load_builtin_catalog(), load_workloads()))
+    assert charts.bars[0] > 10 and charts.bars[1] == 0.0
+    assert "against the context" in charts.caption.text()
+    assert len(charts.scaling.listDataItems()) == 2

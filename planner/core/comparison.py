@@ -249,6 +249,9 @@ def _finding_rows(candidates: Sequence[Candidate]) -> list[Row]:
 
 def workload_title(choice: WorkloadChoice, workload: Workload | None) -> str:
     name = workload.name if workload is not None else (choice.id or "custom network")
+    if choice.serves:
+        context = f"{choice.context:,} tokens" if choice.context else "default context"
+        return f"{name} — serve {choice.quant}, {context} × {choice.concurrency}"
     return f"{name} — {choice.mode}, {choice.precision}, micro-batch {choice.batch_size}"
 
 
@@ -258,6 +261,8 @@ def _workload_rows(
     results = [item.estimates[index] for item in candidates]
     workload = next((result.workload for result in results if result.workload), None)
     section = workload_title(choice, workload)
+    if choice.serves:
+        return _serving_rows(candidates, results, section)
     fits: list[Cell] = []
     memory: list[Cell] = []
     headroom: list[Cell] = []
@@ -310,3 +315,64 @@ def _workload_rows(
         _row(section, "Electricity per run", cost, "lower"),
         _row(section, "Speed per dollar", value, "higher"),
     ]
+
+
+def _serving_rows(
+    candidates: Sequence[Candidate], results: Sequence[BuildEstimate], section: str
+) -> list[Row]:
+    """A served model on each build: fit, memory, the longest context and most sequences,
+    tokens/s each and in all, first token, and tokens/s per dollar of the build."""
+    columns: dict[str, list[Cell]] = {name: [] for name in SERVING_ROWS}
+    for item, result in zip(candidates, results, strict=True):
+        plan = result.serving
+        if plan is None:
+            columns["Fits in GPU memory"].append(Cell(None, result.problem or "no estimate"))
+            for name in list(SERVING_ROWS)[1:]:
+                columns[name].append(Cell(None, "—"))
+            continue
+        found = plan.result
+        memory, speed = found.memory, found.speed
+        ok = memory.fits
+        low, high = speed.decode_range
+        price = item.assembly.total_price_usd
+        priced = price > 0 and not item.assembly.unpriced
+        per_k = speed.aggregate_tokens_per_s / price * 1000 if priced else 0.0
+        cells = {
+            "Fits in GPU memory": Cell(1.0 if ok else 0.0, "fits" if ok else "does not fit"),
+            "Memory per GPU": Cell(
+                None, f"{memory.total / GIB:,.1f} of {memory.capacity / GIB:,.1f} GiB per GPU"
+            ),
+            "Longest context": Cell(found.longest_context, f"{found.longest_context:,} tokens"),
+            "Most sequences": Cell(found.most_sequences, f"{found.most_sequences:,}"),
+            "Tokens/s per sequence": Cell(
+                speed.decode_tokens_per_s,
+                f"{speed.decode_tokens_per_s:,.1f} ({low:,.1f}–{high:,.1f})",
+            ),
+            "Tokens/s in all": Cell(
+                speed.aggregate_tokens_per_s, f"{speed.aggregate_tokens_per_s:,.1f}"
+            ),
+            "First token": Cell(speed.ttft_s, f"{speed.ttft_s:,.2f} s"),
+            "Tokens/s per dollar": Cell(
+                per_k if priced else None,
+                f"{per_k:,.2f} per $1k" if priced else "— (unpriced parts)",
+            ),
+        }
+        if not ok:
+            for name in SPEED_ROWS:
+                cells[name] = Cell(None, "— (does not fit)")
+        for name, cell in cells.items():
+            columns[name].append(cell)
+    return [_row(section, name, columns[name], better) for name, better in SERVING_ROWS.items()]
+
+
+SPEED_ROWS = ("Tokens/s per sequence", "Tokens/s in all", "First token", "Tokens/s per dollar")
+SERVING_ROWS: dict[str, Better | None] = {
+    "Fits in GPU memory": "higher",
+    "Memory per GPU": None,
+    "Longest context": "higher",
+    "Most sequences": "higher",
+    "Tokens/s per sequence": "higher",
+    "Tokens/s in all": "higher",
+    "First token": "lower",
+    "Tokens/s per dollar": "higher",
+}

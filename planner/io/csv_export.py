@@ -63,6 +63,27 @@ ESTIMATE_COLUMNS = (
     "energy_kwh",
     "electricity_usd_per_kwh",
     "electricity_usd",
+    # Served models (task "serve"): fits, memory, weights, activations (the workspace),
+    # overhead and bound above hold theirs too.
+    "task",
+    "quant",
+    "context",
+    "concurrency",
+    "kv_dtype",
+    "split",
+    "engine",
+    "kv_cache_gib",
+    "system_ram_gib",
+    "max_context",
+    "max_concurrency",
+    "decode_tokens_per_s",
+    "decode_tokens_per_s_low",
+    "decode_tokens_per_s_high",
+    "aggregate_tokens_per_s",
+    "prefill_tokens_per_s",
+    "prefill_tokens_per_s_low",
+    "prefill_tokens_per_s_high",
+    "ttft_s",
 )
 
 
@@ -128,12 +149,16 @@ def estimate_rows(results: Sequence[BuildEstimate]) -> list[list[str]]:
     rows = [list(ESTIMATE_COLUMNS)]
     for result in results:
         item = result.estimate
+        if result.serving is not None:
+            rows.append(_serving_row(result))
+            continue
         if item is None:
             name = result.workload.name if result.workload else (result.choice.id or "custom")
             known = {
                 "workload": name,
-                "mode": result.choice.mode,
-                "precision": result.choice.precision,
+                "task": "serve" if result.choice.serves else "train",
+                "mode": "" if result.choice.serves else result.choice.mode,
+                "precision": "" if result.choice.serves else result.choice.precision,
                 "run": result.problem,
             }
             rows.append([known.get(column, "") for column in ESTIMATE_COLUMNS])
@@ -172,9 +197,52 @@ def estimate_rows(results: Sequence[BuildEstimate]) -> list[list[str]]:
                 _number(item.energy_kwh, 3),
                 _number(item.electricity_usd_per_kwh, 4),
                 _number(item.cost_usd),
+                "train",
             ]
+            + [""] * (len(ESTIMATE_COLUMNS) - len(TRAINING_COLUMNS))
         )
     return rows
+
+
+TRAINING_COLUMNS = ESTIMATE_COLUMNS[: ESTIMATE_COLUMNS.index("task") + 1]
+
+
+def _serving_row(result: BuildEstimate) -> list[str]:
+    plan = result.serving
+    assert plan is not None
+    serving, memory, speed = plan.result.serving, plan.result.memory, plan.result.speed
+    cells = {
+        "workload": result.workload.name if result.workload else (result.choice.id or ""),
+        "gpu": plan.gpu_name,
+        "gpu_count": str(plan.gpus),
+        "fits": "yes" if memory.fits else "no",
+        "memory_per_gpu_gib": _number(memory.total / GIB),
+        "vram_gib": _number(memory.capacity / GIB),
+        "weights_gib": _number(memory.weights / GIB),
+        "activations_gib": _number(memory.activations / GIB),
+        "overhead_gib": _number(memory.overhead / GIB),
+        "bound": speed.bound,
+        "task": "serve",
+        "quant": serving.quant,
+        "context": str(serving.context),
+        "concurrency": str(serving.concurrency),
+        "kv_dtype": serving.kv_dtype,
+        "split": serving.split,
+        "engine": serving.engine,
+        "kv_cache_gib": _number(memory.kv_cache / GIB),
+        "system_ram_gib": _number(memory.system_ram / GIB),
+        "max_context": str(plan.result.longest_context),
+        "max_concurrency": str(plan.result.most_sequences),
+        "decode_tokens_per_s": _number(speed.decode_tokens_per_s, 2),
+        "decode_tokens_per_s_low": _number(speed.decode_range[0], 2),
+        "decode_tokens_per_s_high": _number(speed.decode_range[1], 2),
+        "aggregate_tokens_per_s": _number(speed.aggregate_tokens_per_s, 2),
+        "prefill_tokens_per_s": _number(speed.prefill_tokens_per_s, 1),
+        "prefill_tokens_per_s_low": _number(speed.prefill_range[0], 1),
+        "prefill_tokens_per_s_high": _number(speed.prefill_range[1], 1),
+        "ttft_s": _number(speed.ttft_s, 3),
+    }
+    return [cells.get(column, "") for column in ESTIMATE_COLUMNS]
 
 
 def estimates_csv(results: Sequence[BuildEstimate]) -> bytes:

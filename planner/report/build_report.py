@@ -20,15 +20,19 @@ from planner.core.estimate import Estimate
 from planner.core.findings import Severity
 from planner.core.gpu_link import build_link
 from planner.core.gpu_ranking import SCALING_COUNTS, Ranked, fastest, rank_gpus, scaling
+from planner.core.networks.transformer import Transformer
 from planner.core.part_specs import key_specs
 from planner.core.parts import Gpu, PartKind
 from planner.core.performance import Link, described_constants
 from planner.core.power import REST_OF_SYSTEM, SIZING_MARGIN
+from planner.core.serving_plan import Curve, curves, served_network
 from planner.core.units import GIB, duration
+from planner.core.workload_estimates import BuildEstimate, network_for
 from planner.core.workloads import Workload
 from planner.report import chart_images as charts
 from planner.report.markup import Cell, esc, image, money, table
 from planner.report.pdf import ensure_gui_application, render_pdf, text_width_px, write_pdf
+from planner.report.serving_section import serving_assumptions, serving_section, serving_summary
 
 TOP_GPUS = 12
 SEVERITY_CLASS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -44,6 +48,8 @@ class ReportData:
     link: Link | None  # what gradients cross between the GPUs; None with one GPU
     rankings: tuple[tuple[Ranked, ...], ...]  # per estimate, the catalog's GPUs
     made: dt.datetime
+    # Per estimate: a served model's network and curves on the build (None: trained).
+    served: tuple[tuple[Transformer, tuple[Curve, Curve] | None] | None, ...] = ()
 
 
 def collect(
@@ -77,7 +83,17 @@ def collect(
         link,
         tuple(rankings),
         made or dt.datetime.now().astimezone(),
+        tuple(_served(result, assembly, report) for result in report.estimates),
     )
+
+
+def _served(
+    result: BuildEstimate, assembly: Assembly, report: CheckReport
+) -> tuple[Transformer, tuple[Curve, Curve] | None] | None:
+    if result.serving is None or result.workload is None:
+        return None
+    net = served_network(network_for(result.workload), result.workload.name)
+    return net, curves(assembly, report.layout, net, result.serving.result.serving)
 
 
 # ---- sections ------------------------------------------------------------------------------
@@ -120,6 +136,8 @@ def _title(data: ReportData) -> str:
         )
     for result in report.estimates:
         item = result.estimate
+        if result.serving is not None and result.workload is not None:
+            summary.append(serving_summary(result.workload.name, result.serving))
         if item is None:
             continue
         fit = "fits" if item.memory.fits else "does not fit"
@@ -480,7 +498,7 @@ def _workloads(data: ReportData, images: dict[str, QImage], width: int) -> str:
     if not results:
         return ""
     sections = ["<h2>Workloads</h2>"]
-    problems = [result for result in results if result.estimate is None]
+    problems = [result for result in results if not result.answered]
     for result in problems:
         name = result.workload.name if result.workload else (result.choice.id or "custom network")
         sections.append(f"<p>{esc(name)}: no estimate — {esc(result.problem)}.</p>")
@@ -491,6 +509,11 @@ def _workloads(data: ReportData, images: dict[str, QImage], width: int) -> str:
             sections.append(
                 _workload(index, result.estimate, data.rankings[index], data, images, width)
             )
+        served = data.served[index] if index < len(data.served) else None
+        if result.serving is not None and result.workload is not None and served is not None:
+            net, found = served
+            name = result.workload.name
+            sections.append(serving_section(index, name, result.serving, net, found, images, width))
     return "".join(sections)
 
 
@@ -527,6 +550,8 @@ def _assumptions(data: ReportData) -> str:
         f"${settings.electricity_usd_per_kwh:.3f}/kWh (the build's setting).</p>",
         table(("Calibrated constant", ("Value", "num"), "Meaning"), constants, widths=(28, 12, 60)),
     ]
+    if any(result.serving is not None for result in data.report.estimates):
+        text.insert(-1, serving_assumptions())
     return "".join(text)
 
 

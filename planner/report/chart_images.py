@@ -4,7 +4,7 @@ highlighted, with a reference line) and lines. QtGui only — reports are made h
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -44,6 +44,7 @@ class Line:
     ys: tuple[float, ...]
     color: QColor
     dashed: bool = False
+    hollow: tuple[bool, ...] = ()  # per point: drawn open (e.g. does not fit in memory)
 
 
 @dataclass(frozen=True)
@@ -217,9 +218,15 @@ def bar_chart(
 
 
 def line_chart(
-    title: str, lines: Sequence[Line], x_axis: str, y_axis: str, width_in: float = 6.8
+    title: str,
+    lines: Sequence[Line],
+    x_axis: str,
+    y_axis: str,
+    width_in: float = 6.8,
+    x_labels: Mapping[float, str] | None = None,
 ) -> QImage:
-    """Lines with markers over integer x values (GPU counts)."""
+    """Lines with markers over x values (GPU counts; or log-spaced values, labelled by
+    `x_labels`)."""
     title_font, small = _font(9, True), _font(7)
     entries = [(line.name, line.color) for line in lines]
     legend_lines = max(line for _x, line in _legend_places(entries, 8, width_in * DPI - 8)) + 1
@@ -231,7 +238,8 @@ def line_chart(
     xs = [x for line in lines for x in line.xs]
     ticks = nice_ticks(max(ys, default=1.0))
     left = max(metrics.horizontalAdvance(_tick_text(t)) for t in ticks) + metrics.height() * 2.2
-    right = image.width() - 20
+    last = x_labels.get(max(xs), "") if x_labels and xs else ""
+    right = image.width() - max(20, metrics.horizontalAdvance(last) / 2 + 8)
     plot = QRectF(left, top, right - left, image.height() - top - bottom)
     x_low, x_high = min(xs, default=0.0), max(xs, default=1.0)
     span = max(1e-9, x_high - x_low)
@@ -259,7 +267,7 @@ def line_chart(
         )
     for x in sorted(set(xs)):
         position = point(x, 0)
-        text = _tick_text(x)
+        text = x_labels.get(x, _tick_text(x)) if x_labels else _tick_text(x)
         painter.drawText(
             QPointF(
                 position.x() - metrics.horizontalAdvance(text) / 2, plot.bottom() + metrics.height()
@@ -291,8 +299,10 @@ def line_chart(
                 path.lineTo(point(x, y))
         painter.drawPath(path)
         if not line.dashed:
-            painter.setBrush(line.color)
-            for x, y in zip(line.xs, line.ys, strict=True):
+            painter.setPen(QPen(line.color, 2))
+            for index, (x, y) in enumerate(zip(line.xs, line.ys, strict=True)):
+                hollow = index < len(line.hollow) and line.hollow[index]
+                painter.setBrush(QColor(255, 255, 255) if hollow else line.color)
                 painter.drawEllipse(point(x, y), 5, 5)
             painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.end()

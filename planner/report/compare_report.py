@@ -48,6 +48,22 @@ def time_chart(comparison: Comparison, index: int, width_in: float) -> QImage | 
     return charts.bar_chart("Time to train", bars, "hours", width_in=width_in)
 
 
+def serving_chart(comparison: Comparison, index: int, width_in: float) -> QImage | None:
+    """A served model's tokens/s per sequence on each build."""
+    bars = []
+    for number, item in enumerate(comparison.candidates):
+        plan = item.estimates[index].serving
+        color = build_color(number)
+        if plan is None or not plan.result.memory.fits:
+            bars.append(charts.Bar(item.name, ((0.0, color),), "does not fit" if plan else "—"))
+            continue
+        speed = plan.result.speed.decode_tokens_per_s
+        bars.append(charts.Bar(item.name, ((speed, color),), f"{speed:,.1f} tokens/s"))
+    if all(bar.total == 0 for bar in bars):
+        return None
+    return charts.bar_chart("Tokens/s per sequence", bars, "tokens/s", width_in=width_in)
+
+
 def scaling_chart(comparison: Comparison, index: int, width_in: float) -> QImage | None:
     """One workload's throughput with 1-8 of each build's GPU over that build's link."""
     lines = []
@@ -129,10 +145,15 @@ def comparison_html(
     for index, choice in enumerate(comparison.workloads):
         workload = next((item.estimates[index].workload for item in comparison.candidates), None)
         pair = []
-        for name, chart in (
-            (f"compare-time-{index}.png", time_chart(comparison, index, half_in)),
-            (f"compare-scaling-{index}.png", scaling_chart(comparison, index, half_in)),
-        ):
+        drawn = (
+            ((f"compare-serving-{index}.png", serving_chart(comparison, index, half_in)),)
+            if choice.serves
+            else (
+                (f"compare-time-{index}.png", time_chart(comparison, index, half_in)),
+                (f"compare-scaling-{index}.png", scaling_chart(comparison, index, half_in)),
+            )
+        )
+        for name, chart in drawn:
             if chart is not None:
                 images[name] = chart
                 pair.append(f'<td class="plain"><img src="{name}" width="{half_px}"></td>')
