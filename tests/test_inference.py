@@ -64,17 +64,28 @@ def test_a_70b_model_on_two_24_gb_cards_at_32k() -> None:
 
 def test_decoding_reads_only_the_chosen_experts() -> None:
     """Qwen3-30B-A3B: one sequence reads 8 of 128 experts per layer; 32 sequences about
-    128 · (1 − (120/128)^32) = 111.8 of them."""
+    128 · (1 − (120/128)^32) = 111.8 of them. Neither reads the input embedding's table
+    (151,936 × 2,048, untied), only its own rows."""
     model = net("qwen3-30b-a3b")
     serving = Serving(quant="bf16")
     per_expert = 3 * 768 * 2048 * 2
+    table = 151_936 * 2048 * 2
     total = weight_bytes(model, serving)
     one = read_weight_bytes(model, serving, 1)
-    assert total - one == pytest.approx(120 * per_expert * 48)
+    assert total - one == pytest.approx(120 * per_expert * 48 + table)
     many = read_weight_bytes(model, serving, 32)
     chosen = 128 * (1 - (120 / 128) ** 32)
     assert round(chosen, 1) == 111.8
-    assert total - many == pytest.approx((128 - chosen) * per_expert * 48)
+    assert total - many == pytest.approx((128 - chosen) * per_expert * 48 + table)
+
+
+def test_mxfp4_keeps_the_experts_in_four_bits() -> None:
+    """gpt-oss as ggml-org's GGUF files hold it: experts in MXFP4 (17 bytes per 32), the rest
+    in Q8_0 — 11.24 GiB for gpt-oss-20b and 58.88 GiB for gpt-oss-120b, against the 11.27
+    and 59.02 GiB llama-bench prints for those files (llama.cpp discussion #15396)."""
+    for workload_id, published in (("gpt-oss-20b", 11.27), ("gpt-oss-120b", 59.02)):
+        size = weight_bytes(net(workload_id), Serving(quant="MXFP4")) / 2**30
+        assert size == pytest.approx(published, rel=0.005)
 
 
 def test_inference_cases_through_the_command(tmp_path: Path) -> None:

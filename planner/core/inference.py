@@ -35,7 +35,13 @@ QUANT_BITS = {
     "Q4_0": 4.5,
     "Q3_K_M": 3.91,
     "Q2_K": 3.1593,
+    # gpt-oss as ggml-org's GGUF files hold it: the experts in MXFP4, the rest in Q8_0.
+    "MXFP4": 8.5,
 }
+# Formats that store the experts of a mixture of experts differently from the rest: MXFP4
+# blocks are 32 four-bit values and one shared 8-bit exponent (ggml's block_mxfp4, 17
+# bytes per 32 weights; the OCP Microscaling specification).
+EXPERT_BITS = {"MXFP4": 4.25}
 KV_BYTES = {"f16": 2.0, "bf16": 2.0, "fp8": 1.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
 ENGINES = ("llama.cpp", "vllm", "generic")
 SPLITS = ("tensor", "layer")
@@ -68,6 +74,10 @@ class Serving:
     @property
     def weight_bits(self) -> float:
         return QUANT_BITS[self.quant]
+
+    @property
+    def expert_bits(self) -> float:
+        return EXPERT_BITS.get(self.quant, self.weight_bits)
 
     @property
     def kv_bytes(self) -> float:
@@ -119,8 +129,19 @@ def kv_bytes_per_token(net: Transformer, serving: Serving, context: int) -> floa
 
 
 def weight_bytes(net: Transformer, serving: Serving) -> float:
-    """The served weights in their format."""
-    return served_params(net) * serving.weight_bits / 8
+    """The served weights in their format (a mixture's experts in theirs)."""
+    experts = expert_params(net)
+    return (
+        (served_params(net) - experts) * serving.weight_bits + experts * serving.expert_bits
+    ) / 8
+
+
+def expert_params(net: Transformer) -> int:
+    """The routed experts' weights, every layer (0 for a dense model)."""
+    moe = net.moe
+    if moe is None:
+        return 0
+    return moe.matrices * moe.expert_ffn * net.hidden * moe.experts * moe.moe_layers(net.layers)
 
 
 @cache

@@ -55,13 +55,20 @@ class ServingSpeed:
         return self.prefill_tokens_per_s * low, self.prefill_tokens_per_s * high
 
 
+def lookup_params(net: Transformer) -> int:
+    """The input embedding, of which a token only looks up its own row: never read whole
+    nor multiplied (0 when the output head shares it, which reads it all)."""
+    return 0 if net.tied_embeddings else net.vocab * net.hidden
+
+
 def read_weight_bytes(net: Transformer, serving: Serving, sequences: int) -> float:
-    """Weight bytes a step over `sequences` tokens reads: every expert its tokens chose."""
-    total = weight_bytes(net, serving)
+    """Weight bytes a step over `sequences` tokens reads: every expert its tokens chose, not
+    the input embedding's table."""
+    total = weight_bytes(net, serving) - lookup_params(net) * serving.weight_bits / 8
     moe = net.moe
     if moe is None:
         return total
-    per_expert = moe.matrices * moe.expert_ffn * net.hidden * serving.weight_bits / 8
+    per_expert = moe.matrices * moe.expert_ffn * net.hidden * serving.expert_bits / 8
     layers = moe.moe_layers(net.layers)
     all_experts = per_expert * moe.experts * layers
     chosen = moe.experts * (1 - (1 - moe.per_token / moe.experts) ** sequences)
@@ -98,12 +105,13 @@ def decode_step_s(
     on_gpu = max(0, net.layers - serving.offload_layers) / net.layers
     weights = read_weight_bytes(net, serving, batch)
     cache = batch * kv_bytes_per_token(net, serving, int(context)) * context
-    flops = 2.0 * net.active_params() * batch
+    flops = 2.0 * (net.active_params() - lookup_params(net)) * batch
     flops += 4.0 * batch * context * net.heads * net.head_size * net.layers
     parallel = n if serving.split == "tensor" else 1
     memory_s = (weights + cache) * on_gpu / parallel / _bandwidth(gpu, fitted)
     compute_s = flops * on_gpu / parallel / _compute_rate(gpu, fitted)
     step, bound = max((memory_s, "GPU memory bandwidth"), (compute_s, "compute"))
+    step += net.layers * fitted.decode_layer_us * 1e-6  # launching and syncing each layer
     if on_gpu < 1:
         cpu_s = (
             (weights + cache)
@@ -130,7 +138,7 @@ def prefill_s(
     """One sequence's prompt: compute-bound products, the weights read once per batch."""
     tokens = serving.prompt_tokens
     n = max(1, serving.gpus) if serving.split == "tensor" else 1
-    flops = 2.0 * net.active_params() * tokens
+    flops = 2.0 * (net.active_params() - lookup_params(net)) * tokens
     flops += 2.0 * tokens * tokens * net.heads * net.head_size * net.layers
     quantized = serving.weight_bits < 16
     compute_s = flops / n / _compute_rate(gpu, fitted, quantized)

@@ -3,7 +3,8 @@ reaches, fitted on published llama-bench runs (tests/data/published_serving.csv)
 tests/benchmarks/evaluate_serving.py, which reports their error on GPUs left out of the fit.
 
 - token generation reads the weights and the cache once per step: the share of the memory
-  bandwidth it reaches, for GDDR and for HBM (HBM's higher latency shows at these sizes);
+  bandwidth it reaches, for GDDR and for HBM (HBM's higher latency shows at these sizes),
+  plus a fixed time per layer and step (launching and synchronising its kernels);
 - prompt processing: the share of the FP16 tensor peak its matrix products reach, for
   16-bit weights (cuBLAS) and for quantized ones (llama.cpp's own MMQ kernels)."""
 
@@ -18,6 +19,10 @@ class ServingConstants:
     decode_hbm: float  # share of HBM bandwidth token generation reaches
     prefill: float  # share of the FP16 tensor peak prompt processing reaches, 16-bit
     prefill_quantized: float  # the same with quantized weights
+    decode_layer_us: float = 0.0  # fixed time per layer of a decoding step, µs
+    # Prompt speed of the late-2023 llama.cpp builds in the measured data, relative to the
+    # 2024 ones these shares describe: fitted and printed, never applied to estimates.
+    prefill_2023: float = 1.0
 
     def bandwidth(self, bandwidth_gbs: float, hbm: bool) -> float:
         return bandwidth_gbs * 1e9 * (self.decode_hbm if hbm else self.decode_gddr)
@@ -25,10 +30,15 @@ class ServingConstants:
 
 # Fitted by tests/benchmarks/evaluate_serving.py on every GPU's rows (README, "Serving").
 SERVING = ServingConstants(
-    decode_gddr=0.775, decode_hbm=0.448, prefill=0.460, prefill_quantized=0.367
+    decode_gddr=0.909,
+    decode_hbm=0.569,
+    prefill=0.417,
+    prefill_quantized=0.336,
+    decode_layer_us=97.2,
+    prefill_2023=0.741,
 )
 
 # The range each serving speed is shown with: the 5th and 95th percentiles of measured ÷
 # predicted on GPUs left out of the fit (printed by the same script).
-DECODE_RANGE = (0.719, 1.224)
-PREFILL_RANGE = (0.456, 1.350)
+DECODE_RANGE = (0.850, 1.147)
+PREFILL_RANGE = (0.570, 1.430)

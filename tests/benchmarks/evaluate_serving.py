@@ -15,6 +15,7 @@ Run: .venv/bin/python tests/benchmarks/evaluate_serving.py
 from __future__ import annotations
 
 import csv
+import math
 import re
 import statistics
 import sys
@@ -25,9 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+import numpy  # noqa: E402
+
 from planner.core.inference_cases import estimate_inference_case  # noqa: E402
 from planner.core.parts import Gpu  # noqa: E402
 from planner.core.serving_constants import ServingConstants  # noqa: E402
+from planner.core.workloads import build_network  # noqa: E402
 from planner.io.catalog_files import load_builtin_catalog  # noqa: E402
 from planner.io.workload_files import load_workloads  # noqa: E402
 
@@ -112,6 +116,7 @@ class Row:
     case: dict[str, object]
     measured: float
     rule: float
+    old: bool = False  # a llama.cpp build of late 2023 (before build 2000)
 
 
 def rows(gpus: dict[str, Gpu]) -> tuple[list[Row], list[dict[str, object]]]:
@@ -134,30 +139,109 @@ def rows(gpus: dict[str, Gpu]) -> tuple[list[Row], list[dict[str, object]]]:
             peak = (gpu.fp16_tensor_tflops or gpu.fp32_tflops) * 1e12
             rule = peak / (2 * params) if params else 0.0
         hbm = gpu.memory_type.startswith("HBM")
-        speeds.append(Row(row["test"], row["gpu"], hbm, case, float(row["tokens_per_s"]), rule))
+        measured = float(row["tokens_per_s"])
+        speeds.append(Row(row["test"], row["gpu"], hbm, case, measured, rule, _late_2023(row)))
     return speeds, ooms
 
 
+def _late_2023(row: dict[str, str]) -> bool:
+    """Whether the run used a llama.cpp build of late 2023 (build numbers below 2000)."""
+    build = re.search(r"build (\d{4})\b|\((\d{4})\)", row["engine"])
+    if build:
+        return int(build.group(1) or build.group(2)) < 2000
+    return "Jan 2024" in row["engine"] or "PR #4766" in row["engine"]
+
+
 def predict(row: Row, fitted: ServingConstants, gpus: dict[str, Gpu], workloads: dict) -> float:  # type: ignore[type-arg]
+    """`planner estimate --cases`' answer for the row; a late-2023 build's prompt speed
+    scaled by the fitted factor of that software (estimates are for today's builds)."""
     result = estimate_inference_case(row.case, gpus, workloads, fitted)
-    key = "decode_tokens_per_s" if row.test == "tg" else "prefill_tokens_per_s"
-    return float(result[key])  # type: ignore[arg-type]
+    if row.test == "tg":
+        return float(result["decode_tokens_per_s"])  # type: ignore[arg-type]
+    speed = float(result["prefill_tokens_per_s"])  # type: ignore[arg-type]
+    return speed * fitted.prefill_2023 if row.old else speed
 
 
 def fit(train: list[Row], gpus: dict[str, Gpu], workloads: dict) -> ServingConstants:  # type: ignore[type-arg]
-    """Each constant scales its bound's time: the median measured ÷ predicted over the
-    rows it bounds, times a start value, is its least-absolute-ratio fit."""
-    start = ServingConstants(decode_gddr=0.5, decode_hbm=0.5, prefill=0.5, prefill_quantized=0.5)
-    values = {}
+    """Generation: time per token = bytes ÷ (bandwidth × share) + layers × time per layer,
+    the two shares (GDDR, HBM) and the time per layer fitted together by least squares on
+    the relative error. Prompt processing: each share scales its bound's time, so the
+    median measured ÷ predicted over the rows it bounds, times a start value, is its fit."""
+    start = ServingConstants(decode_gddr=1.0, decode_hbm=1.0, prefill=0.5, prefill_quantized=0.5)
+    decode = [r for r in train if r.test == "tg"]
+    columns, targets = [], []
+    for row in decode:
+        memory_s = 1 / predict(row, start, gpus, workloads)
+        layers = build_network(workloads[str(row.case["workload"])].architecture).layers
+        seconds = 1 / row.measured
+        columns.append(
+            [
+                0.0 if row.hbm else memory_s / seconds,
+                memory_s / seconds if row.hbm else 0.0,
+                layers / seconds,
+            ]
+        )
+        targets.append(1.0)
+    (gddr, hbm, per_layer), *_ = numpy.linalg.lstsq(numpy.array(columns), targets, rcond=None)
+    values = {
+        "decode_gddr": 1 / gddr if gddr > 0 else 1.0,
+        "decode_hbm": 1 / hbm if hbm > 0 else 1.0,
+        "decode_layer_us": per_layer * 1e6,
+    }
+    decoding = dict(values)
+    prompts = [r for r in train if r.test == "pp" and not r.old]  # today's software
     for name, chosen in (
-        ("decode_gddr", [r for r in train if r.test == "tg" and not r.hbm]),
-        ("decode_hbm", [r for r in train if r.test == "tg" and r.hbm]),
-        ("prefill", [r for r in train if r.test == "pp" and r.case["quant"] == "fp16"]),
-        ("prefill_quantized", [r for r in train if r.test == "pp" and r.case["quant"] != "fp16"]),
+        ("prefill", [r for r in prompts if r.case["quant"] == "fp16"]),
+        ("prefill_quantized", [r for r in prompts if r.case["quant"] != "fp16"]),
     ):
-        ratios = [r.measured / predict(r, start, gpus, workloads) for r in chosen]
-        values[name] = 0.5 * statistics.median(ratios) if ratios else 0.5
-    return ServingConstants(**values)
+        values[name] = _prompt_share(chosen, decoding, gpus, workloads)
+    fitted = ServingConstants(**values)
+    ratios = [
+        math.log(r.measured / predict(r, fitted, gpus, workloads))
+        for r in train
+        if r.test == "pp" and r.old
+    ]
+    factor = math.exp(statistics.median(ratios)) if ratios else 1.0
+    return ServingConstants(**values, prefill_2023=factor)
+
+
+def _prompt_share(
+    chosen: list[Row],
+    decode: dict[str, float],
+    gpus: dict[str, Gpu],
+    workloads: dict,  # type: ignore[type-arg]
+) -> float:
+    """The share of the tensor peak a prompt's products reach: a prompt takes compute ÷ share
+    plus the score traffic at the bandwidth generation reaches, so each row's time is
+    C / share + E; the share that minimises the summed absolute log error is found by
+    golden-section search."""
+    if not chosen:
+        return 0.5
+    terms = []
+    for row in chosen:
+        times = [
+            1
+            / predict(
+                row, ServingConstants(**decode, prefill=s, prefill_quantized=s), gpus, workloads
+            )
+            * float(row.case["prompt_tokens"])  # type: ignore[arg-type]
+            for s in (1.0, 0.5)
+        ]
+        measured = float(row.case["prompt_tokens"]) / row.measured  # type: ignore[arg-type]
+        terms.append((times[1] - times[0], 2 * times[0] - times[1], measured))
+
+    def loss(share: float) -> float:
+        return sum(abs(math.log((c / share + e) / m)) for c, e, m in terms)
+
+    low, high = 0.05, 1.0
+    ratio = (math.sqrt(5) - 1) / 2
+    for _ in range(60):
+        a, b = high - ratio * (high - low), low + ratio * (high - low)
+        if loss(a) < loss(b):
+            high = b
+        else:
+            low = a
+    return (low + high) / 2
 
 
 def held_out(
@@ -219,7 +303,9 @@ def main() -> int:
     print(
         f"\nfitted on every GPU: decode_gddr={everything.decode_gddr:.3f} "
         f"decode_hbm={everything.decode_hbm:.3f} prefill={everything.prefill:.3f} "
-        f"prefill_quantized={everything.prefill_quantized:.3f}\n"
+        f"prefill_quantized={everything.prefill_quantized:.3f} "
+        f"decode_layer_us={everything.decode_layer_us:.1f} "
+        f"prefill_2023={everything.prefill_2023:.3f}\n"
     )
     for test in ("tg", "pp"):
         low, high = ratio_range(pairs, test)
