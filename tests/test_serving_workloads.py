@@ -184,7 +184,7 @@ def test_serve_a_model_from_the_workloads_panel(driver, qtbot, tmp_path: Path) -
     panel.purpose.setCurrentIndex(panel.purpose.findData(True))
     assert window.document.build.workloads[row].serves
     assert not panel.serving.isHidden() and panel.editor.isHidden()
-    assert not panel.explain.isEnabled()
+    assert panel.explain.isEnabled()  # the serving terms explain themselves too
     panel.serving.quant.setCurrentIndex(panel.serving.quant.findData("Q4_K_M"))
     panel.serving.context.setValue(32768)
     assert "serve Q4_K_M, 32,768 tokens  ✗ does not fit" in panel.list.item(row).text()
@@ -296,3 +296,16 @@ def test_the_compare_charts_draw_tokens_per_second(qtbot) -> None:  # type: igno
     assert charts.bars[0] > 10 and charts.bars[1] == 0.0
     assert "against the context" in charts.caption.text()
     assert len(charts.scaling.listDataItems()) == 2
+
+
+def test_a_served_model_explains_its_numbers() -> None:
+    from planner.report.serving_explain import serving_explain_html
+
+    [result] = estimates(dataclasses.replace(load_profile(DUAL), workloads=(SERVE_70B,)))
+    assert result.serving is not None
+    text = serving_explain_html(result.serving, "Llama 3.3 70B")
+    speed = result.serving.result.speed
+    assert speed.decode is not None
+    assert abs(1 / speed.decode.total - speed.decode_tokens_per_s) < 1e-9
+    assert "Weights read" in text and "Per-layer time" in text and "Memory time" in text
+    assert f"{speed.decode_tokens_per_s:,.1f} tokens/s per sequence" in text

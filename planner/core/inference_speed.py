@@ -41,6 +41,8 @@ class ServingSpeed:
     ttft_s: float
     bound: str  # what limits a decoding step
     link_share: float = 0.0  # of a decoding step: the tensor-parallel all-reduces
+    decode: DecodeTerms | None = None  # the terms, for the explanation
+    prompt: PromptTerms | None = None
 
     @property
     def decode_range(self) -> tuple[float, float]:
@@ -89,7 +91,28 @@ def _bandwidth(gpu: ComputeSpec, serving: ServingConstants) -> float:
     return serving.bandwidth(gpu.memory_bandwidth_gbs, gpu.hbm)
 
 
-def decode_step_s(
+@dataclass(frozen=True)
+class DecodeTerms:
+    """One decoding step, term by term (seconds, bytes, FLOPs), for the explanation."""
+
+    weights: float  # bytes of weights read (the chosen experts; not the embedding table)
+    cache: float  # bytes of KV cache read
+    bandwidth: float  # bytes/s the GPU's memory reaches
+    memory_s: float
+    flops: float
+    compute_rate: float  # FLOP/s
+    compute_s: float
+    layers_s: float  # the fixed time of every layer
+    offloaded_s: float  # layers in system RAM, read by the CPU
+    link_s: float  # tensor-parallel all-reduces
+    bound: str
+
+    @property
+    def total(self) -> float:
+        return max(self.memory_s, self.compute_s) + self.layers_s + self.offloaded_s + self.link_s
+
+
+def decode_terms(
     net: Transformer,
     serving: Serving,
     gpu: ComputeSpec,
@@ -98,8 +121,7 @@ def decode_step_s(
     host_bandwidth_gbs: float,
     context: float,
     fitted: ServingConstants = SERVING,
-) -> tuple[float, str, float]:
-    """Seconds per decoding step, what bounds it, and the share the all-reduces take."""
+) -> DecodeTerms:
     n = max(1, serving.gpus)
     batch = serving.concurrency
     on_gpu = max(0, net.layers - serving.offload_layers) / net.layers
@@ -108,48 +130,75 @@ def decode_step_s(
     flops = 2.0 * (net.active_params() - lookup_params(net)) * batch
     flops += 4.0 * batch * context * net.heads * net.head_size * net.layers
     parallel = n if serving.split == "tensor" else 1
-    memory_s = (weights + cache) * on_gpu / parallel / _bandwidth(gpu, fitted)
-    compute_s = flops * on_gpu / parallel / _compute_rate(gpu, fitted)
+    bandwidth, rate = _bandwidth(gpu, fitted), _compute_rate(gpu, fitted)
+    memory_s = (weights + cache) * on_gpu / parallel / bandwidth
+    compute_s = flops * on_gpu / parallel / rate
     step, bound = max((memory_s, "GPU memory bandwidth"), (compute_s, "compute"))
-    step += net.layers * fitted.decode_layer_us * 1e-6  # launching and syncing each layer
+    layers_s = net.layers * fitted.decode_layer_us * 1e-6  # launching and syncing each layer
+    step += layers_s
+    cpu_s = 0.0
     if on_gpu < 1:
-        cpu_s = (
-            (weights + cache)
-            * (1 - on_gpu)
-            / (host_bandwidth_gbs * 1e9 * constants.memory_efficiency)
-        )
+        host = host_bandwidth_gbs * 1e9 * constants.memory_efficiency
+        cpu_s = (weights + cache) * (1 - on_gpu) / host
         step += cpu_s
         if cpu_s > step / 2:
             bound = "system RAM bandwidth (offloaded layers)"
     comm_s = 0.0
     if serving.split == "tensor" and n > 1 and link is not None:
         moved = 2 * net.layers * batch * net.hidden * 2 * 2 * (n - 1) / n
-        rate = link.gbs * 1e9 * constants.link_efficiency * (1 if link.p2p else HOST_STAGING)
-        comm_s = moved / rate + 2 * net.layers * 2 * (n - 1) * RING_STEP_S
+        link_rate = link.gbs * 1e9 * constants.link_efficiency * (1 if link.p2p else HOST_STAGING)
+        comm_s = moved / link_rate + 2 * net.layers * 2 * (n - 1) * RING_STEP_S
         step += comm_s
         if comm_s > step / 2:
             bound = "the link between GPUs"
-    return step, bound, comm_s / step
+    return DecodeTerms(
+        weights,
+        cache,
+        bandwidth,
+        memory_s,
+        flops,
+        rate,
+        compute_s,
+        layers_s,
+        cpu_s,
+        comm_s,
+        bound,
+    )
 
 
-def prefill_s(
+@dataclass(frozen=True)
+class PromptTerms:
+    """One sequence's prompt: compute-bound products, the weights read once per batch, and
+    without flash attention the score matrix's traffic."""
+
+    flops: float
+    compute_rate: float
+    compute_s: float
+    memory_s: float
+    scores_s: float
+
+    @property
+    def total(self) -> float:
+        return max(self.compute_s, self.memory_s) + self.scores_s
+
+
+def prompt_terms(
     net: Transformer, serving: Serving, gpu: ComputeSpec, fitted: ServingConstants = SERVING
-) -> float:
-    """One sequence's prompt: compute-bound products, the weights read once per batch."""
+) -> PromptTerms:
     tokens = serving.prompt_tokens
     n = max(1, serving.gpus) if serving.split == "tensor" else 1
     flops = 2.0 * (net.active_params() - lookup_params(net)) * tokens
     flops += 2.0 * tokens * tokens * net.heads * net.head_size * net.layers
-    quantized = serving.weight_bits < 16
-    compute_s = flops / n / _compute_rate(gpu, fitted, quantized)
+    rate = _compute_rate(gpu, fitted, serving.weight_bits < 16)
     memory_s = read_weight_bytes(net, serving, tokens) / n / _bandwidth(gpu, fitted)
     # Without flash attention (llama-bench's default) each layer writes the fp32 scores of
     # every query against the keys before it, softmaxes them and reads them back: about
     # four passes over tokens² / 2 values per head, at the memory's bandwidth.
-    if serving.flash_attention:
-        return max(compute_s, memory_s)
-    scores = SCORE_PASSES * 4 * tokens * tokens / 2 * net.heads * net.layers
-    return max(compute_s, memory_s) + scores / n / _bandwidth(gpu, fitted)
+    scores_s = 0.0
+    if not serving.flash_attention:
+        scores = SCORE_PASSES * 4 * tokens * tokens / 2 * net.heads * net.layers
+        scores_s = scores / n / _bandwidth(gpu, fitted)
+    return PromptTerms(flops, rate, flops / n / rate, memory_s, scores_s)
 
 
 def serving_speed(
@@ -162,15 +211,16 @@ def serving_speed(
     fitted: ServingConstants = SERVING,
 ) -> ServingSpeed:
     context = serving.prompt_tokens + serving.gen_tokens / 2  # the mean over the answer
-    step, bound, link_share = decode_step_s(
-        net, serving, gpu, constants, link, host_bandwidth_gbs, context, fitted
-    )
-    prompt = prefill_s(net, serving, gpu, fitted)
+    decode = decode_terms(net, serving, gpu, constants, link, host_bandwidth_gbs, context, fitted)
+    prompt = prompt_terms(net, serving, gpu, fitted)
+    step = decode.total
     return ServingSpeed(
         decode_tokens_per_s=1 / step,
         aggregate_tokens_per_s=serving.concurrency / step,
-        prefill_tokens_per_s=serving.prompt_tokens / prompt,
-        ttft_s=prompt + step,
-        bound=bound,
-        link_share=link_share,
+        prefill_tokens_per_s=serving.prompt_tokens / prompt.total,
+        ttft_s=prompt.total + step,
+        bound=decode.bound,
+        link_share=decode.link_s / step,
+        decode=decode,
+        prompt=prompt,
     )

@@ -37,7 +37,7 @@ from planner.ui.build_panel import BuildPanel
 from planner.ui.chart_host import ChartHost
 from planner.ui.custom_part_dialog import CustomPartDialog
 from planner.ui.document import BuildDocument
-from planner.ui.explain_dialog import ExplainDialog
+from planner.ui.explain_dialog import explain_serving, explain_training
 from planner.ui.export_controller import ExportController
 from planner.ui.file_controller import FILTER, Complaint, FileController, UnsavedQuestion
 from planner.ui.findings_view import FindingsView
@@ -308,9 +308,12 @@ class MainWindow(QMainWindow):
     def explain(self, row: int) -> None:
         results = self.document.report.estimates
         estimate = results[row].estimate if 0 <= row < len(results) else None
-        if estimate is not None:
+        served = results[row] if 0 <= row < len(results) else None
+        if served is not None and served.serving is not None and served.workload is not None:
+            explain_serving(served.serving, served.workload.name, self).exec()
+        elif estimate is not None:
             link = self.document.link
-            ExplainDialog(estimate, link.name if link else "no link (one GPU)", self).exec()
+            explain_training(estimate, link.name if link else "no link (one GPU)", self).exec()
 
     def import_model(self, path: Path | None = None) -> bool:
         """Workloads → Import Model…: a config.json or .gguf file becomes a workload, added

@@ -234,7 +234,7 @@ class WorkloadPanel(QWidget):
         self.editor.setVisible(not serves)
         self.recipe.setVisible(not serves)
         self.serving.setVisible(serves)
-        self.explain.setEnabled(row >= 0 and not serves)
+        self.explain.setEnabled(row >= 0)
         self.selection_changed.emit(row)
         if row < 0:
             self.summary.setText(
