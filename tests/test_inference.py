@@ -186,3 +186,30 @@ def test_the_workloads_menu_offers_plan_serving(driver) -> None:  # type: ignore
     menus = {action.text(): action for action in driver.window.menuBar().actions()}
     items = [action.text() for action in menus["&Workloads"].menu().actions()]
     assert items == ["&Import Model…", "Plan &Serving…"]
+
+
+def test_experts_kept_in_system_ram() -> None:
+    """gpt-oss-120b on a 32 GB card with the experts of 21 of its 36 layers in system RAM
+    (llama.cpp's --n-cpu-moe 21): those experts leave the GPU for system RAM, the GPU holds
+    the rest, and each token's chosen experts there are read by the CPU."""
+    from planner.core.calibrated import CONSTANTS
+    from planner.core.inference_speed import chosen_expert_bytes, serving_speed
+    from planner.core.performance import ComputeSpec
+    from planner.io.catalog_files import load_builtin_catalog
+
+    model = net("gpt-oss-120b")
+    on_gpu = Serving(quant="MXFP4", context=8192)
+    split = Serving(quant="MXFP4", context=8192, offload_experts=21)
+    experts = model.moe.matrices * model.moe.expert_ffn * model.hidden * 128 * 21 * 4.25 / 8
+    vram = 32 * 2**30
+    whole, offloaded = serving_memory(model, on_gpu, vram), serving_memory(model, split, vram)
+    assert whole.weights - offloaded.weights == pytest.approx(experts)
+    assert offloaded.system_ram == pytest.approx(experts)
+    assert not whole.fits and offloaded.fits
+    per_token = model.moe.matrices * model.moe.expert_ffn * model.hidden * 4 * 21 * 4.25 / 8
+    assert chosen_expert_bytes(model, split, 1) == pytest.approx(per_token)
+    gpu = next(p for p in load_builtin_catalog() if p.id == "rtx-5090")
+    slow = serving_speed(model, split, ComputeSpec.of(gpu), CONSTANTS, None, 96.0)
+    fast = serving_speed(model, on_gpu, ComputeSpec.of(gpu), CONSTANTS, None, 96.0)
+    assert slow.decode_tokens_per_s < fast.decode_tokens_per_s / 2
+    assert slow.bound == "system RAM bandwidth (offloaded layers)"

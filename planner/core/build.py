@@ -31,6 +31,7 @@ SERVING_KEYS = (
     "kv_dtype",
     "split",
     "offload_layers",
+    "offload_experts",
     "engine",
     "flash_attention",
 )
@@ -121,6 +122,7 @@ class WorkloadChoice:
     kv_dtype: str = spec(default="f16", choices=tuple(KV_BYTES), quiet_default=True)
     split: str | None = spec(default=None, choices=SPLITS, quiet_default=True)
     offload_layers: int = spec(default=0, low=0, high=1_000, quiet_default=True)
+    offload_experts: int = spec(default=0, low=0, high=1_000, quiet_default=True)
     engine: str = spec(default="llama.cpp", choices=ENGINES, quiet_default=True)
     flash_attention: bool = spec(default=True, quiet_default=True)
     extra: Mapping[str, Any] = internal()

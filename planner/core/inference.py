@@ -65,6 +65,9 @@ class Serving:
     kv_dtype: str = "f16"
     split: str = "layer"  # over the GPUs: whole layers per GPU (llama.cpp) or tensor-parallel
     offload_layers: int = 0  # layers kept in system RAM (llama.cpp runs them on the CPU)
+    # Mixture-of-experts layers whose experts stay in system RAM while the rest of the layer
+    # is on the GPU (llama.cpp's --n-cpu-moe N): the CPU runs the chosen experts.
+    offload_experts: int = 0
     engine: str = "llama.cpp"
     gpus: int = 1
     # Flash attention: no score matrix in memory. llama.cpp turns it on where the GPU
@@ -175,14 +178,24 @@ def serving_memory(
         # (a tensor split divides the heads).
         workspace += UBATCH * context * net.heads * 4 / (n if serving.split == "tensor" else 1)
     capacity = vram_bytes * (VLLM_UTILIZATION if serving.engine == "vllm" else 1.0)
+    experts = offloaded_expert_bytes(net, serving)
     return ServingMemory(
-        weights=weights * on_gpu / n,
+        weights=(weights * on_gpu - experts) / n,
         kv_cache=kv * on_gpu / n,
         activations=workspace,
         overhead=CONTEXT_BYTES,
-        system_ram=(weights + kv) * (1 - on_gpu),
+        system_ram=(weights + kv) * (1 - on_gpu) + experts,
         capacity=capacity,
     )
+
+
+def offloaded_expert_bytes(net: Transformer, serving: Serving) -> float:
+    """The experts of the MoE layers kept in system RAM (--n-cpu-moe), in their format."""
+    moe = net.moe
+    if moe is None or not serving.offload_experts:
+        return 0.0
+    layers = min(serving.offload_experts, moe.moe_layers(net.layers))
+    return expert_params(net) / moe.moe_layers(net.layers) * layers * serving.expert_bits / 8
 
 
 def max_context(net: Transformer, serving: Serving, vram_bytes: float) -> int:
@@ -250,6 +263,17 @@ def check_serving(net: Transformer, serving: Serving) -> None:
             f"prompt_tokens + gen_tokens ({serving.prompt_tokens + serving.gen_tokens:,}) "
             f"exceed the context ({serving.context:,})",
             Location(field="context"),
+        )
+    moe_layers = net.moe.moe_layers(net.layers) if net.moe else 0
+    if serving.offload_experts > moe_layers:
+        raise RecordError(
+            f"{serving.offload_experts} exceeds the model's {moe_layers} layers with experts",
+            Location(field="offload_experts"),
+        )
+    if serving.offload_layers and serving.offload_experts:
+        raise RecordError(
+            "keep either whole layers or only experts in system RAM, not both",
+            Location(field="offload_experts"),
         )
     if serving.offload_layers > net.layers:
         raise RecordError(

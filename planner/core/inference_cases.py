@@ -52,6 +52,7 @@ INFERENCE_KEYS = {
     "kv_dtype",
     "split",
     "offload_layers",
+    "offload_experts",
     "engine",
     "system_ram_gbs",
     "flash_attention",
@@ -87,10 +88,11 @@ def estimate_inference_case(
     link = parse_interconnect(case["interconnect"], gpu) if "interconnect" in case else None
     link = None if count == 1 else (link or default_link(gpu))
     ram = case.get("system_ram_gbs")
-    if serving.offload_layers and not (isinstance(ram, (int, float)) and 1 <= ram <= 2_000):
+    offloaded = serving.offload_layers or serving.offload_experts
+    if offloaded and not (isinstance(ram, (int, float)) and 1 <= ram <= 2_000):
         raise RecordError(
-            "is needed with offload_layers: the system memory's bandwidth in GB/s "
-            "(channels × MT/s × 8 bytes / 1,000)",
+            "is needed with offload_layers or offload_experts: the system memory's bandwidth "
+            "in GB/s (channels × MT/s × 8 bytes / 1,000)",
             Location(field="system_ram_gbs"),
         )
     vram = gpu.vram_gb * GIB  # a "24 GB" card holds 24 GiB
@@ -137,6 +139,7 @@ def _serving(case: Mapping[str, Any], net: Transformer) -> Serving:
         kv_dtype=kv,
         split=split,
         offload_layers=integer_in(case, "offload_layers", 0, 0, net.layers),
+        offload_experts=integer_in(case, "offload_experts", 0, 0, net.layers),
         engine=engine,
         gpus=integer_in(case, "gpu_count", 1, 1, 1024),
         flash_attention=_flag(case, "flash_attention", True),

@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.core.inference import Serving, kv_bytes_per_token, weight_bytes
+from planner.core.inference import (
+    UBATCH,
+    Serving,
+    kv_bytes_per_token,
+    offloaded_expert_bytes,
+    weight_bytes,
+)
 from planner.core.model_constants import Constants
 from planner.core.networks.transformer import Transformer
 from planner.core.performance import ComputeSpec, Link
@@ -77,6 +83,17 @@ def read_weight_bytes(net: Transformer, serving: Serving, sequences: int) -> flo
     return total - all_experts + per_expert * chosen * layers
 
 
+def chosen_expert_bytes(net: Transformer, serving: Serving, sequences: int) -> float:
+    """Bytes of the experts kept in system RAM (--n-cpu-moe) that a step over `sequences`
+    tokens uses: those its tokens chose, in the offloaded layers."""
+    moe = net.moe
+    if moe is None or not serving.offload_experts:
+        return 0.0
+    per_expert = moe.matrices * moe.expert_ffn * net.hidden * serving.expert_bits / 8
+    chosen = moe.experts * (1 - (1 - moe.per_token / moe.experts) ** sequences)
+    return per_expert * chosen * min(serving.offload_experts, moe.moe_layers(net.layers))
+
+
 def _compute_rate(gpu: ComputeSpec, fitted: ServingConstants, quantized: bool = False) -> float:
     """The tensor rate prompt processing reaches. GeForce cards run FP16-accumulate (and
     8-bit integer) tensor math at twice the FP32-accumulate rate the catalog lists (NVIDIA's
@@ -137,9 +154,15 @@ def decode_terms(
     layers_s = net.layers * fitted.decode_layer_us * 1e-6  # launching and syncing each layer
     step += layers_s
     cpu_s = 0.0
+    host = host_bandwidth_gbs * 1e9 * constants.memory_efficiency
     if on_gpu < 1:
-        host = host_bandwidth_gbs * 1e9 * constants.memory_efficiency
         cpu_s = (weights + cache) * (1 - on_gpu) / host
+    cpu_experts = chosen_expert_bytes(net, serving, batch)
+    if cpu_experts:  # the CPU reads these; the GPU does not
+        cpu_s += cpu_experts / host
+        memory_s = max(0.0, memory_s - cpu_experts / parallel / bandwidth)
+        step = max(memory_s, compute_s) + layers_s
+    if cpu_s:
         step += cpu_s
         if cpu_s > step / 2:
             bound = "system RAM bandwidth (offloaded layers)"
@@ -198,7 +221,11 @@ def prompt_terms(
     if not serving.flash_attention:
         scores = SCORE_PASSES * 4 * tokens * tokens / 2 * net.heads * net.layers
         scores_s = scores / n / _bandwidth(gpu, fitted)
-    return PromptTerms(flops, rate, flops / n / rate, memory_s, scores_s)
+    # Experts kept in system RAM are copied to the GPU for each micro-batch of the prompt
+    # (llama.cpp computes large batches on the GPU) over its PCIe link to the host.
+    batches = -(-tokens // UBATCH)
+    copy_s = batches * offloaded_expert_bytes(net, serving) / (gpu.host_link_gbs * 1e9)
+    return PromptTerms(flops, rate, flops / n / rate, memory_s, scores_s + copy_s)
 
 
 def serving_speed(

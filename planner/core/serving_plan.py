@@ -145,6 +145,7 @@ def serving_of(choice: WorkloadChoice, net: Transformer) -> Serving:
         kv_dtype=choice.kv_dtype,
         split=choice.split or default_split(choice.engine),
         offload_layers=choice.offload_layers,
+        offload_experts=choice.offload_experts,
         engine=choice.engine,
         flash_attention=choice.flash_attention,
     )
@@ -161,6 +162,7 @@ def choice_with(choice: WorkloadChoice, serving: Serving) -> WorkloadChoice:
         concurrency=serving.concurrency,
         split=serving.split,
         offload_layers=serving.offload_layers,
+        offload_experts=serving.offload_experts,
     )
 
 
@@ -208,8 +210,15 @@ def _options(net: Transformer, serving: Serving, host_gbs: float) -> list[tuple[
     if serving.gpus > 1:
         other = "layer" if serving.split == "tensor" else "tensor"
         options.append((f"a {other} split", replace(serving, split=other)))
-    if host_gbs and serving.offload_layers == 0:
+    if host_gbs and serving.offload_layers == 0 and serving.offload_experts == 0:
         quarter = max(1, net.layers // 4)
+        if net.moe is not None:
+            options.append(
+                (
+                    f"the experts of {quarter} layers in system RAM",
+                    replace(serving, offload_experts=min(quarter, net.moe.moe_layers(net.layers))),
+                )
+            )
         options.append(
             (f"{quarter} layers in system RAM", replace(serving, offload_layers=quarter))
         )

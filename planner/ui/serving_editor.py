@@ -39,6 +39,8 @@ HELP = {
     "engine": "vLLM keeps 10% of each GPU free; llama.cpp uses it all",
     "offload_layers": "Layers kept in system RAM: llama.cpp runs them on the CPU at the "
     "memory's bandwidth",
+    "offload_experts": "Layers whose mixture-of-experts weights stay in system RAM "
+    "(llama.cpp's --n-cpu-moe): the CPU runs the experts each token chose",
     "flash_attention": "On (llama.cpp's default since 2025): no score matrix; off: the scores "
     "of a 512-token batch over the whole cache are held in memory",
 }
@@ -59,6 +61,7 @@ class ServingEditor(QGroupBox):
         self.prompt = _spin(1, 10_000_000, " tokens")
         self.generated = _spin(0, 10_000_000, " tokens")
         self.offload = _spin(0, 1_000, " layers")
+        self.experts = _spin(0, 1_000, " layers")
         self.flash = QCheckBox("Flash attention")
         form = QFormLayout(self)
         for label, widget, key in (
@@ -71,13 +74,21 @@ class ServingEditor(QGroupBox):
             ("Split", self.split, "split"),
             ("Engine", self.engine, "engine"),
             ("In system RAM", self.offload, "offload_layers"),
+            ("Experts in RAM", self.experts, "offload_experts"),
             ("", self.flash, "flash_attention"),
         ):
             widget.setToolTip(HELP[key])
             form.addRow(label, widget)
         for combo in (self.quant, self.kv, self.split, self.engine):
             combo.currentIndexChanged.connect(self.edited)
-        for spin in (self.context, self.concurrency, self.prompt, self.generated, self.offload):
+        for spin in (
+            self.context,
+            self.concurrency,
+            self.prompt,
+            self.generated,
+            self.offload,
+            self.experts,
+        ):
             spin.valueChanged.connect(self.edited)
         self.flash.toggled.connect(self.edited)
 
@@ -96,6 +107,7 @@ class ServingEditor(QGroupBox):
         self.prompt.setValue(choice.prompt_tokens)
         self.generated.setValue(choice.gen_tokens)
         self.offload.setValue(choice.offload_layers)
+        self.experts.setValue(choice.offload_experts)
         self.flash.setChecked(choice.flash_attention)
         self.blockSignals(False)
 
@@ -112,6 +124,7 @@ class ServingEditor(QGroupBox):
             prompt_tokens=self.prompt.value(),
             gen_tokens=self.generated.value(),
             offload_layers=self.offload.value(),
+            offload_experts=self.experts.value(),
             flash_attention=self.flash.isChecked(),
         )
 
