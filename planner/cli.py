@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from planner import __version__
+from planner.cli_suggest import add_commands as add_suggest_commands
+from planner.cli_suggest import run as run_suggest
 from planner.cli_text import terminal_safe
 from planner.cli_workloads import add_commands as add_workload_commands
 from planner.cli_workloads import run as run_workloads
@@ -85,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--csv", type=Path, metavar="OUT.csv", help="also write a CSV table")
     compare.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size")
     add_workload_commands(commands)
+    add_suggest_commands(commands)
     return parser
 
 
@@ -110,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args)
         if args.command == "workloads":
             return run_workloads(args, parser)
+        if args.command == "suggest":
+            return run_suggest(args)
         if args.command == "compare":
             if len(args.profiles) < 2:
                 parser.error("compare takes two or more profiles")

@@ -42,9 +42,12 @@ def make_action(
 
 
 def build_menus(window: MainWindow) -> None:
-    """The menu bar: File, Edit, View and Help, each action forwarding to the window."""
+    """The menu bar: File, Edit, Build, Workloads, View and Help, each action forwarding to
+    the window."""
     _file_menu(window)
     _edit_menu(window)
+    builds = window.menuBar().addMenu("&Build")
+    builds.addAction(make_action(window, "&Suggest a Build…", lambda: _suggest(window)))
     models = window.menuBar().addMenu("&Workloads")
     models.addAction(make_action(window, "&Import Model…", lambda: window.import_model(), "Ctrl+I"))
     models.addAction(make_action(window, "Plan &Serving…", lambda: window.plan_serving()))
@@ -59,6 +62,12 @@ def build_menus(window: MainWindow) -> None:
         themes.addAction(make_action(window, theme.capitalize(), set_theme))
     help_menu = window.menuBar().addMenu("&Help")
     help_menu.addAction(make_action(window, f"&About {APP_NAME}", window.about))
+
+
+def _suggest(window: MainWindow) -> None:
+    from planner.ui.suggest_dialog import suggest_build
+
+    suggest_build(window)
 
 
 def _file_menu(window: MainWindow) -> None:
