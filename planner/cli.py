@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from planner import __version__
+from planner.cli_rent import add_commands as add_rent_commands
+from planner.cli_rent import run as run_rent
 from planner.cli_suggest import add_commands as add_suggest_commands
 from planner.cli_suggest import run as run_suggest
 from planner.cli_text import terminal_safe
@@ -88,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size")
     add_workload_commands(commands)
     add_suggest_commands(commands)
+    add_rent_commands(commands)
     return parser
 
 
@@ -115,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_workloads(args, parser)
         if args.command == "suggest":
             return run_suggest(args)
+        if args.command == "rent":
+            return run_rent(args)
         if args.command == "compare":
             if len(args.profiles) < 2:
                 parser.error("compare takes two or more profiles")

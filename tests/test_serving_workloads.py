@@ -249,7 +249,7 @@ def test_the_estimates_csv_has_a_row_per_served_model() -> None:
     assert trained["task"] == "train" and trained["decode_tokens_per_s"] == ""
 
 
-def test_the_build_report_has_a_serving_section() -> None:
+def test_the_build_report_has_a_serving_section(qapp) -> None:  # type: ignore[no-untyped-def]
     from planner.report.build_report import collect, report_html
 
     data = collect(served_dual(), load_builtin_catalog(), load_workloads())
@@ -261,7 +261,7 @@ def test_the_build_report_has_a_serving_section() -> None:
     assert {"chart-serving-context-0.png", "chart-serving-users-0.png"} <= set(images)
 
 
-def test_compare_serves_the_model_on_each_build() -> None:
+def test_compare_serves_the_model_on_each_build(qapp) -> None:  # type: ignore[no-untyped-def]
     from planner.core.comparison import compare
     from planner.report.compare_report import comparison_html
 

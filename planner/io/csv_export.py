@@ -15,6 +15,7 @@ from pathlib import Path
 from planner.core.assembly import Assembly
 from planner.core.comparison import Comparison
 from planner.core.part_specs import key_specs
+from planner.core.rent import RentPlan
 from planner.core.units import GIB
 from planner.core.workload_estimates import BuildEstimate
 from planner.io.atomic import write_atomic
@@ -274,3 +275,64 @@ def comparison_csv(comparison: Comparison) -> bytes:
 def write_csv(path: Path, data: bytes) -> None:
     """Save atomically: an export never leaves a half-written file over an older one."""
     write_atomic(Path(path), data)
+
+
+RENT_COLUMNS = (
+    "run",
+    "hours",
+    "own_usd",
+    "rent_usd",
+    "own_usd_per_hour",
+    "rent_usd_per_hour",
+    "break_even_utilisation",
+    "break_even_months",
+    "gpus",
+    "gpu",
+    "provider",
+    "offer",
+    "offer_kind",
+    "offer_usd_per_gpu_hour",
+    "offer_date",
+    "offer_source",
+    "build_usd",
+    "life_years",
+    "utilisation",
+    "resale_share",
+)
+
+
+def rent_rows(plan: RentPlan) -> list[list[str]]:
+    """One row per run (training run, or a served model's million tokens), the plan's
+    figures repeated on each so every row stands alone in a spreadsheet."""
+    comparison, ownership = plan.comparison, plan.comparison.ownership
+    offer = comparison.offer
+    rent_hour = comparison.rent_usd_per_hour
+    common = [
+        _number(comparison.own_usd_per_hour, 4),
+        _number(rent_hour, 4),
+        _number(comparison.break_even_utilisation, 4),
+        _number(comparison.break_even_months, 2),
+        str(comparison.gpus),
+        plan.gpu_name,
+        offer.provider if offer else "",
+        offer.offer if offer else "",
+        offer.kind if offer else "",
+        _number(offer.usd_per_gpu_hour, 4) if offer else "",
+        offer.date if offer else "",
+        offer.source if offer else "",
+        _number(comparison.price_usd),
+        _number(ownership.life_years, 2),
+        _number(ownership.utilisation, 4),
+        _number(ownership.resale_share, 4),
+    ]
+    rows = [list(RENT_COLUMNS)]
+    for cost in plan.costs:
+        rent = _number(cost.rent_usd) if cost.rent_usd is not None else ""
+        rows.append([cost.name, _number(cost.hours, 3), _number(cost.own_usd), rent, *common])
+    if not plan.costs:
+        rows.append(["(no workload fits)", "", "", "", *common])
+    return rows
+
+
+def rent_csv(plan: RentPlan) -> bytes:
+    return _encode(rent_rows(plan))

@@ -25,13 +25,16 @@ from planner.core.part_specs import key_specs
 from planner.core.parts import Gpu, PartKind
 from planner.core.performance import Link, described_constants
 from planner.core.power import REST_OF_SYSTEM, SIZING_MARGIN
+from planner.core.rent import Ownership, RentPlan, rent_plan
 from planner.core.serving_plan import Curve, curves, served_network
 from planner.core.units import GIB, duration
 from planner.core.workload_estimates import BuildEstimate, network_for
 from planner.core.workloads import Workload
+from planner.io.cloud_prices import load_all_cloud_prices
 from planner.report import chart_images as charts
 from planner.report.markup import Cell, esc, image, money, table
 from planner.report.pdf import ensure_gui_application, render_pdf, text_width_px, write_pdf
+from planner.report.rent_section import rent_section
 from planner.report.serving_section import serving_assumptions, serving_section, serving_summary
 
 TOP_GPUS = 12
@@ -50,6 +53,7 @@ class ReportData:
     made: dt.datetime
     # Per estimate: a served model's network and curves on the build (None: trained).
     served: tuple[tuple[Transformer, tuple[Curve, Curve] | None] | None, ...] = ()
+    rent: RentPlan | None = None  # the build against renting its GPUs
 
 
 def collect(
@@ -84,6 +88,7 @@ def collect(
         tuple(rankings),
         made or dt.datetime.now().astimezone(),
         tuple(_served(result, assembly, report) for result in report.estimates),
+        rent_plan(assembly, report, load_all_cloud_prices()[0], Ownership()),
     )
 
 
@@ -590,6 +595,7 @@ def report_html(data: ReportData, paper: str) -> tuple[str, dict[str, QImage]]:
         _power(data, images, width),
         _slots(data),
         _workloads(data, images, width),
+        rent_section(data.rent, images, width),
         _assumptions(data),
         _sources(data),
     ]

@@ -266,8 +266,10 @@ def line_chart(
             text,
         )
     for x in sorted(set(xs)):
+        if x_labels is not None and x not in x_labels:
+            continue  # labelled ticks only
         position = point(x, 0)
-        text = x_labels.get(x, _tick_text(x)) if x_labels else _tick_text(x)
+        text = x_labels[x] if x_labels is not None else _tick_text(x)
         painter.drawText(
             QPointF(
                 position.x() - metrics.horizontalAdvance(text) / 2, plot.bottom() + metrics.height()

@@ -48,6 +48,7 @@ def build_menus(window: MainWindow) -> None:
     _edit_menu(window)
     builds = window.menuBar().addMenu("&Build")
     builds.addAction(make_action(window, "&Suggest a Build…", lambda: _suggest(window)))
+    builds.addAction(make_action(window, "&Buy or Rent…", lambda: _rent(window)))
     models = window.menuBar().addMenu("&Workloads")
     models.addAction(make_action(window, "&Import Model…", lambda: window.import_model(), "Ctrl+I"))
     models.addAction(make_action(window, "Plan &Serving…", lambda: window.plan_serving()))
@@ -68,6 +69,16 @@ def _suggest(window: MainWindow) -> None:
     from planner.ui.suggest_dialog import suggest_build
 
     suggest_build(window)
+
+
+def _rent(window: MainWindow) -> None:
+    from planner.io.cloud_prices import load_all_cloud_prices
+    from planner.ui.rent_dialog import RentDialog
+
+    prices, problems = load_all_cloud_prices()
+    for problem in problems:
+        window.files.complain("Your cloud prices were not used", str(problem))
+    RentDialog(window.document, prices, window).exec()
 
 
 def _file_menu(window: MainWindow) -> None:

@@ -1,0 +1,60 @@
+"""Cloud GPU prices: the built-in table (catalog/cloud_prices.toml) and the user's own
+quotes (cloud-prices.toml in the data folder), which come first. A bad entry in the user's
+file is an error naming file, line and field; the built-in file must be clean."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from planner.core.errors import CatalogError, InputError, Location, RecordError
+from planner.core.records import parse_record
+from planner.core.rent import CloudPrice
+from planner.io import paths
+from planner.io.tomlfile import TomlLines, read_toml
+
+FILE = "cloud_prices.toml"
+USER_FILE = "cloud-prices.toml"
+
+
+def load_cloud_prices(path: Path | None = None) -> list[CloudPrice]:
+    return _load(path or paths.catalog_dir() / FILE, yours=False)
+
+
+def load_all_cloud_prices() -> tuple[list[CloudPrice], list[InputError]]:
+    """The user's prices and the built-in ones; a broken user file is reported, not used."""
+    prices = load_cloud_prices()
+    user = paths.user_data_dir() / USER_FILE
+    if not user.exists():
+        return prices, []
+    try:
+        return _load(user, yours=True) + prices, []
+    except InputError as error:
+        return prices, [error]
+
+
+def _load(path: Path, yours: bool) -> list[CloudPrice]:
+    document, text = read_toml(path, CatalogError)
+    entries = document.get("price", [])
+    if not isinstance(entries, list):
+        raise CatalogError(
+            "must be an array of tables, written [[price]]", Location(file=str(path))
+        )
+    lines = TomlLines(text)
+    found = []
+    for index, table in enumerate(entries):
+        try:
+            price = parse_record(CloudPrice, table)
+        except RecordError as error:
+            field = error.location.field
+            raise CatalogError(
+                error.message,
+                Location(
+                    file=str(path),
+                    line=(lines.key(field, "price", index) if field else None)
+                    or lines.array_entry("price", index),
+                    field=f"price[{index}].{field}" if field else f"price[{index}]",
+                ),
+            ) from None
+        found.append(dataclasses.replace(price, yours=yours))
+    return found
