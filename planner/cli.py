@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from planner import __version__
+from planner.cli_probe import add_commands as add_probe_commands
+from planner.cli_probe import run as run_probe
 from planner.cli_rent import add_commands as add_rent_commands
 from planner.cli_rent import run as run_rent
 from planner.cli_suggest import add_commands as add_suggest_commands
@@ -91,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_workload_commands(commands)
     add_suggest_commands(commands)
     add_rent_commands(commands)
+    add_probe_commands(commands)
     return parser
 
 
@@ -120,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_suggest(args)
         if args.command == "rent":
             return run_rent(args)
+        if args.command == "probe":
+            return run_probe(args)
         if args.command == "compare":
             if len(args.profiles) < 2:
                 parser.error("compare takes two or more profiles")

@@ -98,4 +98,11 @@ if ! { installed "$MODE" || { [ "$MODE" = app ] && installed test; }; } \
     .venv/bin/python -m pip install --quiet -e ".$EXTRAS"
     printf '%s' "$fingerprint" > ".venv/.rig-planner-installed-$MODE"
 fi
+# The tests run the probe script `planner probe` writes end to end, on the CPU: they need
+# PyTorch's CPU build (never a dependency of the app itself).
+if [ "$MODE" = test ] && ! .venv/bin/python -c 'import torch' >/dev/null 2>&1; then
+    say "installing PyTorch (CPU build) for the probe-script test"
+    .venv/bin/python -m pip install --quiet --retries 0 "torch==2.13.0+cpu" \
+        --extra-index-url https://download.pytorch.org/whl/cpu
+fi
 say "ready"

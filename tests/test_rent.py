@@ -142,4 +142,10 @@ def test_buy_or_rent_in_the_app(driver, qtbot, tmp_path: Path) -> None:  # type:
     assert dialog.export_csv(tmp_path / "rent.csv") and (tmp_path / "rent.csv").exists()
     menus = {action.text(): action for action in window.menuBar().actions()}
     items = [a.text() for a in menus["&Build"].menu().actions()]
-    assert items == ["&Suggest a Build…", "&Buy or Rent…"]
+    assert items == [
+        "&Suggest a Build…",
+        "&Buy or Rent…",
+        "",
+        "Write &Probe Script…",
+        "&Compare Probe Results…",
+    ]

@@ -160,4 +160,4 @@ def test_suggest_a_build_in_the_app(driver, qtbot, monkeypatch) -> None:  # type
     assert window.document.build.name == f"Suggested: {chosen.build.name}"
     assert window.document.build.parts == chosen.build.parts
     menus = {action.text(): action for action in window.menuBar().actions()}
-    assert [a.text() for a in menus["&Build"].menu().actions()][0] == "&Suggest a Build…"
+    assert next(a.text() for a in menus["&Build"].menu().actions()) == "&Suggest a Build…"

@@ -49,6 +49,11 @@ def build_menus(window: MainWindow) -> None:
     builds = window.menuBar().addMenu("&Build")
     builds.addAction(make_action(window, "&Suggest a Build…", lambda: _suggest(window)))
     builds.addAction(make_action(window, "&Buy or Rent…", lambda: _rent(window)))
+    builds.addSeparator()
+    builds.addAction(make_action(window, "Write &Probe Script…", lambda: _probe(window)))
+    builds.addAction(
+        make_action(window, "&Compare Probe Results…", lambda: _probe(window, compare=True))
+    )
     models = window.menuBar().addMenu("&Workloads")
     models.addAction(make_action(window, "&Import Model…", lambda: window.import_model(), "Ctrl+I"))
     models.addAction(make_action(window, "Plan &Serving…", lambda: window.plan_serving()))
@@ -69,6 +74,15 @@ def _suggest(window: MainWindow) -> None:
     from planner.ui.suggest_dialog import suggest_build
 
     suggest_build(window)
+
+
+def _probe(window: MainWindow, compare: bool = False) -> None:
+    from planner.ui.probe_dialog import compare_probe, write_probe
+
+    if compare:
+        compare_probe(window)
+    else:
+        write_probe(window)
 
 
 def _rent(window: MainWindow) -> None:
