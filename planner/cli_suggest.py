@@ -38,6 +38,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--keep", action="append", default=[], metavar="PART", help="a part id to use (repeat)"
     )
     suggest.add_argument("--save-best", type=Path, metavar="OUT.toml", help="save the best value")
+    suggest.add_argument(
+        "--upgrade",
+        action="store_true",
+        help="with --profile: the cheapest change that clears each error, and the GPU "
+        "changes that cut the time most per dollar",
+    )
     suggest.add_argument("--json", action="store_true", help="print a JSON document")
 
 
@@ -48,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
     from planner.io.workload_files import load_all_workloads
 
     workloads, _problems = load_all_workloads()
+    if args.upgrade:
+        return _upgrade(args, workloads)
     choices: list[WorkloadChoice] = []
     outlet = args.outlet
     if args.profile is not None:
@@ -137,3 +145,45 @@ def _text(found) -> str:  # type: ignore[no-untyped-def]
     )
     lines += [f"note: {note}" for note in found.notes]
     return "\n".join(lines)
+
+
+def _upgrade(args: argparse.Namespace, workloads) -> int:  # type: ignore[no-untyped-def]
+    from planner.core.upgrade import upgrade_path
+    from planner.io.catalog_files import load_catalog
+    from planner.io.profiles import load_profile, require_known_parts
+
+    if args.profile is None:
+        raise InputError("--upgrade needs the --profile to upgrade", Location(field="--profile"))
+    build = load_profile(args.profile)
+    catalog = load_catalog().catalog
+    require_known_parts(args.profile, build, catalog.__contains__)
+    path = upgrade_path(build, catalog, workloads)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "fixes": [
+                        {"change": c.words, "usd": c.price_change_usd, "clears": list(c.clears)}
+                        for c in path.fixes
+                    ],
+                    "unfixed": list(path.unfixed),
+                    "faster": [
+                        {"change": c.words, "usd": c.price_change_usd, "hours_saved": c.hours_saved}
+                        for c in path.speedups
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    lines = [
+        f"{c.words} ({c.price_change_usd:+,.0f} $): clears {', '.join(c.clears)}"
+        for c in path.fixes
+    ]
+    lines += [f"No single change clears {code}" for code in path.unfixed]
+    lines += [
+        f"{c.words} ({c.price_change_usd:+,.0f} $): {c.hours_saved:,.1f} h less"
+        for c in path.speedups
+    ]
+    print("\n".join(lines) or "The build passes every check; no GPU change makes it faster.")
+    return EXIT_OK

@@ -4,6 +4,7 @@ over a reduced catalog."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import time
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QDialog
 from planner.core.build import Build, PartChoice, Settings, WorkloadChoice
 from planner.core.catalog import Catalog
 from planner.core.checks import run_checks
+from planner.core.findings import Severity
 from planner.core.parts import PartKind
 from planner.core.suggest import Constraints, _candidate, suggest
 from planner.io.catalog_files import load_builtin_catalog
@@ -150,14 +152,51 @@ def test_suggest_a_build_in_the_app(driver, qtbot, monkeypatch) -> None:  # type
     dialog.search()
     assert dialog.found is not None and dialog.table.rowCount() >= 3
     assert dialog.table.item(0, 0).text() == "Cheapest that works"
-    assert all(c.price_usd <= 3000 for c in dialog.rows)
+    assert dialog.found is not None and all(c.price_usd <= 3000 for c in dialog.found.front)
     assert "Why:" in dialog.details.text() and dialog.open_button.isEnabled()
-    chosen = dialog.rows[2]
+    dialog.upgrade()  # from the open build: faster GPUs, most hours per dollar first
+    assert dialog.table.item(0, 0).text() == "Faster" and "h less work" in dialog.details.text()
+    dialog.search()
+    dialog.table.selectRow(2)
+    chosen = dialog.builds[2]
     monkeypatch.setattr(SuggestDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(SuggestDialog, "chosen", lambda self: chosen)
     monkeypatch.setattr(window.files, "confirm_discard", lambda: True)
     suggest_build(window)
-    assert window.document.build.name == f"Suggested: {chosen.build.name}"
-    assert window.document.build.parts == chosen.build.parts
+    assert window.document.build.name == f"Suggested: {chosen.name}"
+    assert window.document.build.parts == chosen.parts
     menus = {action.text(): action for action in window.menuBar().actions()}
     assert next(a.text() for a in menus["&Build"].menu().actions()) == "&Suggest a Build…"
+
+
+def test_the_upgrade_path_clears_each_error_and_ranks_faster_gpus(tmp_path: Path) -> None:
+    """The single-4090 sample on a 650 W supply: the cheapest PSU that carries it clears the
+    power errors; on the working sample, faster GPUs come ranked by hours saved per $100."""
+    from planner.core.upgrade import upgrade_path
+
+    catalog = load_builtin_catalog()
+    sample = load_profile(SAMPLES / "single-rtx-4090.rigplan.toml")
+    weak = dataclasses.replace(
+        sample,
+        parts=tuple(
+            dataclasses.replace(p, id="corsair-rm650e-2023")
+            if catalog.get(p.id).KIND is PartKind.PSU
+            else p
+            for p in sample.parts
+        ),
+    )
+    before = {f.code for f in run_checks(weak, catalog, WORKLOADS).of_severity(Severity.ERROR)}
+    assert "power.psu_capacity" in before
+    path = upgrade_path(weak, catalog, WORKLOADS)
+    fix = next(c for c in path.fixes if "power.psu_capacity" in c.clears)
+    assert fix.words.startswith("Replace the CORSAIR RM650e")
+    assert not run_checks(fix.build, catalog, WORKLOADS).has_errors
+    working = upgrade_path(sample, catalog, WORKLOADS)
+    assert working.fixes == () and working.speedups
+    rates = [c.hours_per_100_usd for c in working.speedups]
+    assert rates == sorted(rates, reverse=True)
+    assert all(not run_checks(c.build, catalog, WORKLOADS).has_errors for c in working.speedups)
+    shown = planner(
+        "suggest", "--upgrade", "--profile", str(SAMPLES / "single-rtx-4090.rigplan.toml")
+    )
+    assert shown.returncode == 0 and "h less" in shown.stdout

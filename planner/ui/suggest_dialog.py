@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -27,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.suggest import Candidate, Constraints, Suggestions, suggest
+from planner.core.build import Build
+from planner.core.suggest import Constraints, Suggestions, suggest
+from planner.core.upgrade import upgrade_path
 from planner.ui.build_header import CIRCUIT_LABELS
 from planner.ui.document import BuildDocument
 
@@ -73,6 +76,13 @@ class SuggestDialog(QDialog):
         search.setObjectName("suggestSearch")
         search.setDefault(True)
         search.clicked.connect(self.search)
+        upgrade = QPushButton("Upgrade This Build")
+        upgrade.setObjectName("suggestUpgrade")
+        upgrade.setToolTip(
+            "The cheapest change that clears each error, or the GPU changes that cut the "
+            "training time most per dollar"
+        )
+        upgrade.clicked.connect(self.upgrade)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -94,13 +104,18 @@ class SuggestDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(search, 0, Qt.AlignmentFlag.AlignLeft)
+        actions = QHBoxLayout()
+        actions.addWidget(search)
+        actions.addWidget(upgrade)
+        actions.addStretch(1)
+        layout.addLayout(actions)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.details)
         layout.addWidget(buttons)
         self.found: Suggestions | None = None
-        self.rows: list[Candidate] = []
+        self.builds: list[Build] = []
+        self.explanations: list[str] = []
 
     def constraints(self) -> Constraints:
         kept = []
@@ -132,25 +147,19 @@ class SuggestDialog(QDialog):
         self._show(self.found)
 
     def _show(self, found: Suggestions) -> None:
-        self.rows = [pick.candidate for pick in found.picks] + list(found.front)
-        titles = [pick.title for pick in found.picks] + ["On the front"] * len(found.front)
-        self.table.setRowCount(len(self.rows))
-        for row, (title, candidate) in enumerate(zip(titles, self.rows, strict=True)):
-            cells = (
-                title,
-                candidate.build.name,
-                f"${candidate.price_usd:,.0f}",
-                f"{candidate.hours:,.1f} h",
-                str(candidate.warnings),
-            )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if row < len(found.picks):
-                    font = QFont(item.font())
-                    font.setBold(True)
-                    item.setFont(font)
-                self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        picks = list(found.picks)
+        entries = [
+            (pick.title, pick.candidate, f"Why: {pick.why}. Gives up: {pick.gives_up}.")
+            for pick in picks
+        ]
+        entries += [("On the front", candidate, "") for candidate in found.front]
+        self._fill(
+            [
+                (title, c.build, f"${c.price_usd:,.0f}", f"{c.hours:,.1f} h", str(c.warnings), why)
+                for title, c, why in entries
+            ],
+            bold=len(picks),
+        )
         self.summary.setText(
             (
                 f"{len(found.front)} builds on the price–time front; {found.examined} GPU "
@@ -161,36 +170,84 @@ class SuggestDialog(QDialog):
             )
             + "".join(f" {note.capitalize()}." for note in found.notes)
         )
-        if self.rows:
+
+    def upgrade(self) -> None:
+        """From this build: the cheapest change that clears each error, or the GPU changes
+        that cut the training time most per dollar."""
+        document = self._document
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            path = upgrade_path(document.build, document.catalog, document.workloads)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        rows = [
+            (
+                "Fix",
+                c.build,
+                f"{c.price_change_usd:+,.0f} $",
+                "",
+                "",
+                f"{c.words}: clears {', '.join(c.clears)}.",
+            )
+            for c in path.fixes
+        ]
+        rows += [
+            (
+                "Faster",
+                c.build,
+                f"{c.price_change_usd:+,.0f} $",
+                f"−{c.hours_saved:,.1f} h",
+                "",
+                f"{c.words}: {c.hours_saved:,.1f} h less work for ${c.price_change_usd:+,.0f}.",
+            )
+            for c in path.speedups
+        ]
+        self._fill(rows, bold=len(path.fixes))
+        unfixed = f" No single change clears: {', '.join(path.unfixed)}." if path.unfixed else ""
+        self.summary.setText(
+            f"{len(path.fixes)} fixes and {len(path.speedups)} faster GPU choices for this "
+            f"build.{unfixed}"
+            if rows or unfixed
+            else "This build passes every check and no GPU change makes its workloads faster."
+        )
+
+    def _fill(self, rows: list[tuple[str, Build, str, str, str, str]], bold: int) -> None:
+        self.builds = [row[1] for row in rows]
+        self.explanations = [row[5] for row in rows]
+        self.table.setRowCount(len(rows))
+        for index, (title, build, price, time_text, warnings, _why) in enumerate(rows):
+            for column, text in enumerate((title, build.name, price, time_text, warnings)):
+                item = QTableWidgetItem(text)
+                if index < bold:
+                    font = QFont(item.font())
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(index, column, item)
+        self.table.resizeColumnsToContents()
+        if rows:
             self.table.selectRow(0)
+        self._selected()  # selecting the row already selected announces nothing
 
     def _selected(self) -> None:
-        candidate = self.chosen()
-        self.open_button.setEnabled(candidate is not None)
-        if candidate is None or self.found is None:
+        build = self.chosen()
+        self.open_button.setEnabled(build is not None)
+        if build is None:
             self.details.setText("")
             return
-        row = self.table.currentRow()
-        picks = self.found.picks
-        lines = []
-        if row < len(picks):
-            lines.append(f"Why: {picks[row].why}. Gives up: {picks[row].gives_up}.")
-        lines.append(
-            "Parts: "
-            + ", ".join(
-                f"{p.count} × {self._name(p.id)}" if p.count > 1 else self._name(p.id)
-                for p in candidate.build.parts
-            )
+        why = self.explanations[self.table.currentRow()]
+        parts = "Parts: " + ", ".join(
+            f"{p.count} × {self._name(p.id)}" if p.count > 1 else self._name(p.id)
+            for p in build.parts
         )
-        self.details.setText("\n".join(lines))
+        self.details.setText("\n".join(line for line in (why, parts) if line))
 
     def _name(self, part_id: str) -> str:
         part = self._document.catalog.get(part_id)
         return part.display_name if part else part_id
 
-    def chosen(self) -> Candidate | None:
+    def chosen(self) -> Build | None:
         row = self.table.currentRow()
-        return self.rows[row] if 0 <= row < len(self.rows) else None
+        return self.builds[row] if 0 <= row < len(self.builds) else None
 
 
 def _money_spin() -> QDoubleSpinBox:
@@ -209,9 +266,7 @@ def suggest_build(window: MainWindow) -> None:
     dialog = SuggestDialog(window.document, window)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
-    candidate = dialog.chosen()
-    if candidate is None or not window.files.confirm_discard():
+    chosen = dialog.chosen()
+    if chosen is None or not window.files.confirm_discard():
         return
-    window.open_build(
-        replace(candidate.build, name=f"Suggested: {candidate.build.name}"), None, True
-    )
+    window.open_build(replace(chosen, name=f"Suggested: {chosen.name}"), None, True)
