@@ -112,13 +112,8 @@ def _text(plan) -> str:  # type: ignore[no-untyped-def]
         f"({c.offer.provider}, {c.offer.offer}, ${c.offer.usd_per_gpu_hour:,.2f}/GPU-h, "
         f"{c.offer.date})"
     )
-    share, months = c.break_even_utilisation, c.break_even_months
-    if share is None or share > 1:
-        lines.append("Renting is cheaper even at full use over the build's life.")
-    else:
-        lines.append(
-            f"Owning pays off above {share:.0%} use; at the use given, after {months:,.0f} months."
-        )
+    words = c.verdict()
+    lines.append(words[0].upper() + words[1:] + ".")
     for w in plan.costs:
         rent = "—" if w.rent_usd is None else f"${w.rent_usd:,.2f}"
         lines.append(f"  {w.name}: {w.hours:,.1f} h — owned ${w.own_usd:,.2f}, rented {rent}")

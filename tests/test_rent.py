@@ -149,3 +149,12 @@ def test_buy_or_rent_in_the_app(driver, qtbot, tmp_path: Path) -> None:  # type:
         "Write &Probe Script…",
         "&Compare Probe Results…",
     ]
+
+
+def test_the_verdict_says_which_is_cheaper_at_the_use_given() -> None:
+    paying = RentComparison(3000, 0.5, 0.20, 2, offer(0.50), Ownership(3, 0.5, 0.2))
+    assert paying.verdict().startswith("owning pays off above 10% use; at 50%, after")
+    short = RentComparison(3000, 0.5, 0.20, 1, offer(0.35), Ownership(3, 0.3, 0.0))
+    assert "renting is cheaper over its 3-year life" in short.verdict()
+    never = RentComparison(3000, 0.5, 0.20, 1, offer(0.05), Ownership())
+    assert never.verdict().startswith("renting is cheaper even if the build worked every hour")

@@ -96,6 +96,26 @@ class RentComparison:
             return None
         return self.capital_usd / monthly
 
+    def verdict(self) -> str:
+        """Which is cheaper, in words, with the break-even use and months."""
+        ownership = self.ownership
+        share, months = self.break_even_utilisation, self.break_even_months
+        life = f"{ownership.life_years:g}-year life"
+        if self.offer is None:
+            return "no cloud offer to compare with"
+        if share is None or share > 1:
+            return f"renting is cheaper even if the build worked every hour of its {life}"
+        if ownership.utilisation < share:
+            return (
+                f"owning pays off above {share:.0%} use; at {ownership.utilisation:.0%}, "
+                f"renting is cheaper over its {life} (owning would need {months or 0:,.0f} "
+                "months)"
+            )
+        return (
+            f"owning pays off above {share:.0%} use; at {ownership.utilisation:.0%}, after "
+            f"{months or 0:,.0f} months"
+        )
+
     def cumulative(self, months: Sequence[int]) -> tuple[list[float], list[float]]:
         """Dollars spent by each month: owning (the price up front, less resale at the end
         of its life, plus electricity) and renting."""

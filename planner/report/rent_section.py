@@ -35,15 +35,9 @@ def rent_section(plan: RentPlan | None, images: dict[str, QImage], width: int) -
             f'<span class="small muted">{esc(offer.source)}</span>',
         ),
     ]
-    share, months = comparison.break_even_utilisation, comparison.break_even_months
     if offer is not None:
-        verdict = (
-            "renting is cheaper even at full use over the build's life"
-            if share is None or share > 1
-            else f"owning pays off above {share:.0%} use; at {ownership.utilisation:.0%}, "
-            f"after {months:,.0f} months"
-        )
-        rows.append(("Break-even", verdict))
+        words = comparison.verdict()
+        rows.append(("Break-even", esc(words[0].upper() + words[1:])))
     parts.append(table(None, rows, widths=(30, 70)))
     runs = [
         (

@@ -183,18 +183,8 @@ def plan_html(plan: RentPlan) -> str:
         f"${offer.usd_per_gpu_hour:,.2f} per GPU-hour ({escape(offer.provider)}, "
         f"{escape(offer.date)}): <b>${comparison.rent_usd_per_hour or 0:,.2f}</b> per hour.</p>"
     )
-    share, months = comparison.break_even_utilisation, comparison.break_even_months
-    if share is None or share > 1:
-        lines.append(
-            "<p><b>Renting is cheaper</b> even if the build worked every hour of its "
-            f"{ownership.life_years:g}-year life.</p>"
-        )
-    else:
-        when = f"after {months:,.0f} months" if months is not None else ""
-        lines.append(
-            f"<p><b>Owning pays off</b> above {share:.0%} use; at {ownership.utilisation:.0%} "
-            f"{when}.</p>"
-        )
+    words = comparison.verdict()
+    lines.append(f"<p><b>{escape(words[0].upper() + words[1:])}.</b></p>")
     rows = "".join(
         f"<tr><td>{escape(cost.name)}</td><td align='right'>{cost.hours:,.1f} h</td>"
         f"<td align='right'>${cost.own_usd:,.2f}</td>"

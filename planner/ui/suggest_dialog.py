@@ -58,6 +58,7 @@ class SuggestDialog(QDialog):
         self.max_gpus = QSpinBox()
         self.max_gpus.setRange(1, 8)
         self.max_gpus.setValue(4)
+        self.max_gpus.setSuffix(" GPUs")
         self.keep = QListWidget()
         self.keep.setMaximumHeight(110)
         for item in document.assembly.items:
@@ -168,7 +169,7 @@ class SuggestDialog(QDialog):
                 if found.front
                 else "No catalog build passes every check within these limits."
             )
-            + "".join(f" {note.capitalize()}." for note in found.notes)
+            + "".join(f" {note[0].upper()}{note[1:]}." for note in found.notes)
         )
 
     def upgrade(self) -> None:
