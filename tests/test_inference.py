@@ -213,3 +213,16 @@ def test_experts_kept_in_system_ram() -> None:
     fast = serving_speed(model, on_gpu, ComputeSpec.of(gpu), CONSTANTS, None, 96.0)
     assert slow.decode_tokens_per_s < fast.decode_tokens_per_s / 2
     assert slow.bound == "system RAM bandwidth (offloaded layers)"
+
+
+def test_an_experts_prompt_products_are_small() -> None:
+    """gpt-oss-20b: a 512-token micro-batch sends 512 × 4 / 32 = 64 rows to each expert, a
+    product of 2 × 64 × 3 × 2,880 × 2,880 FLOPs (3.2 GFLOP), which runs at size ÷ (size +
+    half-size) of a large product's rate."""
+    from planner.core.calibrated import CONSTANTS
+    from planner.core.inference_speed import _expert_share
+
+    size = 2 * 64 * 3 * 2880 * 2880 / 1e9
+    expected = size / (size + CONSTANTS.half_size_gflop)
+    assert _expert_share(net("gpt-oss-20b")) == pytest.approx(expected)
+    assert _expert_share(net("llama-3-1-8b")) == 1.0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.core.calibrated import CONSTANTS
 from planner.core.inference import (
     UBATCH,
     Serving,
@@ -213,6 +214,7 @@ def prompt_terms(
     flops = 2.0 * (net.active_params() - lookup_params(net)) * tokens
     flops += 2.0 * tokens * tokens * net.heads * net.head_size * net.layers
     rate = _compute_rate(gpu, fitted, serving.weight_bits < 16)
+    compute_s = (flops + _expert_flops(net, tokens) * (1 / _expert_share(net) - 1)) / n / rate
     memory_s = read_weight_bytes(net, serving, tokens) / n / _bandwidth(gpu, fitted)
     # Without flash attention (llama-bench's default) each layer writes the fp32 scores of
     # every query against the keys before it, softmaxes them and reads them back: about
@@ -225,7 +227,27 @@ def prompt_terms(
     # (llama.cpp computes large batches on the GPU) over its PCIe link to the host.
     batches = -(-tokens // UBATCH)
     copy_s = batches * offloaded_expert_bytes(net, serving) / (gpu.host_link_gbs * 1e9)
-    return PromptTerms(flops, rate, flops / n / rate, memory_s, scores_s + copy_s)
+    return PromptTerms(flops, rate, compute_s, memory_s, scores_s + copy_s)
+
+
+def _expert_flops(net: Transformer, tokens: int) -> float:
+    moe = net.moe
+    if moe is None:
+        return 0.0
+    width = moe.matrices * moe.expert_ffn * net.hidden
+    return 2.0 * tokens * moe.per_token * width * moe.moe_layers(net.layers)
+
+
+def _expert_share(net: Transformer) -> float:
+    """The share of a large product's rate an expert's product reaches: each expert sees
+    only micro-batch × chosen ÷ experts rows, and a product of `size` GFLOP runs at
+    size ÷ (size + half-size) of the rate (the training model's calibrated curve)."""
+    moe = net.moe
+    if moe is None:
+        return 1.0
+    rows = UBATCH * moe.per_token / moe.experts
+    size = 2.0 * rows * moe.matrices * moe.expert_ffn * net.hidden / 1e9
+    return size / (size + CONSTANTS.half_size_gflop)
 
 
 def serving_speed(
