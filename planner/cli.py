@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from planner import __version__
+from planner.cli_prices import add_commands as add_price_commands
+from planner.cli_prices import run as run_prices
 from planner.cli_probe import add_commands as add_probe_commands
 from planner.cli_probe import run as run_probe
 from planner.cli_rent import add_commands as add_rent_commands
@@ -58,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print a JSON array")
     workloads = catalog_commands.add_parser("workloads", help="list the neural networks")
     workloads.add_argument("--json", action="store_true", help="print a JSON array")
+    add_price_commands(catalog_commands)
 
     check = commands.add_parser("check", help="findings for a profile's build")
     check.add_argument("profile", type=Path)
@@ -106,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "catalog":
             if args.catalog_command == "workloads":
                 return _catalog_workloads(args)
+            if args.catalog_command == "prices":
+                return run_prices(args, parser)
             if args.catalog_command != "list":
                 parser.parse_args(["catalog", "--help"])
             return _catalog_list(args)

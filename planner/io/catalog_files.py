@@ -158,10 +158,15 @@ def load_user_parts(directory: Path) -> tuple[list[tuple[Part, PartOrigin]], lis
 
 
 def load_catalog(user_dir: Path | None = None, builtin_dir: Path | None = None) -> CatalogLoad:
-    """The built-in catalog with the user's parts over it."""
+    """The built-in catalog with the user's parts over it, at the user's own prices."""
+    from planner.core.user_price import with_user_prices
+    from planner.io.user_prices import load_user_prices
+
     builtin = load_builtin_catalog(builtin_dir)
     user_parts, problems = load_user_parts(user_dir or paths.user_catalog_dir())
-    return CatalogLoad(builtin.overlay(user_parts), tuple(problems))
+    prices, price_problems = load_user_prices()
+    catalog = with_user_prices(builtin.overlay(user_parts), prices)
+    return CatalogLoad(catalog, (*problems, *price_problems))
 
 
 def part_table(part: Part) -> dict[str, Any]:

@@ -29,12 +29,18 @@ from planner.ui.slot_diagram import SlotDiagram
 
 
 class _NumberDelegate(QStyledItemDelegate):
-    """Spin boxes for counts (0 removes the part) and power limits (0 = none)."""
+    """Spin boxes for counts (0 removes the part), your prices (0 = the list price) and power
+    limits (0 = none)."""
 
     def createEditor(self, parent: QWidget, option: object, index: QModelIndex) -> QWidget:  # type: ignore[override]
         editor = QSpinBox(parent)
         if index.column() == BuildTableModel.COUNT:
             editor.setRange(0, 64)
+        elif index.column() == BuildTableModel.UNIT_PRICE:
+            editor.setRange(0, 1_000_000)
+            editor.setPrefix("$")
+            editor.setGroupSeparatorShown(True)
+            editor.setSpecialValueText("list price")
         else:
             editor.setRange(0, 2000)
             editor.setSingleStep(10)
@@ -45,6 +51,7 @@ class _NumberDelegate(QStyledItemDelegate):
 
 class BuildPanel(QWidget):
     part_activated = Signal(str)
+    price_edited = Signal(str, int)  # a part id and your price in dollars (0: the list price)
 
     def __init__(self, document: BuildDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -178,6 +185,8 @@ class BuildPanel(QWidget):
             self._document.set_count(part_id, value)
         elif column == BuildTableModel.POWER_LIMIT:
             self._document.set_power_limit(part_id, value or None)
+        elif column == BuildTableModel.UNIT_PRICE:
+            self.price_edited.emit(part_id, value)
 
     def selected_part(self) -> str | None:
         indexes = self.table.selectionModel().selectedRows()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from planner.core.assembly import Assembly
 from planner.core.build import PartChoice
 from planner.core.parts import Gpu, Part
+from planner.core.user_price import is_yours
 
 PART_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -86,8 +87,10 @@ class BuildTableModel(QAbstractTableModel):
         if not index.isValid():
             return flags
         _choice, part = self._rows[index.row()]
-        if index.column() == self.COUNT or (
-            index.column() == self.POWER_LIMIT and isinstance(part, Gpu)
+        if (
+            index.column() == self.COUNT
+            or (index.column() == self.POWER_LIMIT and isinstance(part, Gpu))
+            or (index.column() == self.UNIT_PRICE and part is not None)
         ):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
@@ -106,6 +109,8 @@ class BuildTableModel(QAbstractTableModel):
                 return choice.count
             if column == self.POWER_LIMIT:
                 return choice.power_limit_w or 0
+            if column == self.UNIT_PRICE:
+                return round(part.price_usd or 0) if part else 0
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(choice, part, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= self.COUNT:
@@ -117,8 +122,8 @@ class BuildTableModel(QAbstractTableModel):
                 )
             if column == self.POWER_LIMIT and isinstance(part, Gpu):
                 return f"Board power {part.board_power_w} W; double-click to set a limit (0 = none)"
-            if column in (self.UNIT_PRICE, self.LINE_TOTAL) and part.price_usd is None:
-                return "No list price in the catalog: the total leaves this part out"
+            if column in (self.UNIT_PRICE, self.LINE_TOTAL):
+                return _price_tip(part)
             return f"{part.display_name}\n{part.vendor} · id {part.id}"
         return None
 
@@ -140,9 +145,10 @@ class BuildTableModel(QAbstractTableModel):
         price = part.price_usd if part else None
         if price is None:
             return "—"  # the tooltip and the total say why
+        mark = " *" if is_yours(part.price_source if part else None) else ""
         if column == self.UNIT_PRICE:
-            return f"${price:,.0f}"
-        return f"${price * choice.count:,.0f}"
+            return f"${price:,.0f}{mark}"
+        return f"${price * choice.count:,.0f}{mark}"
 
     def setData(
         self,
@@ -160,3 +166,15 @@ class BuildTableModel(QAbstractTableModel):
             return False
         self._on_edit(self._rows[index.row()][0].id, index.column(), number)
         return True
+
+
+def _price_tip(part: Part) -> str:
+    if part.price_usd is None:
+        return (
+            "No list price in the catalog: the total leaves this part out. Double-click to "
+            "enter the price you were quoted"
+        )
+    if is_yours(part.price_source):
+        return f"{part.price_source} — double-click to change it; 0 goes back to the list price"
+    seen = f" ({part.price_date.isoformat()})" if part.price_date else ""
+    return f"List price{seen}: {part.price_source or 'catalog'}. Double-click to enter yours"

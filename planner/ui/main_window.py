@@ -46,6 +46,7 @@ from planner.ui.part_picker import PartPicker
 from planner.ui.ranking import Ranked, Ranker
 from planner.ui.session import Autosave, Settings
 from planner.ui.theme import apply_theme
+from planner.ui.user_prices import set_your_price
 from planner.ui.window_layout import DockLayout
 from planner.ui.workload_panel import WorkloadPanel
 
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.workload_panel.selection_changed.connect(self._workload_selected)
         self.workload_panel.explain_requested.connect(self.explain)
         self.build_panel.part_activated.connect(self._reveal_in_picker)
+        self.build_panel.price_edited.connect(lambda part, usd: set_your_price(self, part, usd))
         self.parts_dock = self._dock("Parts", self.picker, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.findings_dock = self._dock(
             "Findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea
@@ -354,13 +356,18 @@ class MainWindow(QMainWindow):
             dialog.choose(results[row].workload.id)  # type: ignore[union-attr]
         dialog.exec()
 
-    def add_custom_part(self) -> None:
-        dialog = CustomPartDialog(self.document.catalog, self)
-        if dialog.exec() and dialog.saved and self._reload_catalog is not None:
+    def refresh_catalog(self) -> None:
+        """Read the catalog again (your parts and prices changed) and show it everywhere."""
+        if self._reload_catalog is not None:
             catalog = self._reload_catalog()
             self.document.set_catalog(catalog)
             self.picker.set_catalog(catalog)
             self.picker.set_assembly(self.document.assembly)
+
+    def add_custom_part(self) -> None:
+        dialog = CustomPartDialog(self.document.catalog, self)
+        if dialog.exec() and dialog.saved:
+            self.refresh_catalog()
 
     def set_theme(self, theme: str) -> None:
         app = QApplication.instance()
