@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from planner.core.assembly import Assembly
+from planner.core.citations import citation, is_estimate
 from planner.core.comparison import Comparison
 from planner.core.part_specs import key_specs
 from planner.core.rent import RentPlan
@@ -130,7 +131,7 @@ def parts_rows(assembly: Assembly) -> list[list[str]]:
                 _number(None if price is None else price * item.count),
                 part.price_date.isoformat() if part.price_date else "",
                 key_specs(part),
-                " ".join(part.source),
+                " | ".join(citation(s) for s in part.source if not is_estimate(s)) or "estimated",
             ]
         )
     unpriced = len(assembly.unpriced)

@@ -16,6 +16,7 @@ from planner.core.assembly import Assembly
 from planner.core.build import Build
 from planner.core.catalog import Catalog
 from planner.core.checks import CheckReport, run_checks
+from planner.core.citations import citation, field_words, is_estimate, price_citation
 from planner.core.estimate import Estimate
 from planner.core.findings import Severity
 from planner.core.gpu_link import build_link
@@ -564,15 +565,16 @@ def _sources(data: ReportData) -> str:
     rows = []
     for item in data.assembly.items:
         part = item.part
-        sources = "<br>".join(esc(source) for source in part.source)
+        cited = [s for s in part.source if not is_estimate(s)]
+        sources = "<br>".join(esc(citation(source)) for source in cited) or "estimated"
         price = money(part.price_usd)
         if part.price_date:
             price += f" ({part.price_date:%Y-%m-%d})"
-        if part.price_source:
-            price += f'<br><span class="small muted">{esc(part.price_source)}</span>'
+        if part.price_usd is not None:
+            cite = esc(price_citation(part.price_source))
+            price += f'<br><span class="small muted">{cite}</span>'
         unverified = (
-            f'<br><span class="small muted">not confirmed against the source: '
-            f"{esc(', '.join(part.unverified))}</span>"
+            f'<br><span class="small muted">estimated: {esc(field_words(part.unverified))}</span>'
             if part.unverified
             else ""
         )

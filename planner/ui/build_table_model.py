@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from planner.core.assembly import Assembly
 from planner.core.build import PartChoice
+from planner.core.citations import price_citation
 from planner.core.parts import Gpu, Part
 from planner.core.user_price import is_yours
 
@@ -177,4 +178,5 @@ def _price_tip(part: Part) -> str:
     if is_yours(part.price_source):
         return f"{part.price_source} — double-click to change it; 0 goes back to the list price"
     seen = f" ({part.price_date.isoformat()})" if part.price_date else ""
-    return f"List price{seen}: {part.price_source or 'catalog'}. Double-click to enter yours"
+    cited = price_citation(part.price_source)
+    return f"List price{seen}: {cited}. Double-click to enter yours"

@@ -19,6 +19,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from planner.core.assembly import Assembly
+from planner.core.citations import field_words
 from planner.core.hints import incompatibility
 from planner.core.parts import Part, PartKind
 from planner.ui.catalog_columns import COLUMNS, Column
@@ -170,7 +171,7 @@ class CatalogTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             details = f"{part.display_name}\nid {part.id}"
             if part.unverified:
-                details += f"\nnot verified against the source: {', '.join(part.unverified)}"
+                details += f"\nestimated: {field_words(part.unverified)}"
             return f"Does not fit this build: {reason}\n\n{details}" if reason else details
         if role == Qt.ItemDataRole.ForegroundRole and reason:
             return QApplication.palette().color(

@@ -1,0 +1,54 @@
+"""What users read about where a value comes from: the catalog's source lines as citations,
+its research notes kept out, and values nobody checked against a source shown as
+"estimated" — the catalog's own text is left as it is for whoever maintains it."""
+
+from __future__ import annotations
+
+import re
+
+# Words by which a catalog note says a value was not looked up in a source.
+ESTIMATE_MARKERS = (
+    "from memory",
+    "from knowledge",
+    "unverified",
+    "not verified",
+    "low confidence",
+    "recalled",
+)
+URL = re.compile(r"https?://[^\s)\]>,;\"']+")
+MAX_CITATION = 160
+
+
+def is_estimate(text: str | None) -> bool:
+    """A note that says its value was not checked against a source (and names no URL)."""
+    if not text:
+        return False
+    lowered = text.casefold()
+    return any(marker in lowered for marker in ESTIMATE_MARKERS) and not URL.search(text)
+
+
+def citation(text: str) -> str:
+    """A source line as a citation: its own words up to a readable length, its URL kept."""
+    text = " ".join(text.split())
+    if len(text) <= MAX_CITATION:
+        return text
+    urls = URL.findall(text)
+    head = text[:MAX_CITATION].rsplit(" ", 1)[0].rstrip(",;:(")
+    missing = [url for url in urls if url not in head]
+    return head + " …" + "".join(f" {url}" for url in missing[:1])
+
+
+def price_citation(source: str | None) -> str:
+    """The price's source as users see it: 'estimated' where no source was checked."""
+    if not source:
+        return "no source given"
+    if is_estimate(source):
+        return "estimated (launch price; not checked against a listing)"
+    return citation(source)
+
+
+def field_words(fields: tuple[str, ...] | list[str]) -> str:
+    """Unverified fields as words: 'power connectors, peer-to-peer'."""
+    return ", ".join(
+        field.replace("_", " ").replace("pcie p2p", "peer-to-peer") for field in fields
+    )

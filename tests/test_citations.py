@@ -1,0 +1,39 @@
+"""What users read about sources: citations, not research notes; unchecked values and
+prices shown as estimated (the report, the parts CSV, tooltips)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.core.citations import citation, field_words, is_estimate, price_citation
+
+SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
+
+
+def test_notes_that_name_no_source_are_estimates() -> None:
+    assert is_estimate("Launch MSRP from memory (unverified); price_date is approximate")
+    assert not is_estimate("https://www.corsair.com/us/en/p/… (MSRP $149.99)")
+    assert price_citation("Launch MSRP from memory (unverified)").startswith("estimated")
+    assert price_citation(None) == "no source given"
+    assert field_words(("power_connectors", "pcie_p2p")) == "power connectors, peer-to-peer"
+
+
+def test_long_source_lines_keep_their_url() -> None:
+    line = "Vendor datasheet, " + "table of values " * 20 + "(https://example.org/sheet.pdf)"
+    cited = citation(line)
+    assert len(cited) < len(line) and cited.endswith("https://example.org/sheet.pdf")
+    assert citation("Short (https://x.org)") == "Short (https://x.org)"
+
+
+def test_the_report_shows_no_research_notes(qapp) -> None:  # type: ignore[no-untyped-def]
+    from planner.io.catalog_files import load_builtin_catalog
+    from planner.io.profiles import load_profile
+    from planner.io.workload_files import load_workloads
+    from planner.report.build_report import collect, report_html
+
+    for sample in SAMPLES.glob("*.rigplan.toml"):
+        data = collect(load_profile(sample), load_builtin_catalog(), load_workloads())
+        html, _images = report_html(data, "a4")
+        sources = html[html.index("<h2>Sources</h2>") :].casefold()
+        for words in ("from memory", "from knowledge", "not confirmed against"):
+            assert words not in sources, (sample.name, words)
