@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from planner import APP_NAME, __version__
-from planner.core.build import Build, WorkloadChoice
+from planner.core.build import Build
 from planner.core.catalog import Catalog
-from planner.core.errors import InputError
 from planner.core.estimate import Estimate
 from planner.core.findings import Severity
 from planner.core.parts import Gpu, PartKind
@@ -49,8 +48,6 @@ from planner.ui.theme import apply_theme
 from planner.ui.user_prices import set_your_price
 from planner.ui.window_layout import DockLayout
 from planner.ui.workload_panel import WorkloadPanel
-
-MODEL_FILTER = "Model files (config.json *.json *.gguf);;All files (*)"
 
 if TYPE_CHECKING:
     from planner.ui.compare_window import CompareWindow
@@ -320,31 +317,9 @@ class MainWindow(QMainWindow):
     def import_model(self, path: Path | None = None) -> bool:
         """Workloads → Import Model…: a config.json or .gguf file becomes a workload, added
         to the build at once so its memory and speed show."""
-        from planner.io.user_workloads import import_model
-        from planner.io.workload_files import load_all_workloads
+        from planner.ui.model_import import import_model_into
 
-        if path is None:
-            start = str(self.document.path.parent) if self.document.path else str(Path.home())
-            chosen, _ = QFileDialog.getOpenFileName(self, "Import a model", start, MODEL_FILTER)
-            if not chosen:
-                return False
-            path = Path(chosen)
-        try:
-            imported = import_model(path, taken=set(self.document.workloads))
-        except InputError as error:
-            self.files.complain("Could not import the model", str(error))
-            return False
-        workloads, _problems = load_all_workloads()
-        self.document.set_workloads(workloads)
-        self.workload_panel.fill_catalog()
-        workload = imported.workload
-        self.document.add_workload(
-            WorkloadChoice(id=workload.id, batch_size=workload.default_batch)
-        )
-        self.statusBar().showMessage(
-            f"Imported {workload.name}: {imported.params / 1e9:,.2f}B parameters", 8000
-        )
-        return True
+        return import_model_into(self, path)
 
     def plan_serving(self) -> None:
         from planner.ui.serving_dialog import ServingDialog
