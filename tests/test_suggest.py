@@ -19,7 +19,8 @@ from planner.core.catalog import Catalog
 from planner.core.checks import run_checks
 from planner.core.findings import Severity
 from planner.core.parts import PartKind
-from planner.core.suggest import Constraints, _candidate, suggest
+from planner.core.suggest import Constraints, suggest
+from planner.core.suggest_picks import candidate_of
 from planner.io.catalog_files import load_builtin_catalog
 from planner.io.profiles import load_profile
 from planner.io.workload_files import load_workloads
@@ -57,7 +58,7 @@ def every_build(catalog: Catalog, constraints: Constraints):  # type: ignore[no-
             build = Build(parts=parts, workloads=TRAIN, settings=settings)
             report = run_checks(build, catalog, WORKLOADS)
             if not report.has_errors:
-                yield _candidate(build, report, catalog)
+                yield candidate_of(build, report, catalog)
 
 
 @pytest.mark.parametrize("circuit", ["120v-15a", "230v-16a"])

@@ -16,18 +16,19 @@ from __future__ import annotations
 import heapq
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from planner.core.build import WALL_CIRCUITS, Build, PartChoice, Settings, WorkloadChoice
+from planner.core.build import Build, PartChoice, Settings, WorkloadChoice
 from planner.core.calibrated import CONSTANTS, ERROR_P90
 from planner.core.catalog import Catalog
-from planner.core.checks import CheckReport, run_checks
+from planner.core.checks import run_checks
 from planner.core.estimate import RunOptions, estimate
 from planner.core.findings import Severity
 from planner.core.parts import Case, Cooler, Cpu, Gpu, MemoryKit, Motherboard, Part, PartKind, Psu
 from planner.core.pcie import plan_slots
 from planner.core.performance import ComputeSpec, Link
 from planner.core.slot_layout import link_bandwidth_gbs
+from planner.core.suggest_picks import Candidate, Pick, candidate_of, picks_for
 from planner.core.workload_estimates import network_for, resolve_workload, setup_for
 from planner.core.workloads import Workload
 
@@ -56,7 +57,6 @@ FIXED_BY = {
 ROOMIEST_CASE = 20  # expansion slots: more than any case has
 # Candidates tried per board before it is given up (best-first, cheapest first).
 TRIES_PER_BOARD = 400
-SECONDS_PER_MILLION_TOKENS = 1e6  # a served model's share of the time axis: 1M tokens
 
 
 @dataclass(frozen=True)
@@ -68,33 +68,6 @@ class Constraints:
     case_types: tuple[str, ...] = ()  # e.g. ("tower",); empty: any
     keep: tuple[str, ...] = ()  # part ids every suggestion must use
     electricity_usd_per_kwh: float | None = None
-
-
-@dataclass(frozen=True)
-class Candidate:
-    build: Build
-    price_usd: float
-    hours: float  # the training workloads' run time, plus an hour per ~1M served tokens' time
-    train_hours: float
-    serve_tokens_per_s: float  # the served workloads' tokens/s in all, summed
-    warnings: int
-    report: CheckReport = field(compare=False, repr=False)
-
-    def beats(self, other: Candidate) -> bool:
-        """Cheaper-or-equal and faster-or-equal, and better in one."""
-        return (
-            self.price_usd <= other.price_usd
-            and self.hours <= other.hours
-            and (self.price_usd < other.price_usd or self.hours < other.hours)
-        )
-
-
-@dataclass(frozen=True)
-class Pick:
-    title: str  # "Cheapest that meets the deadline"
-    candidate: Candidate
-    why: str
-    gives_up: str
 
 
 @dataclass(frozen=True)
@@ -116,7 +89,7 @@ def suggest(
     started = time.perf_counter()
     search = _Search(tuple(choices), catalog, workloads, constraints)
     front, examined, pruned = search.run()
-    picks = _picks(front, constraints)
+    picks = picks_for(front, constraints)
     return Suggestions(
         tuple(front), picks, examined, pruned, time.perf_counter() - started, search.notes()
     )
@@ -369,7 +342,7 @@ class _Search:
         report = run_checks(build, self.catalog, self.workloads)
         if report.has_errors:
             return None
-        return _candidate(build, report, self.catalog)
+        return candidate_of(build, report, self.catalog)
 
 
 def _fixers(codes: Sequence[str]) -> set[int]:
@@ -385,76 +358,3 @@ def _fixers(codes: Sequence[str]) -> set[int]:
             return set()
         found |= fixers
     return found
-
-
-def _candidate(build: Build, report: CheckReport, catalog: Catalog) -> Candidate:
-    price = 0.0
-    for choice in build.parts:
-        part = catalog.get(choice.id)
-        price += (part.price_or_zero if part else 0.0) * choice.count
-    train = sum(
-        r.estimate.time_to_train_s / 3600 for r in report.estimates if r.estimate is not None
-    )
-    served = sum(
-        r.serving.result.speed.aggregate_tokens_per_s
-        for r in report.estimates
-        if r.serving is not None
-    )
-    serve_hours = sum(
-        SECONDS_PER_MILLION_TOKENS / r.serving.result.speed.aggregate_tokens_per_s / 3600
-        for r in report.estimates
-        if r.serving is not None
-    )
-    warnings = len(report.of_severity(Severity.WARNING))
-    return Candidate(build, price, train + serve_hours, train, served, warnings, report)
-
-
-def _picks(front: Sequence[Candidate], constraints: Constraints) -> tuple[Pick, ...]:
-    if not front:
-        return ()
-    picks: list[Pick] = []
-    deadline = constraints.deadline_hours
-    meeting = [c for c in front if deadline is None or c.hours <= deadline]
-    if meeting:
-        cheapest = min(meeting, key=lambda c: (c.price_usd, c.hours))
-        title = "Cheapest that meets the deadline" if deadline else "Cheapest that works"
-        faster = [c for c in front if c.hours < cheapest.hours]
-        picks.append(
-            Pick(
-                title,
-                cheapest,
-                f"${cheapest.price_usd:,.0f} for {cheapest.hours:,.1f} h of work"
-                + (f", within the {deadline:,.0f} h deadline" if deadline else ""),
-                f"{cheapest.hours / min(c.hours for c in faster):.1f}× slower than the fastest "
-                "suggestion"
-                if faster
-                else "nothing: it is also the fastest",
-            )
-        )
-    fastest = min(front, key=lambda c: (c.hours, c.price_usd))
-    budget = constraints.budget_usd
-    picks.append(
-        Pick(
-            "Fastest within the budget" if budget else "Fastest",
-            fastest,
-            f"{fastest.hours:,.1f} h of work for ${fastest.price_usd:,.0f}",
-            f"${fastest.price_usd - front[0].price_usd:,.0f} more than the cheapest suggestion"
-            if fastest is not front[0]
-            else "nothing: it is also the cheapest",
-        )
-    )
-    value = min(front, key=lambda c: c.price_usd * c.hours)
-    picks.append(
-        Pick(
-            "Best value",
-            value,
-            f"the least price × time: ${value.price_usd:,.0f} × {value.hours:,.1f} h",
-            f"{value.hours / fastest.hours:.1f}× the fastest's time, "
-            f"{value.price_usd / front[0].price_usd:.1f}× the cheapest's price",
-        )
-    )
-    return tuple(picks)
-
-
-def wall_circuits() -> tuple[str, ...]:
-    return tuple(WALL_CIRCUITS)

@@ -16,7 +16,6 @@ from planner.core.assembly import Assembly
 from planner.core.build import Build
 from planner.core.catalog import Catalog
 from planner.core.checks import CheckReport, run_checks
-from planner.core.citations import citation, field_words, is_estimate, price_citation
 from planner.core.estimate import Estimate
 from planner.core.findings import Severity
 from planner.core.gpu_link import build_link
@@ -37,6 +36,7 @@ from planner.report.markup import Cell, esc, image, money, table
 from planner.report.pdf import ensure_gui_application, render_pdf, text_width_px, write_pdf
 from planner.report.rent_section import rent_section
 from planner.report.serving_section import serving_assumptions, serving_section, serving_summary
+from planner.report.sources_section import sources_section
 
 TOP_GPUS = 12
 SEVERITY_CLASS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -561,31 +561,6 @@ def _assumptions(data: ReportData) -> str:
     return "".join(text)
 
 
-def _sources(data: ReportData) -> str:
-    rows = []
-    for item in data.assembly.items:
-        part = item.part
-        cited = [s for s in part.source if not is_estimate(s)]
-        sources = "<br>".join(esc(citation(source)) for source in cited) or "estimated"
-        price = money(part.price_usd)
-        if part.price_date:
-            price += f" ({part.price_date:%Y-%m-%d})"
-        if part.price_usd is not None:
-            cite = esc(price_citation(part.price_source))
-            price += f'<br><span class="small muted">{cite}</span>'
-        unverified = (
-            f'<br><span class="small muted">estimated: {esc(field_words(part.unverified))}</span>'
-            if part.unverified
-            else ""
-        )
-        rows.append(
-            (esc(part.display_name), f'<span class="small">{sources}</span>{unverified}', price)
-        )
-    return "<h2>Sources</h2>" + table(
-        ("Part", "Specifications from", "List price"), rows, widths=(24, 52, 24)
-    )
-
-
 def report_html(data: ReportData, paper: str) -> tuple[str, dict[str, QImage]]:
     ensure_gui_application()
     images: dict[str, QImage] = {}
@@ -599,7 +574,7 @@ def report_html(data: ReportData, paper: str) -> tuple[str, dict[str, QImage]]:
         _workloads(data, images, width),
         rent_section(data.rent, images, width),
         _assumptions(data),
-        _sources(data),
+        sources_section(data.assembly),
     ]
     return "<html><body>" + "".join(body) + "</body></html>", images
 
