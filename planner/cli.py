@@ -14,18 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from planner import __version__
-from planner.cli_prices import add_commands as add_price_commands
-from planner.cli_prices import run as run_prices
-from planner.cli_probe import add_commands as add_probe_commands
-from planner.cli_probe import run as run_probe
-from planner.cli_rent import add_commands as add_rent_commands
-from planner.cli_rent import run as run_rent
-from planner.cli_suggest import add_commands as add_suggest_commands
-from planner.cli_suggest import run as run_suggest
+from planner import __version__, cli_prices, cli_probe, cli_rent, cli_suggest, cli_workloads
 from planner.cli_text import terminal_safe
-from planner.cli_workloads import add_commands as add_workload_commands
-from planner.cli_workloads import run as run_workloads
 from planner.core.checks import run_checks
 from planner.core.errors import InputError, Location
 from planner.core.parts import PartKind
@@ -60,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print a JSON array")
     workloads = catalog_commands.add_parser("workloads", help="list the neural networks")
     workloads.add_argument("--json", action="store_true", help="print a JSON array")
-    add_price_commands(catalog_commands)
+    cli_prices.add_commands(catalog_commands)
 
     check = commands.add_parser("check", help="findings for a profile's build")
     check.add_argument("profile", type=Path)
@@ -93,10 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--pdf", type=Path, metavar="OUT.pdf", help="also write a PDF report")
     compare.add_argument("--csv", type=Path, metavar="OUT.csv", help="also write a CSV table")
     compare.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size")
-    add_workload_commands(commands)
-    add_suggest_commands(commands)
-    add_rent_commands(commands)
-    add_probe_commands(commands)
+    cli_workloads.add_commands(commands)
+    cli_suggest.add_commands(commands)
+    cli_rent.add_commands(commands)
+    cli_probe.add_commands(commands)
     return parser
 
 
@@ -110,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.catalog_command == "workloads":
                 return _catalog_workloads(args)
             if args.catalog_command == "prices":
-                return run_prices(args, parser)
+                return cli_prices.run(args, parser)
             if args.catalog_command != "list":
                 parser.parse_args(["catalog", "--help"])
             return _catalog_list(args)
@@ -123,13 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return _export(args)
         if args.command == "workloads":
-            return run_workloads(args, parser)
+            return cli_workloads.run(args, parser)
         if args.command == "suggest":
-            return run_suggest(args)
+            return cli_suggest.run(args)
         if args.command == "rent":
-            return run_rent(args)
+            return cli_rent.run(args)
         if args.command == "probe":
-            return run_probe(args)
+            return cli_probe.run(args)
         if args.command == "compare":
             if len(args.profiles) < 2:
                 parser.error("compare takes two or more profiles")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from planner.core.build import WorkloadChoice
+from planner.core.build import TRAINING_KEYS, WorkloadChoice
 from planner.core.errors import Location, RecordError
 from planner.core.estimate import Estimate, RunOptions, estimate
 from planner.core.networks.common import Network
@@ -25,30 +25,7 @@ from planner.core.workload_estimates import network_for, setup_for
 from planner.core.workloads import Workload, inline_workload, parse_architecture
 
 # Keys of a workload choice a case may carry (the recipe; README "Training recipe keys").
-CHOICE_KEYS = (
-    "precision",
-    "batch_size",
-    "seq_len",
-    "mode",
-    "optimizer",
-    "activation_checkpointing",
-    "sharding",
-    "offload_optimizer",
-    "lora_rank",
-    "task",
-    "epochs",
-    "attention",
-    "compile",
-    "master_weights",
-    "optimizer_in_backward",
-    "grad_accum",
-    "packing",
-    "tokens_per_sample",
-    "lora_targets",
-    "offload",
-    "p2p",
-    "expert_parallel",
-)
+CHOICE_KEYS = (*TRAINING_KEYS, "task")
 CASE_KEYS = {
     "gpu",
     "gpu_count",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from planner.core.build import SERVING_KEYS
 from planner.core.calibrated import CONSTANTS
 from planner.core.cases import (
     default_link,
@@ -44,18 +45,8 @@ INFERENCE_KEYS = {
     "gpu_count",
     "workload",
     "interconnect",
-    "quant",
-    "context",
-    "prompt_tokens",
-    "gen_tokens",
-    "concurrency",
-    "kv_dtype",
-    "split",
-    "offload_layers",
-    "offload_experts",
-    "engine",
     "system_ram_gbs",
-    "flash_attention",
+    *SERVING_KEYS,
 }
 
 

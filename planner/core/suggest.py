@@ -216,15 +216,11 @@ class _Search:
         best: Candidate | None = None
         for board in self.options[PartKind.MOTHERBOARD]:
             assert isinstance(board, Motherboard)
-            floor = (
-                gpu.price_or_zero * count
-                + board.price_or_zero
-                + sum(
-                    self._fitting(kind, gpu, count, board)[0].price_or_zero
-                    for kind in PLATFORM_KINDS
-                    if self._fitting(kind, gpu, count, board)
-                )
-            )
+            lists = [self._fitting(kind, gpu, count, board) for kind in PLATFORM_KINDS]
+            if any(not parts for parts in lists):
+                continue  # no part of some kind goes with this board
+            cheapest = sum(parts[0].price_or_zero for parts in lists)
+            floor = gpu.price_or_zero * count + board.price_or_zero + cheapest
             if best is not None and floor >= best.price_usd:
                 continue
             found = self._cheapest_on(board, gpu, count)

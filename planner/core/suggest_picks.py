@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from planner.core.assembly import Assembly
 from planner.core.build import Build
 from planner.core.catalog import Catalog
 from planner.core.checks import CheckReport
@@ -47,10 +48,7 @@ class Pick:
 
 
 def candidate_of(build: Build, report: CheckReport, catalog: Catalog) -> Candidate:
-    price = 0.0
-    for choice in build.parts:
-        part = catalog.get(choice.id)
-        price += (part.price_or_zero if part else 0.0) * choice.count
+    price = Assembly.resolve(build, catalog).total_price_usd
     train = sum(
         r.estimate.time_to_train_s / 3600 for r in report.estimates if r.estimate is not None
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from planner.core.assembly import Assembly
 from planner.core.build import Build, PartChoice
 from planner.core.catalog import Catalog
 from planner.core.checks import CheckReport, run_checks
@@ -90,11 +91,7 @@ def _swap(build: Build, old: PartChoice, new: Part, count: int | None = None) ->
 
 
 def _price(build: Build, catalog: Catalog) -> float:
-    total = 0.0
-    for choice in build.parts:
-        part = catalog.get(choice.id)
-        total += (part.price_or_zero if part else 0.0) * choice.count
-    return total
+    return Assembly.resolve(build, catalog).total_price_usd
 
 
 def _cheapest_fix(

@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 
 from planner import APP_NAME, __version__
-from planner.core import calibrated
 from planner.core.assembly import Assembly
 from planner.core.build import Build
 from planner.core.catalog import Catalog
@@ -23,8 +22,8 @@ from planner.core.gpu_ranking import SCALING_COUNTS, Ranked, fastest, rank_gpus,
 from planner.core.networks.transformer import Transformer
 from planner.core.part_specs import key_specs
 from planner.core.parts import Gpu, PartKind
-from planner.core.performance import Link, described_constants
-from planner.core.power import REST_OF_SYSTEM, SIZING_MARGIN
+from planner.core.performance import Link
+from planner.core.power import SIZING_MARGIN
 from planner.core.rent import Ownership, RentPlan, rent_plan
 from planner.core.serving_plan import Curve, curves, served_network
 from planner.core.units import GIB, duration
@@ -32,10 +31,11 @@ from planner.core.workload_estimates import BuildEstimate, network_for
 from planner.core.workloads import Workload
 from planner.io.cloud_prices import load_all_cloud_prices
 from planner.report import chart_images as charts
+from planner.report.assumptions_section import assumptions_section
 from planner.report.markup import Cell, esc, image, money, table
 from planner.report.pdf import ensure_gui_application, render_pdf, text_width_px, write_pdf
 from planner.report.rent_section import rent_section
-from planner.report.serving_section import serving_assumptions, serving_section, serving_summary
+from planner.report.serving_section import serving_section, serving_summary
 from planner.report.sources_section import sources_section
 
 TOP_GPUS = 12
@@ -523,48 +523,11 @@ def _workloads(data: ReportData, images: dict[str, QImage], width: int) -> str:
     return "".join(sections)
 
 
-def _assumptions(data: ReportData) -> str:
-    constants = [
-        (esc(name), (value, "num"), esc(meaning))
-        for name, value, meaning in described_constants(
-            calibrated.CONSTANTS, calibrated.SOFTWARE_GAIN
-        )
-    ]
-    settings = data.build.settings
-    text = [
-        "<h2>Assumptions</h2>",
-        "<p><b>Power.</b> Sustained draw = GPU board power (or the set power limit) + CPU "
-        f"package power + {REST_OF_SYSTEM:.0%} for board, memory, drives and fans; the "
-        f"recommended PSU adds another {SIZING_MARGIN:.0%}. GPUs of the Ampere generation and "
-        "later spike to about twice their board power for ~100 µs: ATX 3.x units are specified "
-        "for such excursions, older units trip near 130% of their rating. Wall draw = sustained "
-        f"÷ the PSU's 80 PLUS efficiency at half load. Outlet: {esc(settings.wall_circuit)} "
-        f"({settings.wall_continuous_w:,} W continuous).</p>",
-        "<p><b>Memory.</b> Per GPU: weights + gradients + optimizer state + activations + "
-        "framework overhead, each with the formula shown in its workload's table; sharding "
-        "divides the sharded states by the GPU count.</p>",
-        "<p><b>Speed.</b> A roofline model: each kernel of a training step takes max(FLOPs ÷ "
-        "(peak × efficiency), bytes ÷ (memory bandwidth × efficiency)) plus launch time; "
-        "efficiency = ceiling × size ÷ (size + half-size); gradients cross the GPU link with "
-        "the part that does not overlap the backward pass added to the step. Constants were "
-        f"fitted on {calibrated.FITTED_ROWS} measured training runs. On GPUs held out of the "
-        f"fit the median error is {calibrated.ERROR_MEDIAN:.0%} and the 90th percentile "
-        f"{calibrated.ERROR_P90:.0%}; the ranges in this report are that 90th-percentile "
-        "error either way.</p>",
-        "<p><b>Time and cost.</b> Time to train = the run's samples ÷ throughput. Energy = "
-        "wall draw × time; electricity at "
-        f"${settings.electricity_usd_per_kwh:.3f}/kWh (the build's setting).</p>",
-        table(("Calibrated constant", ("Value", "num"), "Meaning"), constants, widths=(28, 12, 60)),
-    ]
-    if any(result.serving is not None for result in data.report.estimates):
-        text.insert(-1, serving_assumptions())
-    return "".join(text)
-
-
 def report_html(data: ReportData, paper: str) -> tuple[str, dict[str, QImage]]:
     ensure_gui_application()
     images: dict[str, QImage] = {}
     width = text_width_px(paper)
+    served = any(result.serving is not None for result in data.report.estimates)
     body = [
         _title(data),
         _parts(data),
@@ -573,7 +536,7 @@ def report_html(data: ReportData, paper: str) -> tuple[str, dict[str, QImage]]:
         _slots(data),
         _workloads(data, images, width),
         rent_section(data.rent, images, width),
-        _assumptions(data),
+        assumptions_section(data.build.settings, served),
         sources_section(data.assembly),
     ]
     return "<html><body>" + "".join(body) + "</body></html>", images

@@ -20,6 +20,7 @@ import re
 import statistics
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,6 +190,22 @@ def p90(values: list[float]) -> float:
     return values[max(0, int(0.9 * len(values)) - 1)]
 
 
+def _medians(
+    title: str, judged: list[Judged], key: Callable[[Judged], str], rows: bool = False
+) -> None:
+    """The tg and pp median errors of each group of rows."""
+    print(f"\n{title:<24}{'tg median':>11}{'pp median':>11}" + ("  rows" if rows else ""))
+    groups: dict[str, list[Judged]] = defaultdict(list)
+    for j in judged:
+        groups[key(j)].append(j)
+    for name, found in sorted(groups.items()):
+        cells = []
+        for test in ("tg", "pp"):
+            values = errors([j for j in found if j.test == test])
+            cells.append(f"{statistics.median(values):>11.1%}" if values else f"{'—':>11}")
+        print(f"{name[:24]:<24}{cells[0]}{cells[1]}" + (f"{len(found):>6}" if rows else ""))
+
+
 def main() -> int:
     judged, verdicts, left_out = judge()
     print("Serving estimates on the outside set (tests/data/outside_serving.csv): published")
@@ -206,26 +223,8 @@ def main() -> int:
     for row, reported, predicted in verdicts:
         if reported != predicted:
             print(f"  wrong: {row} (reported {'fits' if reported else 'OOM'})")
-    print("\nper source              tg median  pp median  rows")
-    by_source: dict[str, list[Judged]] = defaultdict(list)
-    for j in judged:
-        by_source[j.source].append(j)
-    for source, found in sorted(by_source.items()):
-        cells = []
-        for test in ("tg", "pp"):
-            values = errors([j for j in found if j.test == test])
-            cells.append(f"{statistics.median(values):>11.1%}" if values else f"{'—':>11}")
-        print(f"{source.split('github.com/')[-1][:24]:<24}{cells[0]}{cells[1]}{len(found):>6}")
-    print("\nper GPU                 tg median  pp median")
-    by_gpu: dict[str, list[Judged]] = defaultdict(list)
-    for j in judged:
-        by_gpu[j.gpu].append(j)
-    for gpu, found in sorted(by_gpu.items()):
-        cells = []
-        for test in ("tg", "pp"):
-            values = errors([j for j in found if j.test == test])
-            cells.append(f"{statistics.median(values):>11.1%}" if values else f"{'—':>11}")
-        print(f"{gpu[:24]:<24}{cells[0]}{cells[1]}")
+    _medians("per source", judged, lambda j: j.source.split("github.com/")[-1], rows=True)
+    _medians("per GPU", judged, lambda j: j.gpu)
     print("\nleft out: " + ", ".join(f"{n} {why}" for why, n in left_out.most_common()))
     return 0
 
