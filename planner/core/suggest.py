@@ -22,11 +22,13 @@ from planner.core.build import Build, PartChoice, Settings, WorkloadChoice
 from planner.core.calibrated import CONSTANTS, ERROR_P90
 from planner.core.catalog import Catalog
 from planner.core.checks import run_checks
+from planner.core.checks.power import connector_needs
 from planner.core.estimate import RunOptions, estimate
 from planner.core.findings import Severity
 from planner.core.parts import Case, Cooler, Cpu, Gpu, MemoryKit, Motherboard, Part, PartKind, Psu
 from planner.core.pcie import plan_slots
 from planner.core.performance import ComputeSpec, Link
+from planner.core.power import REST_OF_SYSTEM, psu_rating_w
 from planner.core.slot_layout import link_bandwidth_gbs
 from planner.core.suggest_picks import Candidate, Pick, candidate_of, picks_for
 from planner.core.workload_estimates import network_for, resolve_workload, setup_for
@@ -119,7 +121,7 @@ class _Search:
             if kind is not PartKind.GPU and parts
         )
         self._fit_cache: dict[tuple[PartKind, str, int, str], list[Part]] = {}
-        self._place_cache: dict[tuple[str, float | None, int, int], bool] = {}
+        self._place_cache: dict[tuple[str, float | None, int, int, int], bool] = {}
         self.unpriced_gpus = sum(
             1 for p in catalog.of_kind(PartKind.GPU) if isinstance(p, Gpu) and p.price_usd is None
         )
@@ -250,9 +252,7 @@ class _Search:
                 and p.module_type == board.memory_module
             ]
         if kind is PartKind.PSU:
-            return [
-                p for p in parts if isinstance(p, Psu) and p.wattage_w >= gpu.board_power_w * count
-            ]
+            return [p for p in parts if isinstance(p, Psu) and self._powers(p, gpu, count, board)]
         if kind is PartKind.CASE:
             return [
                 p
@@ -261,6 +261,7 @@ class _Search:
                 and board.form_factor in p.form_factors
                 and p.max_gpu_length_mm >= (gpu.length_mm or 0)
                 and (gpu.cooler_type != "passive" or p.case_type == "rackmount")
+                and self._places_in(board, gpu, count, p.expansion_slots)
             ]
         if kind is PartKind.COOLER:
             return [p for p in parts if isinstance(p, Cooler) and board.socket in p.sockets]
@@ -301,10 +302,37 @@ class _Search:
                         heapq.heappush(queue, (price(following), following))
         return None
 
+    def _powers(self, psu: Psu, gpu: Gpu, count: int, board: Motherboard) -> bool:
+        """Whether the supply can carry the cards with the board's least hungry CPU, on the
+        outlet's rating, and has the cables they need (else every build with it errs)."""
+        tdps = [p.tdp_w for p in self.options[PartKind.CPU] if isinstance(p, Cpu)]
+        cpu_w = min(
+            (
+                t
+                for p, t in zip(self.options[PartKind.CPU], tdps, strict=True)
+                if isinstance(p, Cpu) and p.socket == board.socket
+            ),
+            default=0,
+        )
+        sustained = (gpu.board_power_w * count + cpu_w) * (1 + REST_OF_SYSTEM)
+        if psu_rating_w(psu, self.constraints.wall_circuit) < sustained:
+            return False
+        cards = ((gpu, float(gpu.board_power_w)),) * count
+        return connector_needs(cards, psu, board.socket).pcie_8pin <= psu.connectors.pcie_8pin
+
+    def _places_in(self, board: Motherboard, gpu: Gpu, count: int, slots: int) -> bool:
+        """Whether a case with `slots` expansion openings can take the cards on this board."""
+        key = (board.id, gpu.slot_width, gpu.pcie_lanes, count, slots)
+        found = self._place_cache.get(key)
+        if found is None:
+            placed = plan_slots(board, None, [gpu] * count, [], slots).gpus
+            found = self._place_cache[key] = len(placed) >= count
+        return found
+
     def _places(self, board: Motherboard, cpus: list[Part], gpu: Gpu, count: int) -> bool:
         """Whether the board can place `count` of these cards with any of its CPUs in the
         roomiest case (a real case can only take slots away)."""
-        key = (board.id, gpu.slot_width, gpu.pcie_lanes, count)
+        key = (board.id, gpu.slot_width, gpu.pcie_lanes, count, ROOMIEST_CASE)
         found = self._place_cache.get(key)
         if found is None:
             found = self._place_cache[key] = any(
