@@ -67,8 +67,13 @@ def findings_text(name: str, report: CheckReport) -> str:
         for gpu in report.layout.gpus:
             lines.append(
                 f"  {gpu.slot:<16} {gpu.part_id:<28} PCIe {gpu.link_gen}.0 x{gpu.link_width:<2} "
-                f"{gpu.bandwidth_gbs:5.1f} GB/s  covers slots {gpu.position}-{gpu.last_position}"
-                f"  ({gpu.lanes_from} lanes)"
+                f"{gpu.bandwidth_gbs:5.1f} GB/s  "
+                + (
+                    f"on riser {gpu.riser}"
+                    if gpu.riser
+                    else f"covers slots {gpu.position}-{gpu.last_position}"
+                )
+                + f"  ({gpu.lanes_from} lanes)"
             )
         for drive in report.layout.drives:
             lines.append(

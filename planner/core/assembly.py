@@ -17,6 +17,7 @@ from planner.core.parts import (
     Part,
     PartKind,
     Psu,
+    Riser,
     Storage,
 )
 
@@ -106,6 +107,31 @@ class Assembly:
             for item in self.items_of(PartKind.STORAGE)
             if isinstance(item.part, Storage)
         )
+
+    @property
+    def psus(self) -> tuple[Psu, ...]:
+        """Every power supply, one entry per unit; the first feeds the board and CPU."""
+        return tuple(
+            item.part
+            for item in self.items_of(PartKind.PSU)
+            if isinstance(item.part, Psu)
+            for _ in range(item.count)
+        )
+
+    @property
+    def risers(self) -> tuple[Riser, ...]:
+        """Every riser cable and bifurcation adapter, one entry per unit."""
+        return tuple(
+            item.part
+            for item in self.items_of(PartKind.RISER)
+            if isinstance(item.part, Riser)
+            for _ in range(item.count)
+        )
+
+    @property
+    def open_frame(self) -> bool:
+        case = self.case
+        return case is not None and case.case_type == "open-frame"
 
     @property
     def total_price_usd(self) -> float:

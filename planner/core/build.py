@@ -136,6 +136,9 @@ class WorkloadChoice:
 class Settings:
     electricity_usd_per_kwh: float = spec(default=DEFAULT_ELECTRICITY_USD_PER_KWH, low=0, high=10)
     wall_circuit: str = spec(default="120v-15a", choices=tuple(WALL_CIRCUITS))
+    # Circuits the power supplies plug into: 2 puts the second and later supplies on a
+    # circuit of their own (of the same kind).
+    psu_circuits: int = spec(default=1, low=1, high=2, quiet_default=True)
     extra: Mapping[str, Any] = internal()
 
     @property

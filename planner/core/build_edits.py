@@ -25,7 +25,7 @@ def add_part(build: Build, catalog: Catalog, part_id: str, count: int = 1) -> Bu
         for index, choice in enumerate(parts):
             other = catalog.get(choice.id)
             if other is not None and other.kind is part.kind:
-                parts[index] = PartChoice(id=part_id, count=1)
+                parts[index] = PartChoice(id=part_id, count=count)
                 return replace(build, parts=tuple(parts))
     parts.append(PartChoice(id=part_id, count=count))
     return replace(build, parts=tuple(_in_kind_order(parts, catalog)))

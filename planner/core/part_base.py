@@ -42,6 +42,8 @@ GPU_COOLERS = ("open-air", "blower", "liquid", "passive")
 # A GPU is a PCIe card (the default) or an SXM module for an HGX/DGX baseboard.
 GPU_FORM_FACTORS = ("pcie", "sxm")
 SLOT_WIDTHS = (1, 2, 4, 8, 16)
+# How a BIOS may split one x16 slot between devices ("8x8": two x8 links).
+BIFURCATION_MODES = ("8x8", "8x4x4", "4x4x4x4")
 
 
 class PartKind(str, Enum):
@@ -53,6 +55,7 @@ class PartKind(str, Enum):
     CASE = "case"
     COOLER = "cooler"
     STORAGE = "storage"
+    RISER = "riser"
 
     @property
     def label(self) -> str:
@@ -79,6 +82,7 @@ _KIND_NOUNS = {
     PartKind.CASE: "case",
     PartKind.COOLER: "CPU cooler",
     PartKind.STORAGE: "storage drive",
+    PartKind.RISER: "riser",
 }
 
 _KIND_LABELS = {
@@ -90,6 +94,7 @@ _KIND_LABELS = {
     PartKind.CASE: "Case",
     PartKind.COOLER: "CPU cooler",
     PartKind.STORAGE: "Storage",
+    PartKind.RISER: "Riser / adapter",
 }
 
 
@@ -144,4 +149,5 @@ _KIND_SHORT = {
     PartKind.MOTHERBOARD: "Board",
     PartKind.PSU: "PSU",
     PartKind.COOLER: "Cooler",
+    PartKind.RISER: "Riser",
 }

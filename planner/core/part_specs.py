@@ -11,6 +11,7 @@ from planner.core.parts import (
     Motherboard,
     Part,
     Psu,
+    Riser,
     Storage,
 )
 
@@ -60,4 +61,8 @@ def key_specs(part: Part) -> str:
             f"{part.capacity_gb / 1000:g} TB {part.interface.upper()}{gen}, "
             f"{part.seq_read_mbs} MB/s read"
         )
+    if isinstance(part, Riser):
+        links = " + ".join(f"x{width}" for width in part.outputs)
+        size = f"{part.length_mm} mm" if part.length_mm else "adapter card"
+        return f"PCIe {part.pcie_gen}.0, {links}, {size}"
     return ""

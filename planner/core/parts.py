@@ -8,6 +8,7 @@ from planner.core.errors import Location, RecordError
 from planner.core.part_base import (
     ARCHITECTURES,
     ATX_FAMILY,
+    BIFURCATION_MODES,
     BOARD_FORM_FACTORS,
     GPU_COOLERS,
     GPU_FORM_FACTORS,
@@ -26,6 +27,7 @@ from planner.core.records import spec
 __all__ = [
     "ARCHITECTURES",
     "ATX_FAMILY",
+    "BIFURCATION_MODES",
     "BOARD_FORM_FACTORS",
     "GPU_COOLERS",
     "GPU_FORM_FACTORS",
@@ -51,6 +53,7 @@ __all__ = [
     "PcieSlot",
     "Psu",
     "PsuConnectors",
+    "Riser",
     "Storage",
 ]
 
@@ -167,6 +170,8 @@ class PcieSlot:
     electrical: int = spec(choices=SLOT_WIDTHS)
     gen: int = spec(low=1, high=6)
     lanes_from: str = spec(choices=("cpu", "chipset"))
+    # The splits its BIOS offers for a bifurcation adapter; None: not published.
+    bifurcation: tuple[str, ...] | None = spec(default=None, choices=BIFURCATION_MODES)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -359,6 +364,37 @@ class Storage(Part):
         return self.form_factor.startswith("M.2")
 
 
+@dataclass(frozen=True, kw_only=True)
+class Riser(Part):
+    """A PCIe riser cable, or a bifurcation adapter that splits one slot into several links."""
+
+    KIND = PartKind.RISER
+
+    pcie_gen: int = spec(low=1, high=6)  # the generation it is rated for
+    length_mm: int = spec(low=0, high=2_000)  # of the cable; 0 for a rigid adapter card
+    outputs: tuple[int, ...] = spec(choices=SLOT_WIDTHS)  # [16]; [8, 8]; [4, 4, 4, 4]; [1]
+
+    def validate(self) -> None:
+        super().validate()
+        if not self.outputs or sum(self.outputs) > 16:
+            raise RecordError(
+                "must list one to four links of at most 16 lanes in all", Location(field="outputs")
+            )
+        if len(self.outputs) > 1 and self.bifurcation_mode is None:
+            modes = ", ".join(BIFURCATION_MODES)
+            raise RecordError(
+                f"a split must be one a BIOS offers ({modes})", Location(field="outputs")
+            )
+
+    @property
+    def bifurcation_mode(self) -> str | None:
+        """The BIOS split it needs ("8x8"), or None for a plain riser."""
+        if len(self.outputs) < 2:
+            return None
+        mode = "x".join(str(width) for width in self.outputs)
+        return mode if mode in BIFURCATION_MODES else None
+
+
 PART_CLASSES: dict[PartKind, type[Part]] = {
-    cls.KIND: cls for cls in (Gpu, Cpu, Motherboard, MemoryKit, Psu, Case, Cooler, Storage)
+    cls.KIND: cls for cls in (Gpu, Cpu, Motherboard, MemoryKit, Psu, Case, Cooler, Storage, Riser)
 }

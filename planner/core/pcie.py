@@ -9,13 +9,24 @@ leaves free slots between cards, then prefers CPU lanes and the top of the board
 
 from __future__ import annotations
 
-import math
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations, pairwise
 
-from planner.core.parts import Cpu, Gpu, M2Slot, Motherboard, PcieSlot, Storage
+from planner.core.parts import Cpu, Gpu, Motherboard, PcieSlot, Riser, Storage
+from planner.core.pcie_wiring import Wiring, wire
+from planner.core.riser_mount import (
+    Mounted,
+    Mounts,
+    adapters,
+    mount_cards,
+    plain_risers,
+    split_boards,
+)
+from planner.core.riser_mount import (
+    card_width as card_slots,
+)
 from planner.core.slot_layout import (
     DEFAULT_CASE_SLOTS,
     GBS_PER_LANE,
@@ -50,14 +61,6 @@ class _Candidate:
     score: tuple[float, ...]
 
 
-def card_slots(gpu: Gpu) -> int:
-    """Expansion-slot openings a card covers (a 2.5-slot card blocks three); an SXM module
-    covers none."""
-    if gpu.slot_width is None:
-        return 0
-    return max(1, math.ceil(gpu.slot_width - 1e-9))
-
-
 _CACHE_SIZE = 64
 # Layouts by the identity of their (immutable) inputs; the values keep the inputs alive so
 # their ids cannot be reused while the entry exists.
@@ -70,23 +73,50 @@ def plan_slots(
     gpus: Sequence[Gpu],
     drives: Sequence[Storage],
     case_slots: int | None = None,
+    risers: Sequence[Riser] = (),
+    open_frame: bool = False,
 ) -> SlotLayout:
-    """The best placement of `gpus` and the M.2 `drives` on `board`.
+    """The best placement of `gpus` and the M.2 `drives` on `board`, with the build's
+    `risers` (cables and bifurcation adapters); on an `open_frame` every card that has a
+    riser stands on the frame.
 
     The app re-checks the build on every edit and most edits leave board, CPU, GPUs and
     drives alone, so recent layouts are remembered.
     """
-    inputs = (board, cpu, *gpus, None, *drives)
-    key = (*map(id, inputs), case_slots or 0)
+    inputs = (board, cpu, *gpus, None, *drives, None, *risers)
+    key = (*map(id, inputs), case_slots or 0, open_frame)
     cached = _cache.get(key)
     if cached is not None:
         _cache.move_to_end(key)
         return cached[1]
-    layout = _plan_cards(board, cpu, gpus, drives, case_slots)
+    layout = _plan_mounted(board, cpu, gpus, drives, case_slots, risers, open_frame)
     _cache[key] = (inputs, layout)
     if len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
     return layout
+
+
+def _plan_mounted(
+    board: Motherboard,
+    cpu: Cpu | None,
+    gpus: Sequence[Gpu],
+    drives: Sequence[Storage],
+    case_slots: int | None,
+    risers: Sequence[Riser],
+    open_frame: bool,
+) -> SlotLayout:
+    """The best layout over the ways of hosting the bifurcation adapters: most cards
+    placed, then the usual score; the board without adapters is tried first."""
+    plain = plain_risers(risers)
+    best: tuple[tuple[object, ...], SlotLayout] | None = None
+    for split, hosted in split_boards(board, adapters(risers)):
+        mounts = Mounts(plain, hosted, open_frame)
+        layout = _plan_cards(split, cpu, gpus, drives, case_slots, mounts)
+        key = (len(layout.gpus), _score(layout, gpus))
+        if best is None or key > best[0]:
+            best = (key, layout)
+    assert best is not None  # split_boards yields the board itself first
+    return best[1]
 
 
 def _plan_cards(
@@ -95,13 +125,14 @@ def _plan_cards(
     gpus: Sequence[Gpu],
     drives: Sequence[Storage],
     case_slots: int | None,
+    mounts: Mounts,
 ) -> SlotLayout:
     """Plan the PCIe cards only: SXM modules have no slot edge and are listed apart. The
     placements keep their index into `gpus`."""
     cards = [index for index, gpu in enumerate(gpus) if not gpu.is_sxm]
     if len(cards) == len(gpus):
-        return _plan(board, cpu, gpus, drives, case_slots)
-    layout = _plan(board, cpu, [gpus[index] for index in cards], drives, case_slots)
+        return _plan(board, cpu, gpus, drives, case_slots, mounts)
+    layout = _plan(board, cpu, [gpus[index] for index in cards], drives, case_slots, mounts)
     placements = tuple(
         replace(placement, gpu_index=cards[placement.gpu_index]) for placement in layout.gpus
     )
@@ -115,16 +146,17 @@ def _plan(
     gpus: Sequence[Gpu],
     drives: Sequence[Storage],
     case_slots: int | None,
+    mounts: Mounts,
 ) -> SlotLayout:
     limit = case_slots or DEFAULT_CASE_SLOTS
     nvme = [drive for drive in drives if drive.interface == "nvme" and drive.is_m2]
     candidates = [slot for slot in board.pcie_slots if slot.mechanical == 16]
     for count in range(min(len(gpus), len(candidates)), -1, -1):
-        best = _best_with(board, cpu, gpus, nvme, candidates, count, limit)
+        best = _best_with(board, cpu, gpus, nvme, candidates, count, limit, mounts)
         if best is not None:
             if count == len(gpus):
                 return best.layout
-            reason = _why_unplaced(board, cpu, gpus, nvme, candidates, limit)
+            reason = _why_unplaced(board, cpu, gpus, nvme, candidates, limit, mounts)
             placed = {placement.gpu_index for placement in best.layout.gpus}
             unplaced = tuple(gpu.id for index, gpu in enumerate(gpus) if index not in placed)
             return _replace(best.layout, unplaced, reason)
@@ -154,12 +186,14 @@ def _why_unplaced(
     nvme: Sequence[Storage],
     candidates: Sequence[PcieSlot],
     limit: int,
+    mounts: Mounts,
 ) -> str:
     if len(candidates) < len(gpus):
         return Unplaced.TOO_FEW_SLOTS
-    if cpu is not None and _best_with(board, None, gpus, nvme, candidates, len(gpus), limit):
+    count = len(gpus)
+    if cpu is not None and _best_with(board, None, gpus, nvme, candidates, count, limit, mounts):
         return Unplaced.CPU_LANES
-    roomy_case = _best_with(board, cpu, gpus, nvme, candidates, len(gpus), limit=99)
+    roomy_case = _best_with(board, cpu, gpus, nvme, candidates, count, 99, mounts)
     if roomy_case is not None:
         return Unplaced.CASE_SLOTS
     return Unplaced.SPACING
@@ -211,42 +245,23 @@ def _best_with(
     candidates: Sequence[PcieSlot],
     count: int,
     limit: int,
+    mounts: Mounts,
 ) -> _Candidate | None:
     best: _Candidate | None = None
     orders = _orders(gpus, count)
     for slots in combinations(candidates, count):
-        wiring = _wire(board, cpu, slots, len(nvme))
+        wiring = wire(board, cpu, slots, len(nvme))
         if wiring is None:
             continue
         for order in orders:
-            candidate = _evaluate(board, cpu, gpus, nvme, slots, order, limit, wiring)
+            mounted = mount_cards(slots, [gpus[index] for index in order], limit, mounts)
+            if mounted is None:
+                continue
+            placed = (order, mounted, limit)
+            candidate = _evaluate(board, cpu, gpus, nvme, slots, placed, wiring)
             if candidate is not None and (best is None or candidate.score > best.score):
                 best = candidate
     return best
-
-
-@dataclass(frozen=True)
-class _Wiring:
-    """What a set of populated slots gets electrically, whichever card sits where."""
-
-    sockets: list[M2Slot]
-    widths: dict[str, int]
-    cpu_used: int
-    limited: tuple[str, ...]
-
-
-def _wire(
-    board: Motherboard, cpu: Cpu | None, slots: Sequence[PcieSlot], drives: int
-) -> _Wiring | None:
-    used_slots = {slot.name for slot in slots}
-    sockets = _choose_sockets(board, used_slots, drives)
-    widths = _shared_widths(board, used_slots | {socket.name for socket in sockets})
-    if any(widths[slot.name] == 0 for slot in slots):
-        return None
-    widths, cpu_used, limited = _apply_cpu_budget(board, cpu, slots, sockets, widths)
-    if any(widths[slot.name] == 0 for slot in slots):
-        return None
-    return _Wiring([s for s in sockets if widths[s.name] > 0], widths, cpu_used, limited)
 
 
 def _evaluate(
@@ -255,29 +270,36 @@ def _evaluate(
     gpus: Sequence[Gpu],
     nvme: Sequence[Storage],
     slots: Sequence[PcieSlot],
-    order: Sequence[int],
-    limit: int,
-    wiring: _Wiring,
+    placed: tuple[Sequence[int], Sequence[Mounted], int],
+    wiring: Wiring,
 ) -> _Candidate | None:
-    spans = []
-    for slot, index in zip(slots, order, strict=True):
-        last = slot.position + card_slots(gpus[index]) - 1
-        if last > limit:
-            return None
-        spans.append((slot.position, last))
-    for (_first, last), (next_first, _next_last) in pairwise(spans):
-        if next_first <= last:
-            return None
+    """The layout of one order of cards in one set of slots, mounted as `placed` says."""
+    order, mounted, limit = placed
     widths = wiring.widths
     placements = []
-    for slot, index, (first, last) in zip(slots, order, spans, strict=True):
+    for slot, index, mount in zip(slots, order, mounted, strict=True):
         gpu = gpus[index]
         gen = min(gpu.pcie_gen, slot.gen)
         if slot.lanes_from == "cpu" and cpu is not None:
             gen = min(gen, cpu.pcie_gen)
         width = min(gpu.pcie_lanes, widths[slot.name])
+        riser = mount.riser
+        if riser is not None:
+            gen = min(gen, riser.pcie_gen)
+            if riser.bifurcation_mode is None:
+                width = min(width, riser.outputs[0])
         placements.append(
-            GpuPlacement(index, gpu.id, slot.name, first, last, gen, width, slot.lanes_from)
+            GpuPlacement(
+                index,
+                gpu.id,
+                slot.name,
+                slot.position,
+                mount.last_position,
+                gen,
+                width,
+                slot.lanes_from,
+                riser.id if riser else None,
+            )
         )
     drives = tuple(
         DrivePlacement(
@@ -303,84 +325,12 @@ def _evaluate(
     return _Candidate(layout, _score(layout, gpus))
 
 
-def _choose_sockets(board: Motherboard, used_slots: set[str], count: int) -> list[M2Slot]:
-    """M.2 sockets for `count` drives: those that narrow no used GPU slot first, then CPU
-    lanes, then the newest generation."""
-
-    def harm(socket: M2Slot) -> int:
-        return sum(
-            1
-            for rule in board.lane_sharing
-            if socket.name in rule.if_used and rule.slot in used_slots
-        )
-
-    ranked = sorted(
-        board.m2_slots,
-        key=lambda socket: (harm(socket), socket.lanes_from != "cpu", -socket.gen),
-    )
-    return [socket for socket in ranked if not _disabled_by_gpus(board, socket, used_slots)][:count]
-
-
-def _disabled_by_gpus(board: Motherboard, socket: M2Slot, used_slots: set[str]) -> bool:
-    return any(
-        rule.slot == socket.name and rule.width == 0 and used_slots & set(rule.if_used)
-        for rule in board.lane_sharing
-    )
-
-
-def _shared_widths(board: Motherboard, populated: set[str]) -> dict[str, int]:
-    widths = {slot.name: slot.electrical for slot in board.pcie_slots}
-    widths.update({socket.name: socket.lanes for socket in board.m2_slots})
-    for rule in board.lane_sharing:
-        if populated & set(rule.if_used):
-            widths[rule.slot] = min(widths[rule.slot], rule.width)
-    return widths
-
-
-def _apply_cpu_budget(
-    board: Motherboard,
-    cpu: Cpu | None,
-    slots: Sequence[PcieSlot],
-    sockets: Sequence[M2Slot],
-    widths: dict[str, int],
-) -> tuple[dict[str, int], int, tuple[str, ...]]:
-    """Narrow the populated CPU-lane devices, bottom of the board last, to the CPU's lanes.
-
-    Boards are wired for the biggest CPU of their socket; a CPU with fewer lanes (a Xeon
-    W-2400 on a board built for the W-3400) leaves the lower slots narrower or off.
-    """
-    cpu_devices = [
-        slot.name
-        for slot in sorted(slots, key=lambda slot: slot.position)
-        if slot.lanes_from == "cpu"
-    ] + [socket.name for socket in sockets if socket.lanes_from == "cpu"]
-    needed = sum(widths[name] for name in cpu_devices)
-    if cpu is None or needed <= cpu.pcie_lanes:
-        return widths, needed, ()
-    remaining = cpu.pcie_lanes
-    narrowed = dict(widths)
-    limited = []
-    for name in cpu_devices:
-        granted = _power_of_two_at_most(min(widths[name], remaining))
-        if granted < widths[name]:
-            limited.append(name)
-        narrowed[name] = granted
-        remaining -= granted
-    return narrowed, cpu.pcie_lanes - remaining, tuple(limited)
-
-
-def _power_of_two_at_most(lanes: int) -> int:
-    if lanes <= 0:
-        return 0
-    return 1 << (lanes.bit_length() - 1)
-
-
 def _score(layout: SlotLayout, gpus: Sequence[Gpu]) -> tuple[float, ...]:
     bandwidths = [placement.bandwidth_gbs for placement in layout.gpus]
     ordered = sorted(layout.gpus, key=lambda placement: placement.position)
     touching = 0
     for upper, lower in pairwise(ordered):
-        if lower.position == upper.last_position + 1:
+        if lower.position == upper.last_position + 1 and not (upper.riser or lower.riser):
             touching += 2 if gpus[upper.gpu_index].cooler_type == "open-air" else 1
     on_cpu = sum(1 for placement in layout.gpus if placement.lanes_from == "cpu")
     return (

@@ -115,14 +115,15 @@ def power_budget(assembly: Assembly) -> PowerBudget:
     rest_w = (gpu_w + cpu_w) * REST_OF_SYSTEM
     lines.append(PowerLine("Board, memory, drives, fans (~10%)", rest_w))
     psu = assembly.psu
-    settings = assembly.build.settings
+    circuit = assembly.build.settings.wall_circuit
+    psus = assembly.psus
     return PowerBudget(
         lines=tuple(lines),
         gpu_w=gpu_w,
         cpu_w=cpu_w,
         cpu_peak_w=float(cpu.max_power_w) if cpu else 0.0,
         rest_w=rest_w,
-        psu_w=psu_rating_w(psu, settings.wall_circuit) if psu else None,
+        psu_w=sum(psu_rating_w(unit, circuit) for unit in psus) if psus else None,
         efficiency=EFFICIENCY[psu.efficiency] if psu else EFFICIENCY["Gold"],
     )
 

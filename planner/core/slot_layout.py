@@ -29,6 +29,8 @@ class GpuPlacement:
     link_gen: int
     link_width: int
     lanes_from: str
+    # The riser or bifurcation adapter the card stands on; None: seated in the slot.
+    riser: str | None = None
 
     @property
     def bandwidth_gbs(self) -> float:
@@ -46,6 +48,7 @@ class GpuPlacement:
             "link_width": self.link_width,
             "lanes_from": self.lanes_from,
             "bandwidth_gbs": round(self.bandwidth_gbs, 2),
+            "riser": self.riser,
         }
 
 

@@ -291,7 +291,11 @@ def _slots(data: ReportData) -> str:
             esc(names.get(gpu.part_id, gpu.part_id)),
             f"PCIe {gpu.link_gen}.0 x{gpu.link_width}",
             (f"{gpu.bandwidth_gbs:,.1f} GB/s", "num"),
-            f"slots {gpu.position}–{gpu.last_position}",
+            (
+                f"on {esc(names.get(gpu.riser, gpu.riser))}"
+                if gpu.riser
+                else f"slots {gpu.position}–{gpu.last_position}"
+            ),
             esc(gpu.lanes_from),
         )
         for gpu in layout.gpus

@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGridLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
 from planner.core.build import WALL_CIRCUITS
+from planner.core.parts import PartKind
 from planner.io.profiles import MAX_NAME_CHARS
 from planner.ui.document import BuildDocument
 
@@ -52,6 +61,13 @@ class BuildHeader(QWidget):
         self.price.setSuffix(" /kWh")
         self.price.setKeyboardTracking(False)
         self.price.setToolTip("Electricity price used for the cost of each training run")
+        self.second_circuit = QCheckBox("Second PSU on its own circuit")
+        self.second_circuit.setObjectName("secondCircuit")
+        self.second_circuit.setToolTip(
+            "With two power supplies, plug the second into another outlet of the same kind on "
+            "a different breaker: each circuit then carries its own supply's share."
+        )
+        self.second_circuit.toggled.connect(self._settings_edited)
         self.price.valueChanged.connect(self._settings_edited)
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -61,6 +77,7 @@ class BuildHeader(QWidget):
         layout.addWidget(self.circuit, 1, 1)
         layout.addWidget(QLabel("Electricity"), 1, 2)
         layout.addWidget(self.price, 1, 3)
+        layout.addWidget(self.second_circuit, 2, 1, 1, 3)
         layout.setColumnStretch(1, 1)
         document.changed.connect(self.refresh)
         self.refresh()
@@ -72,6 +89,8 @@ class BuildHeader(QWidget):
             self.name.setText(build.name)
         self.circuit.setCurrentIndex(max(0, self.circuit.findData(build.settings.wall_circuit)))
         self.price.setValue(build.settings.electricity_usd_per_kwh)
+        self.second_circuit.setChecked(build.settings.psu_circuits == 2)
+        self.second_circuit.setVisible(self._document.assembly.count(PartKind.PSU) > 1)
         self._updating = False
 
     def _renamed(self) -> None:
@@ -88,5 +107,6 @@ class BuildHeader(QWidget):
             self._document.build.settings,
             wall_circuit=self.circuit.currentData(),
             electricity_usd_per_kwh=round(self.price.value(), 3),
+            psu_circuits=2 if self.second_circuit.isChecked() else 1,
         )
         self._document.set_settings(settings)

@@ -16,6 +16,7 @@ from planner.core.parts import (
     Part,
     PartKind,
     Psu,
+    Riser,
     Storage,
 )
 
@@ -132,6 +133,13 @@ COLUMNS: dict[PartKind, tuple[Column, ...]] = {
         Column("Read MB/s", lambda s: s.seq_read_mbs),
         PRICE,
     ),
+    PartKind.RISER: (
+        NAME,
+        Column("PCIe", lambda r: r.pcie_gen, lambda r: f"Gen{r.pcie_gen}"),
+        Column("Length mm", lambda r: r.length_mm),
+        Column("Links", lambda r: " + ".join(f"x{width}" for width in r.outputs)),
+        PRICE,
+    ),
 }
 
 KIND_TYPES = {
@@ -143,4 +151,5 @@ KIND_TYPES = {
     PartKind.CASE: Case,
     PartKind.COOLER: Cooler,
     PartKind.STORAGE: Storage,
+    PartKind.RISER: Riser,
 }

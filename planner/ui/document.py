@@ -177,6 +177,12 @@ class BuildDocument(QObject):
         if settings.wall_circuit != old.wall_circuit:
             volts, amps = settings.wall_circuit.split("-")
             label = f"Set the outlet to {volts[:-1]} V / {amps[:-1]} A"
+        elif settings.psu_circuits != old.psu_circuits:
+            label = (
+                "Put the second PSU on its own circuit"
+                if settings.psu_circuits == 2
+                else "Put both PSUs on one circuit"
+            )
         else:
             label = f"Set electricity to ${settings.electricity_usd_per_kwh:.3f}/kWh"
         self.apply(build_edits.set_settings(self._build, settings), label)

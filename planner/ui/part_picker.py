@@ -28,7 +28,7 @@ from planner.ui.catalog_model import PART_ROLE, CatalogFilterProxy, CatalogTable
 from planner.ui.flow_layout import FlowLayout
 from planner.ui.frozen_table import FrozenColumnTable
 
-COUNTED = (PartKind.GPU, PartKind.MEMORY, PartKind.STORAGE)
+COUNTED = (PartKind.GPU, PartKind.MEMORY, PartKind.STORAGE, PartKind.PSU, PartKind.RISER)
 
 
 class KindPicker(QWidget):

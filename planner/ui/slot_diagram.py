@@ -38,8 +38,30 @@ class SlotDiagram(QWidget):
         """The text on each placed card, top slot first."""
         return [self._card_label(p) for p in (self._layout.gpus if self._layout else ())]
 
+    def _card_rects(self, slot_area: float, width: float) -> list[tuple[GpuPlacement, QRectF]]:
+        """Where each card is drawn: seated cards down the openings they cover; cards on
+        risers in their slot's row, side by side when an adapter splits the slot."""
+        placements = self._layout.gpus if self._layout else ()
+        per_row: dict[int, list[GpuPlacement]] = {}
+        for placement in placements:
+            per_row.setdefault(placement.position, []).append(placement)
+        left, span = LEFT + slot_area + 6, width - slot_area - 6
+        rects = []
+        for placement in placements:
+            top = (placement.position - 1) * ROW + 2
+            height = (placement.last_position - placement.position + 1) * ROW - 4
+            sharing = per_row[placement.position]
+            share = span / len(sharing)
+            x = left + sharing.index(placement) * share
+            rects.append(
+                (placement, QRectF(x, top, share - (2 if len(sharing) > 1 else 0), height))
+            )
+        return rects
+
     def _card_label(self, placement: GpuPlacement) -> str:
         name = self._names.get(placement.part_id, placement.part_id)
+        if placement.riser:
+            return f"{name} · riser · Gen{placement.link_gen} x{placement.link_width}"
         return (
             f"{name}\nPCIe {placement.link_gen}.0 x{placement.link_width} · "
             f"{placement.bandwidth_gbs:.1f} GB/s"
@@ -114,14 +136,12 @@ class SlotDiagram(QWidget):
                 Qt.AlignmentFlag.AlignVCenter,
                 label,
             )
-        for placement in layout.gpus if layout else ():
-            top = (placement.position - 1) * ROW + 2
-            height = (placement.last_position - placement.position + 1) * ROW - 4
-            card = QRectF(LEFT + slot_area + 6, top, width - slot_area - 6, height)
+        for placement, card in self._card_rects(slot_area, width):
             fill = QColor(highlight)
-            fill.setAlpha(200)
+            fill.setAlpha(120 if placement.riser else 200)
             painter.setBrush(fill)
-            painter.setPen(QPen(highlight.darker(130), 1))
+            style = Qt.PenStyle.DashLine if placement.riser else Qt.PenStyle.SolidLine
+            painter.setPen(QPen(highlight.darker(130), 1, style))
             painter.drawRoundedRect(card, 4, 4)
             painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
             painter.drawText(
@@ -138,6 +158,8 @@ class SlotDiagram(QWidget):
             note += (
                 f" · no room for: {', '.join(self._names.get(i, i) for i in layout.unplaced_gpus)}"
             )
+        if layout and any(placement.riser for placement in layout.gpus):
+            note += " · dashed: on a riser (the card stands on the frame or a vertical mount)"
         if layout and layout.sxm_gpus:
             modules = ", ".join(self._names.get(i, i) for i in layout.sxm_gpus)
             note += f" · SXM modules (HGX/DGX baseboard only): {modules}"

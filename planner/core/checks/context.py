@@ -11,7 +11,8 @@ from planner.core.catalog import Catalog
 from planner.core.findings import Finding
 from planner.core.parts import Gpu, Part, PartKind, Storage
 from planner.core.pcie import SlotLayout, plan_slots
-from planner.core.power import PowerBudget, power_budget
+from planner.core.power import PowerBudget, gpu_power_w, power_budget
+from planner.core.psu_split import PsuLoad, split_load
 from planner.core.workload_estimates import BuildEstimate, estimate_build
 from planner.core.workloads import Workload
 
@@ -54,11 +55,24 @@ class CheckContext:
             self.gpu_list,
             self.drive_list,
             case.expansion_slots if case else None,
+            self.assembly.risers,
+            self.assembly.open_frame,
         )
 
     @cached_property
     def power(self) -> PowerBudget:
         return power_budget(self.assembly)
+
+    @cached_property
+    def psu_loads(self) -> tuple[PsuLoad, ...]:
+        """What each power supply feeds (one entry per unit; empty without one)."""
+        gpus = tuple(
+            (gpu, gpu_power_w(gpu, item.choice.power_limit_w))
+            for gpu, item in self.assembly.gpus
+            for _ in range(item.count)
+        )
+        circuit = self.assembly.build.settings.wall_circuit
+        return split_load(self.assembly.psus, gpus, self.power, circuit)
 
     def examples(self, kind: PartKind, fits: Callable[[Part], bool], limit: int = 2) -> str:
         """Names of the cheapest catalog parts of `kind` that satisfy `fits`, for fixes."""

@@ -18,12 +18,13 @@ _DESKTOP_CASES = ("mini-itx", "micro-atx", "mid-tower", "full-tower")
 
 
 def touching_pairs(placements: tuple[GpuPlacement, ...]) -> list[tuple[GpuPlacement, GpuPlacement]]:
-    """Pairs of cards with no free slot between them, upper card first."""
+    """Pairs of cards with no free slot between them, upper card first; a card on a riser
+    stands away from its neighbours."""
     ordered = sorted(placements, key=lambda placement: placement.position)
     return [
         (upper, lower)
         for upper, lower in pairwise(ordered)
-        if lower.position == upper.last_position + 1
+        if lower.position == upper.last_position + 1 and not (upper.riser or lower.riser)
     ]
 
 

@@ -92,7 +92,16 @@ def _slots_needed(context: CheckContext) -> int:
     board = context.assembly.motherboard
     if board is None:
         return 0
-    roomy = plan_slots(board, context.assembly.cpu, context.gpu_list, context.drive_list, 20)
+    assembly = context.assembly
+    roomy = plan_slots(
+        board,
+        assembly.cpu,
+        context.gpu_list,
+        context.drive_list,
+        20,
+        assembly.risers,
+        assembly.open_frame,
+    )
     return max((placement.last_position for placement in roomy.gpus), default=0)
 
 

@@ -10,6 +10,7 @@ from planner.core.checks.context import CheckContext, plural, watts
 from planner.core.findings import Category, Finding, Severity
 from planner.core.parts import Gpu, PartKind, Psu
 from planner.core.power import (
+    EFFICIENCY,
     GPU_TRANSIENT_FACTOR,
     excursion_limit,
     limit_to_fit,
@@ -25,8 +26,8 @@ _WALL_WARNING_FRACTION = 0.9
 def check_psu_capacity(context: CheckContext) -> Iterator[Finding]:
     psu = context.assembly.psu
     budget = context.power
-    if psu is None or budget.psu_w is None or not context.gpu_list:
-        return
+    if psu is None or budget.psu_w is None or not context.gpu_list or len(context.psu_loads) > 1:
+        return  # two or more supplies: checks/psu_pair.py
     rating = budget.psu_w
     sustained, recommended = budget.sustained_w, budget.recommended_psu_w
     if recommended <= rating:
@@ -75,8 +76,8 @@ def check_psu_capacity(context: CheckContext) -> Iterator[Finding]:
 def check_transients(context: CheckContext) -> Iterator[Finding]:
     psu = context.assembly.psu
     budget = context.power
-    if psu is None or budget.psu_w is None or not context.gpu_list:
-        return
+    if psu is None or budget.psu_w is None or not context.gpu_list or len(context.psu_loads) > 1:
+        return  # two or more supplies: checks/psu_pair.py
     limit = budget.psu_w * excursion_limit(psu)
     peak = budget.transient_peak_w
     if peak <= limit:
@@ -114,12 +115,13 @@ class ConnectorNeeds:
 
 
 def connector_needs(
-    gpus: tuple[tuple[Gpu, float], ...], psu: Psu, socket: str | None
+    gpus: tuple[tuple[Gpu, float], ...], psu: Psu, socket: str | None, feeds_board: bool = True
 ) -> ConnectorNeeds:
     """How the GPUs' plugs map onto the PSU's cables. 12VHPWR / 12V-2x6 plugs use the PSU's
     native cables first, then the card's adapter at 150 W per 8-pin; CPU (EPS) plugs on
-    datacenter cards use spare EPS cables first, then NVIDIA's 2 × 8-pin adapter."""
-    board_eps = 2 if socket in _TWO_EPS_SOCKETS else 1
+    datacenter cards use spare EPS cables first, then NVIDIA's 2 × 8-pin adapter. A second
+    supply (`feeds_board` false) keeps all its EPS cables for the cards."""
+    board_eps = (2 if socket in _TWO_EPS_SOCKETS else 1) if feeds_board else 0
     spare_eps = max(0, psu.connectors.eps_8pin - board_eps)
     native_left = psu.connectors.hpwr_12v
     pcie_8pin = native = adapted = eps = adapted_eps = 0
@@ -147,8 +149,8 @@ def connector_needs(
 
 def check_connectors(context: CheckContext) -> Iterator[Finding]:
     psu = context.assembly.psu
-    if psu is None or not context.gpu_list:
-        return
+    if psu is None or not context.gpu_list or len(context.psu_loads) > 1:
+        return  # two or more supplies: checks/psu_pair.py
     # Plugs are hardware: a software power limit (nvidia-smi -pl) does not change which
     # cables a card needs, so they follow its board power.
     gpus = tuple((gpu, float(gpu.board_power_w)) for gpu in context.gpu_list)
@@ -209,30 +211,63 @@ def check_wall_circuit(context: CheckContext) -> Iterator[Finding]:
     if psu is None or not context.gpu_list:
         return
     settings = context.assembly.build.settings
+    loads = context.psu_loads
+    if settings.psu_circuits == 2 and len(loads) > 1:
+        first = loads[0]
+        others = loads[1:]
+        circuits = [
+            (f"{first.label}'s circuit", first.sustained_w, first.psu),
+            (
+                "the other supplies' circuit"
+                if len(others) > 1
+                else f"{others[0].label}'s circuit",
+                sum(load.sustained_w for load in others),
+                others[0].psu,
+            ),
+        ]
+    else:
+        circuits = [("", budget.sustained_w, psu)]
+    for where, sustained, unit in circuits:
+        yield from _circuit_findings(context, where, sustained, EFFICIENCY[unit.efficiency])
+
+
+def _circuit_findings(
+    context: CheckContext, where: str, sustained: float, efficiency: float
+) -> Iterator[Finding]:
+    settings = context.assembly.build.settings
     circuit_w = settings.wall_continuous_w
-    wall = budget.wall_w
+    wall = sustained / efficiency
     name = settings.wall_circuit.replace("v-", " V / ").upper().replace("A", " A")
+    who = f"On {where} the build" if where else "At the wall the build"
+    psus = context.assembly.psus
+    psu_ids = tuple(dict.fromkeys(unit.id for unit in psus))
+    if len(psus) < 2:
+        second = ", add a second power supply on a circuit of its own"
+    elif settings.psu_circuits == 1:
+        second = ", plug the second power supply into a circuit of its own"
+    else:
+        second = ""
     if wall > circuit_w:
         yield Finding(
             Severity.ERROR,
             Category.POWER,
             "power.wall_circuit",
-            f"At the wall the build draws about {watts(wall)} ({watts(budget.sustained_w)} "
-            f"through a {budget.efficiency:.0%}-efficient supply), more than a {name} circuit "
+            f"{who} draws about {watts(wall)} ({watts(sustained)} "
+            f"through a {efficiency:.0%}-efficient supply), more than a {name} circuit "
             f"carries continuously ({watts(circuit_w)}): the breaker will trip.",
-            (psu.id,),
-            "Use a 230 V circuit or a dedicated 20 A circuit, split the GPUs across two "
-            "machines, or set GPU power limits.",
+            psu_ids,
+            f"Use a 230 V circuit or a dedicated 20 A circuit{second}, split the GPUs across "
+            "two machines, or set GPU power limits.",
         )
     elif wall > circuit_w * _WALL_WARNING_FRACTION:
         yield Finding(
             Severity.WARNING,
             Category.POWER,
             "power.wall_circuit_headroom",
-            f"At the wall the build draws about {watts(wall)}, {wall / circuit_w:.0%} of what "
+            f"{who} draws about {watts(wall)}, {wall / circuit_w:.0%} of what "
             f"a {name} circuit carries continuously ({watts(circuit_w)}); a monitor or a "
             "second machine on the same circuit can trip the breaker.",
-            (psu.id,),
+            psu_ids,
             "Give the machine a circuit of its own.",
         )
 
