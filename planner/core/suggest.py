@@ -28,7 +28,7 @@ from planner.core.findings import Severity
 from planner.core.parts import Case, Cooler, Cpu, Gpu, MemoryKit, Motherboard, Part, PartKind, Psu
 from planner.core.pcie import plan_slots
 from planner.core.performance import ComputeSpec, Link
-from planner.core.power import REST_OF_SYSTEM, psu_rating_w
+from planner.core.power import EFFICIENCY, REST_OF_SYSTEM, psu_rating_w
 from planner.core.slot_layout import link_bandwidth_gbs
 from planner.core.suggest_picks import Candidate, Pick, candidate_of, picks_for
 from planner.core.workload_estimates import network_for, resolve_workload, setup_for
@@ -55,6 +55,7 @@ FIXED_BY = {
     "compatibility.cooler": {COOLER},
     "compatibility.memory": {MEMORY, CPU},
     "compatibility.cpu": {CPU},
+    "storage.m2_sockets": {CPU},  # a CPU with more lanes keeps CPU-wired sockets on
 }
 ROOMIEST_CASE = 20  # expansion slots: more than any case has
 # Candidates tried per board before it is given up (best-first, cheapest first).
@@ -120,6 +121,15 @@ class _Search:
             for kind, parts in self.options.items()
             if kind is not PartKind.GPU and parts
         )
+        self.best_efficiency = max(
+            (EFFICIENCY[p.efficiency] for p in self.options[PartKind.PSU] if isinstance(p, Psu)),
+            default=EFFICIENCY["Titanium"],
+        )
+        self.least_cpu_w: dict[str, int] = {}
+        for cpu in self.options[PartKind.CPU]:
+            if isinstance(cpu, Cpu):
+                known = self.least_cpu_w.get(cpu.socket, cpu.tdp_w)
+                self.least_cpu_w[cpu.socket] = min(known, cpu.tdp_w)
         self._fit_cache: dict[tuple[PartKind, str, int, str], list[Part]] = {}
         self._place_cache: dict[tuple[str, float | None, int, int, int], bool] = {}
         self.unpriced_gpus = sum(
@@ -242,7 +252,14 @@ class _Search:
         type, form factor, GPU length, enough watts for the GPUs alone)."""
         parts = self.options[kind]
         if kind is PartKind.CPU:
-            return [p for p in parts if isinstance(p, Cpu) and p.socket == board.socket]
+            return [
+                p
+                for p in parts
+                if isinstance(p, Cpu)
+                and p.socket == board.socket
+                and self._wall_w(gpu.board_power_w * count + p.tdp_w, self.best_efficiency)
+                <= self.settings.wall_continuous_w
+            ]
         if kind is PartKind.MEMORY:
             return [
                 p
@@ -305,20 +322,20 @@ class _Search:
     def _powers(self, psu: Psu, gpu: Gpu, count: int, board: Motherboard) -> bool:
         """Whether the supply can carry the cards with the board's least hungry CPU, on the
         outlet's rating, and has the cables they need (else every build with it errs)."""
-        tdps = [p.tdp_w for p in self.options[PartKind.CPU] if isinstance(p, Cpu)]
-        cpu_w = min(
-            (
-                t
-                for p, t in zip(self.options[PartKind.CPU], tdps, strict=True)
-                if isinstance(p, Cpu) and p.socket == board.socket
-            ),
-            default=0,
-        )
+        cpu_w = self.least_cpu_w.get(board.socket, 0)
         sustained = (gpu.board_power_w * count + cpu_w) * (1 + REST_OF_SYSTEM)
         if psu_rating_w(psu, self.constraints.wall_circuit) < sustained:
             return False
+        wall = self._wall_w(gpu.board_power_w * count + cpu_w, EFFICIENCY[psu.efficiency])
+        if wall > self.settings.wall_continuous_w:
+            return False
         cards = ((gpu, float(gpu.board_power_w)),) * count
         return connector_needs(cards, psu, board.socket).pcie_8pin <= psu.connectors.pcie_8pin
+
+    @staticmethod
+    def _wall_w(parts_w: float, efficiency: float) -> float:
+        """Draw at the wall of GPUs and CPU drawing `parts_w`, with the rest of the system."""
+        return parts_w * (1 + REST_OF_SYSTEM) / efficiency
 
     def _places_in(self, board: Motherboard, gpu: Gpu, count: int, slots: int) -> bool:
         """Whether a case with `slots` expansion openings can take the cards on this board."""
