@@ -61,7 +61,7 @@ class SlotDiagram(QWidget):
     def _card_label(self, placement: GpuPlacement) -> str:
         name = self._names.get(placement.part_id, placement.part_id)
         if placement.riser:
-            return f"{name} · riser · Gen{placement.link_gen} x{placement.link_width}"
+            return f"Gen{placement.link_gen} x{placement.link_width} riser · {name}"
         return (
             f"{name}\nPCIe {placement.link_gen}.0 x{placement.link_width} · "
             f"{placement.bandwidth_gbs:.1f} GB/s"
@@ -144,10 +144,14 @@ class SlotDiagram(QWidget):
             painter.setPen(QPen(highlight.darker(130), 1, style))
             painter.drawRoundedRect(card, 4, 4)
             painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+            text_box = card.adjusted(6, 0, -6, 0)
+            label = self._card_label(placement)
+            if placement.riser:  # one line in one row: the link first, the name elided
+                label = painter.fontMetrics().elidedText(
+                    label, Qt.TextElideMode.ElideRight, int(text_box.width())
+                )
             painter.drawText(
-                card.adjusted(6, 0, -6, 0),
-                Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap,
-                self._card_label(placement),
+                text_box, Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap, label
             )
         painter.setPen(QPen(QColor(200, 60, 60), 2, Qt.PenStyle.DashLine))
         bottom = case_slots * ROW

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import pairwise
 
 from planner.core.checks.context import CheckContext, plural
 from planner.core.findings import Category, Finding, Severity
 from planner.core.parts import Case, Gpu, Motherboard, PartKind
-from planner.core.pcie import Unplaced, card_slots, plan_slots
+from planner.core.pcie import GpuPlacement, Unplaced, card_slots, plan_slots
 
 
 def check_slots(context: CheckContext) -> Iterator[Finding]:
@@ -105,17 +105,21 @@ def _slots_needed(context: CheckContext) -> int:
     return max((placement.last_position for placement in roomy.gpus), default=0)
 
 
+def _links(placements: Sequence[GpuPlacement]) -> str:
+    return ", ".join(
+        f"{placement.slot} PCIe {placement.link_gen}.0 x{placement.link_width} "
+        f"({placement.bandwidth_gbs:.1f} GB/s)"
+        for placement in placements
+    )
+
+
 def check_links(context: CheckContext) -> Iterator[Finding]:
     layout = context.layout
     gpus = context.gpu_list
     if layout is None or not layout.gpus:
         return
     placed = layout.gpus
-    links = ", ".join(
-        f"{placement.slot} PCIe {placement.link_gen}.0 x{placement.link_width} "
-        f"({placement.bandwidth_gbs:.1f} GB/s)"
-        for placement in placed
-    )
+    links = _links(placed)
     many = len(placed) > 1
     narrow = [placement for placement in placed if placement.link_width <= 4]
     chipset = [placement for placement in placed if placement.lanes_from == "chipset"]
@@ -124,7 +128,8 @@ def check_links(context: CheckContext) -> Iterator[Finding]:
             Severity.WARNING,
             Category.PCIE,
             "pcie.narrow_link",
-            f"{plural(len(narrow), 'GPU')} of {len(placed)} run at x4 or narrower ({links}). "
+            f"{plural(len(narrow), 'GPU')} of {len(placed)} run at x4 or narrower "
+            f"({_links(narrow)}). "
             "Data-parallel training exchanges gradients every step; with four GPUs, x4 links "
             "cost about 5–10% of speed, more with fewer GPUs on faster cards.",
             tuple(sorted({placement.part_id for placement in narrow})),
@@ -205,17 +210,24 @@ def _nvlink(context: CheckContext, gpus: tuple[Gpu, ...]) -> Iterator[Finding]:
     if len(linked) < 2 or layout is None:
         return
     gpu = linked[0]
-    positions = sorted(p.position for p in layout.gpus if gpus[p.gpu_index].nvlink_gbs)
-    spacing = ", ".join(str(b - a) for a, b in pairwise(positions))
+    bridged = [p for p in layout.gpus if gpus[p.gpu_index].nvlink_gbs]
+    if any(p.riser for p in bridged):
+        where = "on risers the cards stand where the frame or mount holds them"
+        fix = "Stand each bridged pair at the bridge's spacing (2-, 3- or 4-slot widths)."
+    else:
+        positions = sorted(p.position for p in bridged)
+        spacing = ", ".join(str(b - a) for a, b in pairwise(positions))
+        where = f"in this layout the cards sit {spacing} slot(s) apart"
+        fix = "Buy the bridge for that slot spacing (they come in 2-, 3- and 4-slot widths)."
     yield Finding(
         Severity.INFO,
         Category.PCIE,
         "pcie.nvlink",
         f"The {gpu.display_name} cards can pair over a 2-way NVLink bridge at "
-        f"{gpu.nvlink_gbs:g} GB/s each way, far faster than PCIe; in this layout the cards sit "
-        f"{spacing} slot(s) apart, and the bridge must match that spacing.",
+        f"{gpu.nvlink_gbs:g} GB/s each way, far faster than PCIe; {where}, and the bridge "
+        "must match that spacing.",
         (gpu.id,),
-        "Buy the bridge for that slot spacing (they come in 2-, 3- and 4-slot widths).",
+        fix,
     )
 
 

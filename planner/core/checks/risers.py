@@ -70,20 +70,20 @@ def check_bifurcation(context: CheckContext) -> Iterator[Finding]:
     fitted = adapters(context.assembly.risers)
     if layout is None or board is None or not fitted:
         return
-    hosts = {p.slot.split("/")[0] for p in layout.gpus if "/" in p.slot}
-    for name in sorted(hosts):
-        slot = board.slot(name)
-        if slot is not None and slot.bifurcation is None:
-            yield Finding(
-                Severity.WARNING,
-                Category.PCIE,
-                "pcie.bifurcation_unknown",
-                f"The plan splits {name} of the {board.display_name} with a bifurcation "
-                "adapter, and the catalog does not know whether its BIOS offers that split: "
-                "without it only the first card is seen.",
-                (board.id,),
-                f"Check the board manual's PCIe bifurcation setting for {name} before buying.",
-            )
+    hosts = sorted({p.slot.split("/")[0] for p in layout.gpus if "/" in p.slot})
+    unknown = [name for name in hosts if (slot := board.slot(name)) and slot.bifurcation is None]
+    if unknown:
+        names = ", ".join(unknown)
+        yield Finding(
+            Severity.WARNING,
+            Category.PCIE,
+            "pcie.bifurcation_unknown",
+            f"The plan splits {names} of the {board.display_name} with bifurcation adapters, "
+            "and the catalog does not know whether its BIOS offers that split: without it "
+            "only the first card on each adapter is seen.",
+            (board.id,),
+            f"Check the board manual's PCIe bifurcation setting for {names} before buying.",
+        )
     for adapter in fitted:
         mode = adapter.bifurcation_mode or ""
         if not any(splits_allowed(slot, adapter) for slot in board.pcie_slots):
