@@ -56,7 +56,8 @@ CHECK_FIELDS = {
 # Lower them as fields are verified from manuals and spec pages. The share was 14.1% of
 # 1,077 fields for 170 parts on 2026-12-05; the 242 parts added on 2026-12-06 (partner
 # cards, Ryzen 9000 / Threadripper 9000 / Xeon W, boards, DDR5 kits, PSUs to 2,800 W,
-# towers and open frames, risers) brought it to 16.1% of 2,373 - every new part priced; two RDIMM kits priced since (17 unpriced).
+# towers and open frames, risers) brought it to 16.1% of 2,373 - every new part priced;
+# two RDIMM kits were priced since (17 unpriced).
 MOST_ESTIMATED_SHARE = 0.161
 MOST_UNPRICED = 17
 FEWEST_PARTS = 412
