@@ -5,6 +5,7 @@ against hand-worked numbers and through `planner estimate --cases`."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from cli_runner import planner
 
 from planner.core.inference import (
     Serving,
+    host_embedding_bytes,
     kv_bytes_per_token,
     max_context,
     serving_memory,
@@ -188,6 +190,38 @@ def test_the_workloads_menu_offers_plan_serving(driver) -> None:  # type: ignore
     assert items == ["&Import Model…", "Plan &Serving…"]
 
 
+def test_llama_cpp_keeps_the_input_table_in_system_ram() -> None:
+    """llama.cpp looks token rows up on the CPU: an untied input table stays in system RAM
+    with every layer on the GPU; a tied one is also the output layer and stays on the GPU.
+    Its CUDA context is ~0.3 GiB against a PyTorch engine's 0.75 GiB."""
+    untied = net("llama-3-1-8b")
+    served = Serving(quant="Q4_K_M", context=4096)
+    table = untied.vocab * untied.hidden * served.weight_bits / 8
+    memory = serving_memory(untied, served, 24 * 2**30)
+    assert host_embedding_bytes(untied, served) == pytest.approx(table)
+    assert memory.weights == pytest.approx(weight_bytes(untied, served) - table)
+    assert memory.system_ram == pytest.approx(table)
+    assert memory.overhead == pytest.approx(0.3 * 2**30)
+    vllm = Serving(quant="bf16", context=4096, engine="vllm")
+    assert host_embedding_bytes(untied, vllm) == 0
+    assert serving_memory(untied, vllm, 80 * 2**30).overhead == pytest.approx(0.75 * 2**30)
+    tied = net("llama-3-2-1b")
+    assert tied.tied_embeddings and host_embedding_bytes(tied, served) == 0
+
+
+def test_a_layer_split_keeps_the_output_layer_on_the_last_gpu() -> None:
+    """Six RTX 3090s running Llama 3.1 70B in fp16 split by layer OOM at 8k context
+    (the evaluation's out-of-memory row): the last GPU holds its share plus the 2 GB head."""
+    model = net("llama-3-1-70b")
+    layer = Serving(quant="fp16", context=8192, gpus=6, split="layer", flash_attention=False)
+    tensor = replace(layer, split="tensor")
+    head = model.vocab * model.hidden * 2
+    by_layer = serving_memory(model, layer, 24 * 2**30)
+    by_tensor = serving_memory(model, tensor, 24 * 2**30)
+    assert by_layer.weights - by_tensor.weights == pytest.approx(head * 5 / 6)
+    assert not by_layer.fits
+
+
 def test_experts_kept_in_system_ram() -> None:
     """gpt-oss-120b on a 32 GB card with the experts of 21 of its 36 layers in system RAM
     (llama.cpp's --n-cpu-moe 21): those experts leave the GPU for system RAM, the GPU holds
@@ -204,7 +238,7 @@ def test_experts_kept_in_system_ram() -> None:
     vram = 32 * 2**30
     whole, offloaded = serving_memory(model, on_gpu, vram), serving_memory(model, split, vram)
     assert whole.weights - offloaded.weights == pytest.approx(experts)
-    assert offloaded.system_ram == pytest.approx(experts)
+    assert offloaded.system_ram == pytest.approx(experts + host_embedding_bytes(model, split))
     assert not whole.fits and offloaded.fits
     per_token = model.moe.matrices * model.moe.expert_ffn * model.hidden * 4 * 21 * 4.25 / 8
     assert chosen_expert_bytes(model, split, 1) == pytest.approx(per_token)

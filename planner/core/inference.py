@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from planner.core.errors import Location, RecordError
-from planner.core.memory import CONTEXT_BYTES
+from planner.core.memory import CONTEXT_BYTES, GIB
 from planner.core.networks.common import total_params
 from planner.core.networks.transformer import Transformer
 
@@ -158,6 +158,10 @@ def served_params(net: Transformer) -> int:
 # llama.cpp evaluates prompts in micro-batches of 512 tokens (its --ubatch-size default);
 # the workspace holds their logits (fp32 over the vocabulary) and the widest intermediate.
 UBATCH = 512
+# llama.cpp needs only the CUDA context: with lazy module loading (CUDA 11.7 and later) it is
+# "~300MB" (NVIDIA's ptrblck, pytorch/pytorch#107667); llama.cpp loads no cuDNN and sizes
+# its own buffers (counted as workspace). PyTorch-based engines keep the training figure.
+LLAMA_CPP_CONTEXT_BYTES = 0.3 * GIB
 # vLLM lets itself use this share of each GPU (its gpu_memory_utilization default).
 VLLM_UTILIZATION = 0.9
 
@@ -179,14 +183,32 @@ def serving_memory(
         workspace += UBATCH * context * net.heads * 4 / (n if serving.split == "tensor" else 1)
     capacity = vram_bytes * (VLLM_UTILIZATION if serving.engine == "vllm" else 1.0)
     experts = offloaded_expert_bytes(net, serving)
+    host = host_embedding_bytes(net, serving)
+    # A layer split keeps the output layer whole on the last GPU, the fullest one.
+    head = head_bytes(net, serving) if serving.split == "layer" and n > 1 else 0.0
     return ServingMemory(
-        weights=(weights * on_gpu - experts) / n,
+        weights=((weights - host - head) * on_gpu - experts) / n + head,
         kv_cache=kv * on_gpu / n,
         activations=workspace,
-        overhead=CONTEXT_BYTES,
-        system_ram=(weights + kv) * (1 - on_gpu) + experts,
+        overhead=LLAMA_CPP_CONTEXT_BYTES if serving.engine == "llama.cpp" else CONTEXT_BYTES,
+        system_ram=(weights - host + kv) * (1 - on_gpu) + experts + host,
         capacity=capacity,
     )
+
+
+def head_bytes(net: Transformer, serving: Serving) -> float:
+    """The output layer (vocabulary × hidden) in the served format."""
+    return net.vocab * net.hidden * serving.weight_bits / 8 if net.vocab else 0.0
+
+
+def host_embedding_bytes(net: Transformer, serving: Serving) -> float:
+    """The input embedding table llama.cpp keeps in system RAM even with every layer on the
+    GPU: it only looks rows up ("offloaded 41/41 layers to GPU" beside "CPU buffer size =
+    1640.62 MiB", ggml-org/llama.cpp#6122). A tied table is also the output layer, which
+    stays on the GPU."""
+    if serving.engine != "llama.cpp" or net.tied_embeddings or not net.vocab:
+        return 0.0
+    return net.vocab * net.hidden * serving.weight_bits / 8
 
 
 def offloaded_expert_bytes(net: Transformer, serving: Serving) -> float:
