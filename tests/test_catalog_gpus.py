@@ -77,7 +77,7 @@ def test_every_gpu_has_a_price_or_says_why_not(catalog: Catalog) -> None:
 
 
 def test_used_prices_say_so(catalog: Catalog) -> None:
-    for part_id in ("v100-sxm2-16gb", "h100-sxm5-80gb"):
+    for part_id in ("v100-sxm2-16gb", "h100-sxm5-80gb", "rtx-3090", "rtx-3090-ti", "h200-nvl"):
         assert "USED" in (_gpu(catalog, part_id).price_source or ""), part_id
 
 
