@@ -161,3 +161,14 @@ def test_a_part_added_in_the_window_is_in_its_catalog(driver, monkeypatch, catal
     picker = window.picker.pickers[PartKind.GPU]
     assert picker.select("strix-4090")
     assert window.document.catalog.get("strix-4090").length_mm == 358
+
+
+def test_a_riser_started_from_the_catalog_keeps_its_links(qtbot, catalog) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(qtbot, PartKind.RISER)
+    dialog.start.setCurrentIndex(dialog.start.findData("jmt-pcie4-x16-to-x8x8-bifurcation-card"))
+    dialog.start.activated.emit(dialog.start.currentIndex())
+    dialog.form().editors["length_mm"].set_value(150)
+    dialog.accept()
+    part = load_catalog().catalog.get(dialog.saved)
+    assert part is not None and part.length_mm == 150
+    assert part.outputs == (8, 8) and part.bifurcation_mode == "8x8"

@@ -76,6 +76,8 @@ def _field(rule: Any) -> FormField:
     if shape == "tuple":
         if dataclasses.is_dataclass(inner) and isinstance(inner, type):
             return FormField(editor="records", fields=form_fields(inner), **common)
+        if inner is int:  # a list of numbers that may repeat ("8, 8"): typed, not ticked
+            return FormField(editor="ints", choices=rule.choices or (), **common)
         return FormField(editor="texts", choices=rule.choices or (), **common)
     if rule.choices:
         return FormField(editor="choice", choices=tuple(rule.choices), **common)

@@ -76,6 +76,8 @@ class FieldEditor:
         edit = QLineEdit()
         if field.editor == "date":
             edit.setPlaceholderText("YYYY-MM-DD")
+        if field.editor == "ints":
+            edit.setPlaceholderText("numbers separated by commas, e.g. 8, 8")
         return edit
 
     def value(self) -> Any:
@@ -102,6 +104,9 @@ class FieldEditor:
                 return dt.date.fromisoformat(text)
             except ValueError:
                 return text  # the parser names the field and the expected form
+        if field.editor == "ints":
+            items = [item.strip() for item in text.split(",") if item.strip()]
+            return [int(item) if item.lstrip("-").isdigit() else item for item in items]
         return text
 
     def set_value(self, value: Any) -> None:
@@ -123,7 +128,10 @@ class FieldEditor:
             widget.setPlainText("\n".join(str(item) for item in items))
         else:
             assert isinstance(widget, QLineEdit)
-            widget.setText("" if value is None else str(value))
+            if self.field.editor == "ints" and isinstance(value, (list, tuple)):
+                widget.setText(", ".join(str(item) for item in value))
+            else:
+                widget.setText("" if value is None else str(value))
 
 
 class RecordForm(QWidget):
