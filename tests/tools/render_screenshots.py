@@ -1,6 +1,6 @@
-"""Render the README's screenshots: the main window with the four-GPU sample (exactly as
-`planner gui PROFILE --screenshot` draws it, 1280×800) and the compare window with three
-samples. Run: .venv/bin/python tests/tools/render_screenshots.py"""
+"""Render the README's screenshots: the main window with the four-GPU sample and with the
+eight-GPU open frame (exactly as `planner gui PROFILE --screenshot` draws it, 1280×800) and
+the compare window with three samples. Run: .venv/bin/python tests/tools/render_screenshots.py"""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "resources" / "samples"
 OUT = ROOT / "resources" / "screenshots"
 COMPARED = ("dual-rtx-3090-nvlink", "four-gpu-threadripper", "single-rtx-4090")
+WINDOWS = (
+    ("four-gpu-threadripper", "main-window.png"),
+    ("eight-gpu-open-frame", "open-frame.png"),
+)
 
 
 def main() -> int:
@@ -24,16 +28,16 @@ def main() -> int:
             "RIG_PLANNER_DATA_DIR": f"{home}/data",
             "RIG_PLANNER_CONFIG_DIR": f"{home}/config",
         }
-        sample = SAMPLES / "four-gpu-threadripper.rigplan.toml"
-        target = OUT / "main-window.png"
-        command = [sys.executable, "-m", "planner", "gui", str(sample), "--screenshot", str(target)]
-        subprocess.run(command, check=True, env=env, cwd=ROOT)
+        for name, shot in WINDOWS:
+            sample, target = SAMPLES / f"{name}.rigplan.toml", OUT / shot
+            command = [sys.executable, "-m", "planner", "gui", str(sample)]
+            subprocess.run([*command, "--screenshot", str(target)], check=True, env=env, cwd=ROOT)
         code = COMPARE.format(
             profiles=[str(SAMPLES / f"{name}.rigplan.toml") for name in COMPARED],
             target=str(OUT / "compare-window.png"),
         )
         subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT)
-    print(f"wrote {OUT / 'main-window.png'} and {OUT / 'compare-window.png'}")
+    print(f"wrote {', '.join(shot for _name, shot in WINDOWS)} and compare-window.png in {OUT}")
     return 0
 
 
