@@ -276,31 +276,10 @@ def _evaluate(
     """The layout of one order of cards in one set of slots, mounted as `placed` says."""
     order, mounted, limit = placed
     widths = wiring.widths
-    placements = []
-    for slot, index, mount in zip(slots, order, mounted, strict=True):
-        gpu = gpus[index]
-        gen = min(gpu.pcie_gen, slot.gen)
-        if slot.lanes_from == "cpu" and cpu is not None:
-            gen = min(gen, cpu.pcie_gen)
-        width = min(gpu.pcie_lanes, widths[slot.name])
-        riser = mount.riser
-        if riser is not None:
-            gen = min(gen, riser.pcie_gen)
-            if riser.bifurcation_mode is None:
-                width = min(width, riser.outputs[0])
-        placements.append(
-            GpuPlacement(
-                index,
-                gpu.id,
-                slot.name,
-                slot.position,
-                mount.last_position,
-                gen,
-                width,
-                slot.lanes_from,
-                riser.id if riser else None,
-            )
-        )
+    placements = [
+        _placement(cpu, gpus[index], index, slot, mount, widths[slot.name])
+        for slot, index, mount in zip(slots, order, mounted, strict=True)
+    ]
     drives = tuple(
         DrivePlacement(
             drive.id,
@@ -323,6 +302,32 @@ def _evaluate(
         case_slots=limit,
     )
     return _Candidate(layout, _score(layout, gpus))
+
+
+def _placement(
+    cpu: Cpu | None, gpu: Gpu, index: int, slot: PcieSlot, mount: Mounted, lanes: int
+) -> GpuPlacement:
+    """One card's place and link: the slowest of card, slot, CPU and riser."""
+    gen = min(gpu.pcie_gen, slot.gen)
+    if slot.lanes_from == "cpu" and cpu is not None:
+        gen = min(gen, cpu.pcie_gen)
+    width = min(gpu.pcie_lanes, lanes)
+    riser = mount.riser
+    if riser is not None:
+        gen = min(gen, riser.pcie_gen)
+        if riser.bifurcation_mode is None:
+            width = min(width, riser.outputs[0])
+    return GpuPlacement(
+        index,
+        gpu.id,
+        slot.name,
+        slot.position,
+        mount.last_position,
+        gen,
+        width,
+        slot.lanes_from,
+        riser.id if riser else None,
+    )
 
 
 def _score(layout: SlotLayout, gpus: Sequence[Gpu]) -> tuple[float, ...]:

@@ -81,32 +81,35 @@ class SlotDiagram(QWidget):
     def paintEvent(self, event: object) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        text = palette.color(QPalette.ColorRole.WindowText)
-        mid = palette.color(QPalette.ColorRole.Mid)
-        base = palette.color(QPalette.ColorRole.Base)
-        highlight = palette.color(QPalette.ColorRole.Highlight)
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
         painter.setFont(small)
         if self._board is None:
-            painter.setPen(text)
+            painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
             painter.drawText(
                 self.rect(), Qt.AlignmentFlag.AlignCenter, "Choose a motherboard to see its slots"
             )
             return
         width = self.width() - LEFT - 8
+        slot_area = width * 0.46
+        self._paint_rows(painter, width)
+        self._paint_slots(painter, self._board, slot_area)
+        self._paint_cards(painter, slot_area, width)
+        self._paint_footer(painter, width)
+
+    def _paint_rows(self, painter: QPainter, width: int) -> None:
+        """Position numbers down the bracket, covered openings shaded, those past the case red."""
         layout = self._layout
         case_slots = layout.case_slots if layout else 7
-        rows = self._rows()
+        mid = self.palette().color(QPalette.ColorRole.Mid)
         covered = {
             position
             for placement in (layout.gpus if layout else ())
             for position in range(placement.position, placement.last_position + 1)
         }
-        for position in range(1, rows + 1):
+        for position in range(1, self._rows() + 1):
             top = (position - 1) * ROW
-            painter.setPen(text)
+            painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
             painter.drawText(
                 QRectF(0, top, LEFT - 6, ROW),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -116,8 +119,13 @@ class SlotDiagram(QWidget):
                 painter.fillRect(QRectF(LEFT, top + 1, width, ROW - 2), mid.lighter(115))
             if position > case_slots:
                 painter.fillRect(QRectF(LEFT, top + 1, width, ROW - 2), QColor(200, 60, 60, 60))
-        slot_area = width * 0.46
-        for slot in self._board.pcie_slots:
+
+    def _paint_slots(self, painter: QPainter, board: Motherboard, slot_area: float) -> None:
+        """Each slot drawn to its mechanical length, with its generation and working width."""
+        layout = self._layout
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        base = self.palette().color(QPalette.ColorRole.Base)
+        for slot in board.pcie_slots:
             top = (slot.position - 1) * ROW + 5
             share = 0.32 if slot.mechanical == 16 else 0.16 if slot.mechanical >= 4 else 0.08
             length = slot_area * share
@@ -136,6 +144,11 @@ class SlotDiagram(QWidget):
                 Qt.AlignmentFlag.AlignVCenter,
                 label,
             )
+
+    def _paint_cards(self, painter: QPainter, slot_area: float, width: int) -> None:
+        """Seated cards solid; cards on risers dashed, one line each."""
+        palette = self.palette()
+        highlight = palette.color(QPalette.ColorRole.Highlight)
         for placement, card in self._card_rects(slot_area, width):
             fill = QColor(highlight)
             fill.setAlpha(120 if placement.riser else 200)
@@ -153,10 +166,15 @@ class SlotDiagram(QWidget):
             painter.drawText(
                 text_box, Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap, label
             )
+
+    def _paint_footer(self, painter: QPainter, width: int) -> None:
+        """The bottom of the case, with what did not fit and what stands elsewhere."""
+        layout = self._layout
+        case_slots = layout.case_slots if layout else 7
         painter.setPen(QPen(QColor(200, 60, 60), 2, Qt.PenStyle.DashLine))
         bottom = case_slots * ROW
         painter.drawLine(LEFT, bottom, LEFT + width, bottom)
-        painter.setPen(text)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
         note = f"bottom of the case ({case_slots} expansion slots)"
         if layout and layout.unplaced_gpus:
             note += (
