@@ -153,8 +153,11 @@ class SlotDiagram(QWidget):
             fill = QColor(highlight)
             fill.setAlpha(120 if placement.riser else 200)
             painter.setBrush(fill)
-            style = Qt.PenStyle.DashLine if placement.riser else Qt.PenStyle.SolidLine
-            painter.setPen(QPen(highlight.darker(130), 1, style))
+            if placement.riser:  # a dashed outline in the text colour shows on either theme
+                text = palette.color(QPalette.ColorRole.WindowText)
+                painter.setPen(QPen(text, 1, Qt.PenStyle.DashLine))
+            else:
+                painter.setPen(QPen(highlight.darker(130), 1))
             painter.drawRoundedRect(card, 4, 4)
             painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
             text_box = card.adjusted(6, 0, -6, 0)
