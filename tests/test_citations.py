@@ -16,6 +16,21 @@ def test_notes_that_name_no_source_are_estimates() -> None:
     assert price_citation("Launch MSRP from memory (unverified)").startswith("estimated")
     assert price_citation(None) == "no source given"
     assert field_words(("power_connectors", "pcie_p2p")) == "power connectors, peer-to-peer"
+    # A page the line says nobody read cites nothing, URL or not.
+    assert is_estimate("https://www.asus.com/…/techspec/ (vendor page, not reachable offline)")
+
+
+def test_no_catalog_source_line_names_a_page_nobody_read() -> None:
+    from planner.io.catalog_files import load_builtin_catalog
+
+    asides = ("not reachable", "not re-read", "from memory", "from knowledge")
+    unread = [
+        (part.id, line)
+        for part in load_builtin_catalog()
+        for line in (*part.source, part.price_source or "")
+        if any(word in line.casefold() for word in asides)
+    ]
+    assert unread == []
 
 
 def test_long_source_lines_keep_their_url() -> None:

@@ -60,7 +60,8 @@ def test_file_export_writes_report_csvs_and_charts(driver, tmp_path: Path, monke
     assert asked[-1] == "Single-RTX-4090-workstation.pdf"
     pdf = tmp_path / "Single-RTX-4090-workstation-export.pdf"
     text = pdf_text(pdf)
-    assert "Single RTX 4090 workstation" in text and "$3,512.90" in text
+    total = window.document.assembly.total_price_usd  # the catalog's prices move; the sum shows
+    assert "Single RTX 4090 workstation" in text and f"${total:,.2f}" in text
     assert "BERT-large" in text
     assert "Exported the build report" in window.statusBar().currentMessage()
     assert "Letter" in window.statusBar().currentMessage()
@@ -75,7 +76,7 @@ def test_file_export_writes_report_csvs_and_charts(driver, tmp_path: Path, monke
             )
         )
     )
-    assert rows[0]["id"] == "rtx-4090" and rows[-1]["line_total_usd"] == "3512.90"
+    assert rows[0]["id"] == "rtx-4090" and rows[-1]["line_total_usd"] == f"{total:.2f}"
 
     menu_action(window, "File", "Export", "Charts (PNG)…").trigger()
     charts = sorted(tmp_path.glob("Single-RTX-4090-workstation-*.png"))

@@ -15,6 +15,8 @@ ESTIMATE_MARKERS = (
     "low confidence",
     "recalled",
 )
+# Words by which a source line says the page it names was never read: it cites nothing.
+UNREAD_MARKERS = ("not reachable", "not read", "not re-read", "not fetched")
 URL = re.compile(r"https?://[^\s)\]>,;\"']+")
 MAX_CITATION = 160
 
@@ -24,6 +26,8 @@ def is_estimate(text: str | None) -> bool:
     if not text:
         return False
     lowered = text.casefold()
+    if any(marker in lowered for marker in UNREAD_MARKERS):
+        return True
     return any(marker in lowered for marker in ESTIMATE_MARKERS) and not URL.search(text)
 
 
