@@ -106,10 +106,16 @@ def _plan_mounted(
     open_frame: bool,
 ) -> SlotLayout:
     """The best layout over the ways of hosting the bifurcation adapters: most cards
-    placed, then the usual score; the board without adapters is tried first."""
+    placed, then the usual score; the board without adapters is tried first, and more
+    adapters only while some card is still left out."""
     plain = plain_risers(risers)
     best: tuple[tuple[object, ...], SlotLayout] | None = None
+    hosts_tried = 0
     for split, hosted in split_boards(board, adapters(risers)):
+        hosts = len({name.split("/")[0] for name in hosted})
+        if hosts > hosts_tried and best is not None and best[0][0] == len(gpus):
+            break  # every card already placed with fewer splits, which share no lanes
+        hosts_tried = hosts
         mounts = Mounts(plain, hosted, open_frame)
         layout = _plan_cards(split, cpu, gpus, drives, case_slots, mounts)
         key = (len(layout.gpus), _score(layout, gpus))
