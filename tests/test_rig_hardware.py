@@ -242,3 +242,12 @@ def test_riser_records_are_checked(catalog: Catalog) -> None:
             assert "outputs" in str(error)
         else:
             raise AssertionError(f"{outputs} accepted")
+
+
+def test_four_split_slots_hold_eight_cards_with_no_other_risers(catalog: Catalog) -> None:
+    pair = riser("test-x8x8", length=0, outputs=(8, 8))
+    report = rig(catalog, ("rtx-3090", 8), (pair,), (("test-x8x8", 4),))
+    layout = report.layout
+    assert layout is not None and len(layout.gpus) == 8
+    assert {p.link_width for p in layout.gpus} == {8}
+    assert len({p.slot.split("/")[0] for p in layout.gpus}) == 4

@@ -111,7 +111,7 @@ def _plan_mounted(
     plain = plain_risers(risers)
     best: tuple[tuple[object, ...], SlotLayout] | None = None
     hosts_tried = 0
-    for split, hosted in split_boards(board, adapters(risers)):
+    for split, hosted in split_boards(board, adapters(risers), len(gpus)):
         hosts = len({name.split("/")[0] for name in hosted})
         if hosts > hosts_tried and best is not None and best[0][0] == len(gpus):
             break  # every card already placed with fewer splits, which share no lanes

@@ -16,8 +16,8 @@ from itertools import chain, combinations
 
 from planner.core.parts import Gpu, LaneSharing, Motherboard, PcieSlot, Riser
 
-# Ways of hosting the adapters tried per build; enough for four adapters on seven slots.
-MAX_SPLITS = 64
+# Ways of hosting the adapters tried per build: every way for four adapters on seven slots.
+MAX_SPLITS = 256
 
 
 @dataclass(frozen=True)
@@ -105,13 +105,18 @@ def splits_allowed(slot: PcieSlot, adapter: Riser) -> bool:
 
 
 def split_boards(
-    board: Motherboard, fitted: Sequence[Riser]
+    board: Motherboard, fitted: Sequence[Riser], cards: int
 ) -> Iterator[tuple[Motherboard, dict[str, Riser]]]:
     """The board as the cards see it for each way of hosting some of the adapters: the board
-    itself first, then with 1, 2, … adapters each turning a slot into its links."""
+    itself first, then with the fewest adapters whose links could hold all `cards`, then
+    more (the planner stops once every card is placed)."""
     yield board, {}
+    x16 = sum(1 for slot in board.pcie_slots if slot.mechanical == 16)
+    counts = range(1, len(fitted) + 1)
+    enough = [n for n in counts if x16 - n + sum(len(a.outputs) for a in fitted[:n]) >= cards]
+    first = enough[0] if enough else len(fitted)
     tried = 1
-    for count in range(1, len(fitted) + 1):
+    for count in range(first, len(fitted) + 1):
         for hosts in combinations(board.pcie_slots, count):
             if tried >= MAX_SPLITS:
                 return
