@@ -249,5 +249,7 @@ def test_four_split_slots_hold_eight_cards_with_no_other_risers(catalog: Catalog
     report = rig(catalog, ("rtx-3090", 8), (pair,), (("test-x8x8", 4),))
     layout = report.layout
     assert layout is not None and len(layout.gpus) == 8
-    assert {p.link_width for p in layout.gpus} == {8}
-    assert len({p.slot.split("/")[0] for p in layout.gpus}) == 4
+    # as few splits as place them all: the cards left whole keep x16
+    split = [p for p in layout.gpus if "/" in p.slot]
+    assert split and {p.link_width for p in split} == {8}
+    assert min(p.link_width for p in layout.gpus) == 8
