@@ -108,25 +108,24 @@ class Assembly:
             if isinstance(item.part, Storage)
         )
 
-    @property
-    def psus(self) -> tuple[Psu, ...]:
-        """Every power supply, one entry per unit; the first feeds the board and CPU."""
+    def _units(self, kind: PartKind, cls: type[P]) -> tuple[P, ...]:
+        """Every part of `kind`, one entry per unit, in build order."""
         return tuple(
             item.part
-            for item in self.items_of(PartKind.PSU)
-            if isinstance(item.part, Psu)
+            for item in self.items_of(kind)
+            if isinstance(item.part, cls)
             for _ in range(item.count)
         )
 
     @property
+    def psus(self) -> tuple[Psu, ...]:
+        """Every power supply, one entry per unit; the first feeds the board and CPU."""
+        return self._units(PartKind.PSU, Psu)
+
+    @property
     def risers(self) -> tuple[Riser, ...]:
         """Every riser cable and bifurcation adapter, one entry per unit."""
-        return tuple(
-            item.part
-            for item in self.items_of(PartKind.RISER)
-            if isinstance(item.part, Riser)
-            for _ in range(item.count)
-        )
+        return self._units(PartKind.RISER, Riser)
 
     @property
     def open_frame(self) -> bool:

@@ -206,9 +206,9 @@ def host_embedding_bytes(net: Transformer, serving: Serving) -> float:
     GPU: it only looks rows up ("offloaded 41/41 layers to GPU" beside "CPU buffer size =
     1640.62 MiB", ggml-org/llama.cpp#6122). A tied table is also the output layer, which
     stays on the GPU."""
-    if serving.engine != "llama.cpp" or net.tied_embeddings or not net.vocab:
+    if serving.engine != "llama.cpp" or net.tied_embeddings:
         return 0.0
-    return net.vocab * net.hidden * serving.weight_bits / 8
+    return head_bytes(net, serving)  # the input table has the output layer's shape
 
 
 def offloaded_expert_bytes(net: Transformer, serving: Serving) -> float:

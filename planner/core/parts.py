@@ -289,13 +289,14 @@ class Psu(Part):
     connectors: PsuConnectors = spec()
 
 
+DESKTOP_CASE_TYPES = ("mini-itx", "micro-atx", "mid-tower", "full-tower")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Case(Part):
     KIND = PartKind.CASE
 
-    case_type: str = spec(
-        choices=("mini-itx", "micro-atx", "mid-tower", "full-tower", "open-frame", "rackmount")
-    )
+    case_type: str = spec(choices=(*DESKTOP_CASE_TYPES, "open-frame", "rackmount"))
     form_factors: tuple[str, ...] = spec(choices=BOARD_FORM_FACTORS)
     max_gpu_length_mm: int = spec(low=100, high=800)
     max_cooler_height_mm: int = spec(low=30, high=300)
@@ -307,6 +308,11 @@ class Case(Part):
     fans_included: int = spec(default=0, low=0, high=20)
     fan_mounts: int = spec(default=0, low=0, high=30)
     max_radiator_mm: int = spec(default=0, low=0, high=480)
+
+    @property
+    def is_desktop(self) -> bool:
+        """A closed desktop case (not an open frame or a rackmount chassis)."""
+        return self.case_type in DESKTOP_CASE_TYPES
 
     def takes_board(self, form_factor: str) -> bool:
         if form_factor in self.form_factors:

@@ -20,6 +20,7 @@ from planner.core.riser_mount import (
     Mounted,
     Mounts,
     adapters,
+    host_slot,
     mount_cards,
     plain_risers,
     split_boards,
@@ -112,7 +113,7 @@ def _plan_mounted(
     best: tuple[tuple[object, ...], SlotLayout] | None = None
     hosts_tried = 0
     for split, hosted in split_boards(board, adapters(risers), len(gpus)):
-        hosts = len({name.split("/")[0] for name in hosted})
+        hosts = len({host_slot(name) for name in hosted})
         if hosts > hosts_tried and best is not None and best[0][0] == len(gpus):
             break  # every card already placed with fewer splits, which share no lanes
         hosts_tried = hosts

@@ -16,6 +16,19 @@ from itertools import chain, combinations
 
 from planner.core.parts import Gpu, LaneSharing, Motherboard, PcieSlot, Riser
 
+# An adapter's links are named after their slot: "PCIEX16_1/1", "PCIEX16_1/2".
+LINK_SEPARATOR = "/"
+
+
+def host_slot(name: str) -> str:
+    """The board slot a placement's slot name belongs to (itself, unless a split link)."""
+    return name.split(LINK_SEPARATOR)[0]
+
+
+def is_split_link(name: str) -> bool:
+    return LINK_SEPARATOR in name
+
+
 # Ways of hosting the adapters tried per build: every way for four adapters on seven slots.
 MAX_SPLITS = 256
 
@@ -141,7 +154,7 @@ def split_board(
             continue
         names = []
         for number, width in enumerate(adapter.outputs, 1):
-            name = f"{slot.name}/{number}"
+            name = f"{slot.name}{LINK_SEPARATOR}{number}"
             names.append(name)
             hosted[name] = adapter
             slots.append(

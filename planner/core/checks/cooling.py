@@ -14,7 +14,6 @@ from planner.core.pcie import GpuPlacement
 ADJACENT_OPEN_AIR_LOSS = 0.30
 PACKED_BLOWER_LOSS = (0.10, 0.15)
 DESKTOP_HEAT_LIMIT_W = 1_000
-_DESKTOP_CASES = ("mini-itx", "micro-atx", "mid-tower", "full-tower")
 
 
 def touching_pairs(placements: tuple[GpuPlacement, ...]) -> list[tuple[GpuPlacement, GpuPlacement]]:
@@ -107,7 +106,7 @@ def check_heat(context: CheckContext) -> Iterator[Finding]:
     if case is None or not context.gpu_list:
         return
     heat = context.power.sustained_w
-    if case.case_type in _DESKTOP_CASES and heat > DESKTOP_HEAT_LIMIT_W:
+    if case.is_desktop and heat > DESKTOP_HEAT_LIMIT_W:
         yield Finding(
             Severity.WARNING,
             Category.COOLING,

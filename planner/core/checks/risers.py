@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from planner.core.checks.context import CheckContext, plural
 from planner.core.findings import Category, Finding, Severity
 from planner.core.parts import Riser
-from planner.core.riser_mount import adapters, splits_allowed
+from planner.core.riser_mount import adapters, host_slot, is_split_link, splits_allowed
 
 # Longest riser cable that usually holds a link at each generation. PCIe allows 28 dB of
 # channel loss at Gen4 (TI E2E, DS160PR410 thread) and 36 dB at Gen5 with ~16 dB left for
@@ -34,7 +34,7 @@ def check_riser_links(context: CheckContext) -> Iterator[Finding]:
         if riser is None:
             continue
         gpu = gpus[placement.gpu_index]
-        slot = board.slot(placement.slot.split("/")[0])
+        slot = board.slot(host_slot(placement.slot))
         could = min(gpu.pcie_gen, slot.gen if slot else gpu.pcie_gen)
         if riser.pcie_gen < could:
             yield Finding(
@@ -70,7 +70,7 @@ def check_bifurcation(context: CheckContext) -> Iterator[Finding]:
     fitted = adapters(context.assembly.risers)
     if layout is None or board is None or not fitted:
         return
-    hosts = sorted({p.slot.split("/")[0] for p in layout.gpus if "/" in p.slot})
+    hosts = sorted({host_slot(p.slot) for p in layout.gpus if is_split_link(p.slot)})
     unknown = [name for name in hosts if (slot := board.slot(name)) and slot.bifurcation is None]
     if unknown:
         names = ", ".join(unknown)
@@ -114,7 +114,7 @@ def check_open_frame(context: CheckContext) -> Iterator[Finding]:
             (case.id,),
             "Choose a frame with more GPU positions, or use fewer GPUs.",
         )
-    elif case.case_type in ("mini-itx", "micro-atx", "mid-tower", "full-tower") and cards:
+    elif case.is_desktop and cards:
         yield Finding(
             Severity.INFO,
             Category.FIT,
