@@ -260,3 +260,39 @@ def test_an_experts_prompt_products_are_small() -> None:
     expected = size / (size + CONSTANTS.half_size_gflop)
     assert _expert_share(net("gpt-oss-20b")) == pytest.approx(expected)
     assert _expert_share(net("llama-3-1-8b")) == 1.0
+
+
+def test_a_windowed_layer_attends_only_over_its_window() -> None:
+    """gpt-oss-20b alternates 128-token windows with full layers (12 of each): a 32k-token
+    prompt's queries attend to 16,384 keys on average in a full layer and just under 128 in
+    a windowed one; one new token over a 32k cache reads 32,768 keys in a full layer, 128 in
+    a windowed one. A model without windows attends over everything in every layer."""
+    from planner.core.inference_speed import attended_keys
+
+    oss, llama = net("gpt-oss-20b"), net("llama-3-1-8b")
+    tokens = 32768
+    windowed = (128 * 128 / 2 + (tokens - 128) * 128) / tokens
+    assert attended_keys(oss, tokens, tokens) == pytest.approx(12 * tokens / 2 + 12 * windowed)
+    assert attended_keys(oss, tokens, 1) == 12 * tokens + 12 * 128
+    assert attended_keys(llama, tokens, tokens) == llama.layers * tokens / 2
+
+
+def test_every_layer_of_a_prompt_micro_batch_takes_a_fixed_time() -> None:
+    """A 2,048-token prompt is four 512-token micro-batches: besides its products it takes
+    4 × layers × the fitted time per layer and micro-batch, on a small card and a big one
+    alike; a 16-token prompt still pays a decoding step's time per layer."""
+    from planner.core.inference_speed import prompt_terms
+    from planner.core.performance import ComputeSpec
+    from planner.core.serving_constants import SERVING
+    from planner.io.catalog_files import load_builtin_catalog
+
+    model = net("llama-3-1-8b")
+    parts = {p.id: p for p in load_builtin_catalog()}
+    serving = Serving(quant="Q4_K_M", context=4096, prompt_tokens=2048)
+    fixed = 4 * model.layers * SERVING.prefill_layer_us * 1e-6
+    for gpu in ("rtx-5060-ti-16gb", "rtx-5090"):
+        terms = prompt_terms(model, serving, ComputeSpec.of(parts[gpu]))
+        assert terms.layers_s == pytest.approx(fixed)
+        assert terms.total == pytest.approx(max(terms.compute_s, terms.memory_s) + fixed)
+    short = prompt_terms(model, replace(serving, prompt_tokens=16), ComputeSpec.of(parts[gpu]))
+    assert short.layers_s == pytest.approx(model.layers * SERVING.decode_layer_us * 1e-6)

@@ -23,6 +23,7 @@ from planner.core.inference import (
     weight_bytes,
 )
 from planner.core.model_constants import Constants
+from planner.core.networks.attention_variants import keys_per_query
 from planner.core.networks.transformer import Transformer
 from planner.core.performance import ComputeSpec, Link
 from planner.core.serving_constants import (
@@ -146,7 +147,7 @@ def decode_terms(
     weights = read_weight_bytes(net, serving, batch)
     cache = batch * kv_bytes_per_token(net, serving, int(context)) * context
     flops = 2.0 * (net.active_params() - lookup_params(net)) * batch
-    flops += 4.0 * batch * context * net.heads * net.head_size * net.layers
+    flops += 4.0 * batch * net.heads * net.head_size * attended_keys(net, int(context), 1)
     parallel = n if serving.split == "tensor" else 1
     bandwidth, rate = _bandwidth(gpu, fitted), _compute_rate(gpu, fitted)
     memory_s = (weights + cache) * on_gpu / parallel / bandwidth
@@ -200,10 +201,11 @@ class PromptTerms:
     compute_s: float
     memory_s: float
     scores_s: float
+    layers_s: float = 0.0  # every layer's work around the products
 
     @property
     def total(self) -> float:
-        return max(self.compute_s, self.memory_s) + self.scores_s
+        return max(self.compute_s, self.memory_s) + self.scores_s + self.layers_s
 
 
 def prompt_terms(
@@ -212,7 +214,7 @@ def prompt_terms(
     tokens = serving.prompt_tokens
     n = max(1, serving.gpus) if serving.split == "tensor" else 1
     flops = 2.0 * (net.active_params() - lookup_params(net)) * tokens
-    flops += 2.0 * tokens * tokens * net.heads * net.head_size * net.layers
+    flops += 4.0 * tokens * net.heads * net.head_size * attended_keys(net, tokens, tokens)
     rate = _compute_rate(gpu, fitted, serving.weight_bits < 16)
     compute_s = (flops + _expert_flops(net, tokens) * (1 / _expert_share(net) - 1)) / n / rate
     memory_s = read_weight_bytes(net, serving, tokens) / n / _bandwidth(gpu, fitted)
@@ -227,7 +229,27 @@ def prompt_terms(
     # (llama.cpp computes large batches on the GPU) over its PCIe link to the host.
     batches = -(-tokens // UBATCH)
     copy_s = batches * offloaded_expert_bytes(net, serving) / (gpu.host_link_gbs * 1e9)
-    return PromptTerms(flops, rate, compute_s, memory_s, scores_s + copy_s)
+    # Every layer's work around the products grows with the tokens it sees (a short prompt
+    # still pays a decoding step's launches).
+    per_layer_us = max(fitted.decode_layer_us, fitted.prefill_layer_us * tokens / UBATCH)
+    layers_s = net.layers * per_layer_us * 1e-6
+    return PromptTerms(flops, rate, compute_s, memory_s, scores_s + copy_s, layers_s)
+
+
+def attended_keys(net: Transformer, context: int, queries: int) -> float:
+    """Keys a query attends to, summed over the layers: for a prompt of `queries` tokens
+    (causal: half of them on average, as flash attention's work counts) or one new token
+    over a `context`-token cache; a sliding-window layer sees at most its window."""
+    window = net.window
+    groups = [(net.layers, 0)]
+    if window is not None:
+        groups = [
+            (window.global_layers(net.layers), 0),
+            (window.local_layers(net.layers), window.size),
+        ]
+    if queries == 1:
+        return sum(layers * (min(context, size) if size else context) for layers, size in groups)
+    return sum(layers * keys_per_query(context, True, size) for layers, size in groups)
 
 
 def _expert_flops(net: Transformer, tokens: int) -> float:

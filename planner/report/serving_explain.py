@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from planner.core.inference import UBATCH
 from planner.core.serving_constants import DECODE_RANGE, PREFILL_RANGE, SERVING
 from planner.core.serving_plan import ServingPlan
 from planner.report.markup import esc
@@ -34,8 +35,8 @@ def serving_explain_html(plan: ServingPlan, name: str) -> str:
         (
             "Weights read",
             f"{decode.weights / 1e9:,.2f} GB",
-            f"{esc(serving.quant)}; a mixture of experts: the experts the step's tokens chose; "
-            "not the input embedding's table",
+            f"{esc(serving.quant)}: every weight the step uses (of a mixture of experts, only "
+            "the experts its tokens chose); not the input embedding's table",
         ),
         (
             "KV cache read",
@@ -85,6 +86,12 @@ def serving_explain_html(plan: ServingPlan, name: str) -> str:
             f"{prompt.flops / 1e12:,.2f} TFLOP ÷ {prompt.compute_rate / 1e12:,.0f} TFLOP/s",
         ),
         ("Weights read once", f"{prompt.memory_s * MS:,.1f} ms", "overlaps the products"),
+        (
+            "Per-layer time",
+            f"{prompt.layers_s * MS:,.1f} ms",
+            f"{SERVING.prefill_layer_us:.0f} µs per layer and {UBATCH} tokens: norms, rotary "
+            "embedding, activation quantizing and launches around the products",
+        ),
     ]
     if prompt.scores_s:
         prompt_rows.append(
@@ -115,7 +122,8 @@ def serving_explain_html(plan: ServingPlan, name: str) -> str:
             f"×{PREFILL_RANGE[0]:.2f}–{PREFILL_RANGE[1]:.2f}). Constants: GDDR share "
             f"{SERVING.decode_gddr:.3f}, HBM share {SERVING.decode_hbm:.3f}, per-layer "
             f"{SERVING.decode_layer_us:.1f} µs, prompt share {SERVING.prefill:.3f} (16-bit) / "
-            f"{SERVING.prefill_quantized:.3f} (quantized), fitted on published llama.cpp runs "
-            "(tests/benchmarks/evaluate_serving.py).</p>",
+            f"{SERVING.prefill_quantized:.3f} (quantized), prompt per-layer "
+            f"{SERVING.prefill_layer_us:.0f} µs per micro-batch, fitted on published "
+            "llama.cpp runs (tests/benchmarks/evaluate_serving.py).</p>",
         ]
     )

@@ -20,6 +20,7 @@ import re
 import statistics
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy  # noqa: E402
 
+from planner.core.inference import UBATCH  # noqa: E402
 from planner.core.inference_cases import estimate_inference_case  # noqa: E402
 from planner.core.parts import Gpu  # noqa: E402
 from planner.core.serving_constants import ServingConstants  # noqa: E402
@@ -190,11 +192,11 @@ def fit(train: list[Row], gpus: dict[str, Gpu], workloads: dict) -> ServingConst
     }
     decoding = dict(values)
     prompts = [r for r in train if r.test == "pp" and not r.old]  # today's software
-    for name, chosen in (
-        ("prefill", [r for r in prompts if r.case["quant"] == "fp16"]),
-        ("prefill_quantized", [r for r in prompts if r.case["quant"] != "fp16"]),
-    ):
-        values[name] = _prompt_share(chosen, decoding, gpus, workloads)
+    groups = {
+        "prefill": [r for r in prompts if r.case["quant"] == "fp16"],
+        "prefill_quantized": [r for r in prompts if r.case["quant"] != "fp16"],
+    }
+    values.update(_prompt_fit(groups, decoding, gpus, workloads))
     fitted = ServingConstants(**values)
     ratios = [
         math.log(r.measured / predict(r, fitted, gpus, workloads))
@@ -205,37 +207,65 @@ def fit(train: list[Row], gpus: dict[str, Gpu], workloads: dict) -> ServingConst
     return ServingConstants(**values, prefill_2023=factor)
 
 
-def _prompt_share(
+def _prompt_fit(
+    groups: dict[str, list[Row]],
+    decode: dict[str, float],
+    gpus: dict[str, Gpu],
+    workloads: dict,  # type: ignore[type-arg]
+) -> dict[str, float]:
+    """The share of the tensor peak a prompt's products reach (one for 16-bit weights, one
+    for quantized) and the time per layer and 512-token micro-batch they share: a prompt takes
+    compute ÷ share plus the score traffic at the bandwidth generation reaches plus layers ×
+    tokens ÷ 512 × that time, so each row's time is C / share + E + K × t. The values that
+    minimise the summed absolute log error are found by golden-section search (the time
+    outside, each share inside)."""
+    terms = {name: _prompt_rows(chosen, decode, gpus, workloads) for name, chosen in groups.items()}
+
+    def shares(per_layer: float) -> tuple[float, dict[str, float]]:
+        found, total = {}, 0.0
+        for name, rows in terms.items():
+            if not rows:
+                found[name] = 0.5
+                continue
+            share = _golden(lambda s: _prompt_loss(rows, s, per_layer), 0.05, 1.0)  # noqa: B023
+            found[name] = share
+            total += _prompt_loss(rows, share, per_layer)
+        return total, found
+
+    per_layer = _golden(lambda t: shares(t)[0], 0.0, 2e-3)
+    return {**shares(per_layer)[1], "prefill_layer_us": per_layer * 1e6}
+
+
+def _prompt_rows(
     chosen: list[Row],
     decode: dict[str, float],
     gpus: dict[str, Gpu],
     workloads: dict,  # type: ignore[type-arg]
-) -> float:
-    """The share of the tensor peak a prompt's products reach: a prompt takes compute ÷ share
-    plus the score traffic at the bandwidth generation reaches, so each row's time is
-    C / share + E; the share that minimises the summed absolute log error is found by
-    golden-section search."""
-    if not chosen:
-        return 0.5
-    terms = []
+) -> list[tuple[float, float, float, float]]:
+    """Each row's (C, E, K, measured seconds) for the prompt fit."""
+    rows = []
     for row in chosen:
+        tokens = float(row.case["prompt_tokens"])  # type: ignore[arg-type]
         times = [
-            1
+            tokens
             / predict(
                 row, ServingConstants(**decode, prefill=s, prefill_quantized=s), gpus, workloads
             )
-            * float(row.case["prompt_tokens"])  # type: ignore[arg-type]
             for s in (1.0, 0.5)
         ]
-        measured = float(row.case["prompt_tokens"]) / row.measured  # type: ignore[arg-type]
-        terms.append((times[1] - times[0], 2 * times[0] - times[1], measured))
+        layers = build_network(workloads[str(row.case["workload"])].architecture).layers
+        compute, rest = times[1] - times[0], 2 * times[0] - times[1]
+        rows.append((compute, rest, layers * tokens / UBATCH, tokens / row.measured))
+    return rows
 
-    def loss(share: float) -> float:
-        return sum(abs(math.log((c / share + e) / m)) for c, e, m in terms)
 
-    low, high = 0.05, 1.0
+def _prompt_loss(rows: list[tuple[float, float, float, float]], share: float, t: float) -> float:
+    return sum(abs(math.log((c / share + e + k * t) / m)) for c, e, k, m in rows)
+
+
+def _golden(loss: Callable[[float], float], low: float, high: float) -> float:
     ratio = (math.sqrt(5) - 1) / 2
-    for _ in range(60):
+    for _ in range(50):
         a, b = high - ratio * (high - low), low + ratio * (high - low)
         if loss(a) < loss(b):
             high = b
@@ -305,6 +335,7 @@ def main() -> int:
         f"decode_hbm={everything.decode_hbm:.3f} prefill={everything.prefill:.3f} "
         f"prefill_quantized={everything.prefill_quantized:.3f} "
         f"decode_layer_us={everything.decode_layer_us:.1f} "
+        f"prefill_layer_us={everything.prefill_layer_us:.1f} "
         f"prefill_2023={everything.prefill_2023:.3f}\n"
     )
     for test in ("tg", "pp"):
