@@ -15,10 +15,9 @@ from planner.core.assembly import Assembly
 from planner.core.build import Build
 from planner.core.catalog import Catalog
 from planner.core.checks import CheckReport, run_checks
-from planner.core.estimate import Estimate
 from planner.core.findings import Severity
 from planner.core.gpu_link import build_link
-from planner.core.gpu_ranking import SCALING_COUNTS, Ranked, fastest, rank_gpus, scaling
+from planner.core.gpu_ranking import Ranked, fastest, rank_gpus
 from planner.core.networks.transformer import Transformer
 from planner.core.part_specs import key_specs
 from planner.core.parts import Gpu, PartKind
@@ -26,7 +25,7 @@ from planner.core.performance import Link
 from planner.core.power import SIZING_MARGIN
 from planner.core.rent import Ownership, RentPlan, rent_plan
 from planner.core.serving_plan import Curve, curves, served_network
-from planner.core.units import GIB, duration
+from planner.core.units import duration
 from planner.core.workload_estimates import BuildEstimate, network_for
 from planner.core.workloads import Workload
 from planner.io.cloud_prices import load_all_cloud_prices
@@ -37,6 +36,7 @@ from planner.report.pdf import ensure_gui_application, render_pdf, text_width_px
 from planner.report.rent_section import rent_section
 from planner.report.serving_section import serving_section, serving_summary
 from planner.report.sources_section import sources_section
+from planner.report.training_section import memory_chart, training_section
 
 TOP_GPUS = 12
 SEVERITY_CLASS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -337,172 +337,6 @@ def _slots(data: ReportData) -> str:
     )
 
 
-def _memory_chart(estimates: list[Estimate], images: dict[str, QImage], width: int) -> str:
-    if not estimates:
-        return ""
-    bars = [
-        charts.Bar(
-            item.workload.name,
-            tuple(
-                (part.bytes / GIB, color)
-                for part, color in zip(item.memory.parts, charts.MEMORY_PARTS, strict=True)
-            ),
-            f"{item.memory.total / GIB:,.1f} GiB",
-        )
-        for item in estimates
-    ]
-    vram = estimates[0].gpu.vram_gb
-    legend = [
-        (part.name, color)
-        for part, color in zip(estimates[0].memory.parts, charts.MEMORY_PARTS, strict=True)
-    ]
-    images["chart-memory.png"] = charts.bar_chart(
-        "Memory per GPU",
-        bars,
-        "GiB per GPU",
-        charts.Marker(vram, f"{estimates[0].gpu.name}: {vram:g} GB"),
-        legend,
-    )
-    return image("chart-memory.png", width)
-
-
-def _workload(
-    index: int,
-    item: Estimate,
-    ranked: tuple[Ranked, ...],
-    data: ReportData,
-    images: dict[str, QImage],
-    width: int,
-) -> str:
-    memory, setup, step = item.memory, item.setup, item.step
-    options = [
-        f"{setup.mode}",
-        setup.precision,
-        f"micro-batch {setup.batch_size}",
-        f"sequence {setup.seq_len}",
-        setup.optimizer,
-    ]
-    if setup.activation_checkpointing:
-        options.append("activation checkpointing")
-    if setup.sharding != "none":
-        options.append(setup.sharding)
-    if setup.offload_optimizer:
-        options.append("optimizer offloaded to the CPU")
-    verdict = "fits" if memory.fits else "<b>does not fit</b>"
-    rows = [
-        (
-            esc(part.name),
-            (f"{part.bytes / GIB:,.2f}", "num"),
-            f'<span class="small">{esc(part.formula)}</span>',
-        )
-        for part in memory.parts
-    ]
-    rows.append(
-        (
-            "Total per GPU",
-            (f"{memory.total / GIB:,.2f}", "num"),
-            f"of {item.gpu.vram_gb:g} GB: {verdict}",
-        )
-    )
-    low_time = item.run.samples / item.high
-    high_time = item.run.samples / item.low
-    tokens = f" ({item.tokens_per_s:,.0f} tokens/s)" if item.tokens_per_s is not None else ""
-    speed_rows = [
-        (
-            "Throughput",
-            f"{item.samples_per_s:,.2f} samples/s{tokens}; range {item.low:,.2f}–{item.high:,.2f}",
-        ),
-        (
-            "Step",
-            f"{step.total_s * 1000:,.1f} ms: kernels {step.compute_s * 1000:,.1f} ms, optimizer "
-            f"{step.optimizer_s * 1000:,.1f} ms, exposed communication "
-            f"{step.exposed_communication_s * 1000:,.1f} ms; bound by {esc(step.bound)}",
-        ),
-        ("Run", esc(item.run.description) + f" ({item.run.samples:,.0f} samples)"),
-        (
-            "Time to train",
-            f"{duration(item.time_to_train_s)} (range {duration(low_time)}–{duration(high_time)})",
-        ),
-        (
-            "Energy and cost",
-            f"{item.wall_w:,.0f} W at the wall → {item.energy_kwh:,.1f} kWh per run; at "
-            f"${item.electricity_usd_per_kwh:.3f}/kWh {money(item.cost_usd)} of electricity "
-            f"(range {money(item.cost_usd * low_time / item.time_to_train_s)}–"
-            f"{money(item.cost_usd * high_time / item.time_to_train_s)})",
-        ),
-        ("Largest micro-batch that fits", str(item.largest_batch)),
-    ]
-    parts = [
-        f"<h3>{esc(item.workload.name)}</h3>",
-        f"<p>{esc(', '.join(options))} on {setup.gpus} × {esc(item.gpu.name)}; "
-        f"{memory.total_params:,} parameters, {memory.trainable_params:,} trained.</p>",
-        table(("Memory per GPU", ("GiB", "num"), "How it is counted"), rows, widths=(20, 10, 70)),
-        table(None, speed_rows, widths=(25, 75)),
-    ]
-    if item.suggestions:
-        fixes = [
-            (
-                esc(s.change),
-                (f"{s.memory_bytes / GIB:,.1f} GiB", "num"),
-                "fits" if s.fits else "still too big",
-                (f"{s.speed_change:+.0%}", "num"),
-            )
-            for s in item.suggestions[:6]
-        ]
-        parts.append(
-            "<p><b>Ways to make it fit</b></p>"
-            + table(
-                ("Change", ("Memory", "num"), "", ("Speed", "num")), fixes, widths=(55, 15, 15, 15)
-            )
-        )
-    build_gpu = data.assembly.gpus[0][0].id if data.assembly.gpus else None
-    shown = fastest(ranked, build_gpu, TOP_GPUS)
-    if shown:
-        bars = [
-            charts.Bar(
-                r.gpu.display_name.replace("NVIDIA ", "").replace("GeForce ", ""),
-                (
-                    (
-                        r.time_to_train_s / 3600,
-                        charts.ORANGE if r.gpu.id == build_gpu else charts.BLUE,
-                    ),
-                ),
-                duration(r.time_to_train_s),
-                bold=r.gpu.id == build_gpu,
-            )
-            for r in shown
-        ]
-        name = f"chart-time-{index}.png"
-        images[name] = charts.bar_chart(
-            f"{item.workload.name}: time to train with {setup.gpus} of each catalog GPU "
-            "(this build's in orange)",
-            bars,
-            "hours",
-        )
-        parts.append(image(name, width))
-    if setup.gpus > 1:
-        speeds = scaling(item, data.link)
-        counts = tuple(float(c) for c in SCALING_COUNTS)
-        name = f"chart-scaling-{index}.png"
-        images[name] = charts.line_chart(
-            f"{item.workload.name}: scaling over {data.link.name if data.link else 'PCIe'}",
-            [
-                charts.Line(f"{item.gpu.name}", counts, tuple(speeds), charts.BLUE),
-                charts.Line(
-                    "perfect scaling",
-                    counts,
-                    tuple(speeds[0] * c for c in counts),
-                    charts.GREY,
-                    True,
-                ),
-            ],
-            "GPUs",
-            "samples/s",
-        )
-        parts.append(image(name, width))
-    return "".join(parts)
-
-
 def _workloads(data: ReportData, images: dict[str, QImage], width: int) -> str:
     results = data.report.estimates
     if not results:
@@ -513,11 +347,15 @@ def _workloads(data: ReportData, images: dict[str, QImage], width: int) -> str:
         name = result.workload.name if result.workload else (result.choice.id or "custom network")
         sections.append(f"<p>{esc(name)}: no estimate — {esc(result.problem)}.</p>")
     estimates = [result.estimate for result in results if result.estimate is not None]
-    sections.append(_memory_chart(estimates, images, width))
+    sections.append(memory_chart(estimates, images, width))
     for index, result in enumerate(results):
         if result.estimate is not None:
+            build_gpu = data.assembly.gpus[0][0].id if data.assembly.gpus else None
+            ranked = fastest(data.rankings[index], build_gpu, TOP_GPUS)
             sections.append(
-                _workload(index, result.estimate, data.rankings[index], data, images, width)
+                training_section(
+                    index, result.estimate, ranked, build_gpu, data.link, images, width
+                )
             )
         served = data.served[index] if index < len(data.served) else None
         if result.serving is not None and result.workload is not None and served is not None:
