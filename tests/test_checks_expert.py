@@ -155,6 +155,22 @@ def test_wall_circuit(catalog: Catalog) -> None:
     assert not {"power.wall_circuit", "power.psu_120v_rating"} & on_230.codes()
 
 
+def test_a_supply_rated_only_for_240_v(catalog: Catalog) -> None:
+    """A 2,400 W unit that takes only 200-240 V input does not start on a 120 V circuit; on a
+    North American 240 V / 30 A circuit (5,760 W continuous) it runs and the rig fits."""
+    only_240 = psu_like(catalog, 2400, min_input_v=200)
+    change = {"gpu": ("rtx-4090", 3), "psu": (only_240.id, 1)}
+    report = check(catalog, change, (only_240,), settings=Settings(wall_circuit="120v-20a"))
+    finding = find(report, "power.psu_input_voltage")
+    assert finding.severity is Severity.ERROR
+    assert "200-240 V AC input only" in finding.message and "120 V circuit" in finding.message
+    assert "power.psu_120v_rating" not in report.codes()
+    on_240 = check(catalog, change, (only_240,), settings=Settings(wall_circuit="240v-30a"))
+    assert not {"power.psu_input_voltage", "power.wall_circuit"} & on_240.codes()
+    plain = check(catalog, settings=Settings(wall_circuit="120v-20a"))
+    assert "power.psu_input_voltage" not in plain.codes()
+
+
 # ---- PCIe and slots --------------------------------------------------------------------
 
 
@@ -412,3 +428,17 @@ def test_mixed_memory_kits(catalog: Catalog) -> None:
     )
     mixed = run_checks(build, catalog.overlay([(other, PartOrigin("test"))]))
     assert find(mixed, "compatibility.memory_mixed_kits").severity is Severity.WARNING
+
+
+def test_the_picker_greys_out_a_240_v_supply_on_a_120_v_circuit(catalog: Catalog) -> None:
+    from planner.core.assembly import Assembly
+    from planner.core.build import Build
+    from planner.core.hints import incompatibility
+
+    only_240 = psu_like(catalog, 2400, min_input_v=200)
+    for circuit, reason in (
+        ("120v-15a", "takes 200-240 V only; the build's circuit is 120 V"),
+        ("240v-20a", None),
+    ):
+        build = Build(settings=Settings(wall_circuit=circuit))
+        assert incompatibility(only_240, Assembly.resolve(build, catalog)) == reason

@@ -60,9 +60,13 @@ TRAINING_KEYS = (
 )
 # Continuous load a circuit may carry (80% of the breaker rating for 120 V circuits, per
 # the US National Electrical Code; 230 V figures are the breaker rating). DOMAIN.md, Power.
+# Continuous watts: North American circuits carry 80% of the breaker's rating continuously
+# (NEC 210.19/210.20), their 240 V ones (NEMA 6-20, L6-30) as much; European ones the rating.
 WALL_CIRCUITS = {
     "120v-15a": 1_440,
     "120v-20a": 1_920,
+    "240v-20a": 3_840,
+    "240v-30a": 5_760,
     "230v-10a": 2_300,
     "230v-16a": 3_680,
 }

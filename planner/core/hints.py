@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from planner.core.assembly import Assembly
 from planner.core.parts import Case, Cooler, Cpu, Gpu, MemoryKit, Motherboard, Part, Psu
+from planner.core.power import circuit_volts, runs_on
 
 
 def incompatibility(part: Part, assembly: Assembly) -> str | None:
@@ -58,11 +59,16 @@ def incompatibility(part: Part, assembly: Assembly) -> str | None:
             return "an SXM module: it needs an HGX/DGX baseboard, not a PCIe slot"
         if case and part.length_mm and part.length_mm > case.max_gpu_length_mm:
             return f"{part.length_mm} mm long; the case takes {case.max_gpu_length_mm} mm"
-    elif (
-        isinstance(part, Psu)
-        and case
-        and part.form_factor == "ATX"
-        and "ATX" not in case.psu_form_factors
-    ):
+    elif isinstance(part, Psu):
+        return _psu_hint(part, assembly)
+    return None
+
+
+def _psu_hint(psu: Psu, assembly: Assembly) -> str | None:
+    circuit, case = assembly.build.settings.wall_circuit, assembly.case
+    if not runs_on(psu, circuit):
+        volts = circuit_volts(circuit)
+        return f"takes {psu.min_input_v}-240 V only; the build's circuit is {volts} V"
+    if case and psu.form_factor == "ATX" and "ATX" not in case.psu_form_factors:
         return f"ATX; the case takes {', '.join(case.psu_form_factors)}"
     return None

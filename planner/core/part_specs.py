@@ -42,9 +42,10 @@ def key_specs(part: Part) -> str:
         )
     if isinstance(part, Psu):
         c = part.connectors
+        mains = f", {part.min_input_v}-240 V only" if part.min_input_v > 120 else ""
         return (
             f"{part.wattage_w} W, 80+ {part.efficiency}, ATX {part.atx_version}, "
-            f"{c.pcie_8pin}×8-pin, {c.hpwr_12v}×12V-2x6"
+            f"{c.pcie_8pin}×8-pin, {c.hpwr_12v}×12V-2x6{mains}"
         )
     if isinstance(part, Case):
         return (

@@ -281,6 +281,7 @@ class Psu(Part):
 
     wattage_w: int = spec(low=200, high=4_000)
     wattage_115v_w: int | None = spec(default=None, low=200, high=4_000)
+    min_input_v: int = spec(default=100, low=90, high=240)  # lowest AC input it is rated for
     form_factor: str = spec(choices=PSU_FORM_FACTORS)
     atx_version: str = spec(choices=("2.x", "3.0", "3.1"))
     efficiency: str = spec(choices=("White", "Bronze", "Silver", "Gold", "Platinum", "Titanium"))

@@ -91,6 +91,17 @@ def gpu_power_w(gpu: Gpu, limit_w: int | None) -> float:
     return float(min(limit_w, gpu.board_power_w))
 
 
+def circuit_volts(wall_circuit: str) -> int:
+    """The circuit's nominal voltage: 120 for "120v-15a"."""
+    return int(wall_circuit.split("v", 1)[0])
+
+
+def runs_on(psu: Psu, wall_circuit: str) -> bool:
+    """Whether the PSU is rated for the circuit's voltage (some large units take only
+    200-240 V)."""
+    return circuit_volts(wall_circuit) >= psu.min_input_v
+
+
 def psu_rating_w(psu: Psu, wall_circuit: str) -> int:
     """The PSU's continuous rating on this circuit: some units rate less at 100-120 V."""
     if wall_circuit.startswith("120v") and psu.wattage_115v_w is not None:

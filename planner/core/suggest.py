@@ -28,7 +28,7 @@ from planner.core.findings import Severity
 from planner.core.parts import Case, Cooler, Cpu, Gpu, MemoryKit, Motherboard, Part, PartKind, Psu
 from planner.core.pcie import plan_slots
 from planner.core.performance import ComputeSpec, Link
-from planner.core.power import EFFICIENCY, REST_OF_SYSTEM, psu_rating_w
+from planner.core.power import EFFICIENCY, REST_OF_SYSTEM, psu_rating_w, runs_on
 from planner.core.slot_layout import link_bandwidth_gbs
 from planner.core.suggest_picks import Candidate, Pick, candidate_of, picks_for
 from planner.core.workload_estimates import network_for, resolve_workload, setup_for
@@ -324,7 +324,8 @@ class _Search:
         outlet's rating, and has the cables they need (else every build with it errs)."""
         cpu_w = self.least_cpu_w.get(board.socket, 0)
         sustained = (gpu.board_power_w * count + cpu_w) * (1 + REST_OF_SYSTEM)
-        if psu_rating_w(psu, self.constraints.wall_circuit) < sustained:
+        circuit = self.constraints.wall_circuit
+        if not runs_on(psu, circuit) or psu_rating_w(psu, circuit) < sustained:
             return False
         wall = self._wall_w(gpu.board_power_w * count + cpu_w, EFFICIENCY[psu.efficiency])
         if wall > self.settings.wall_continuous_w:

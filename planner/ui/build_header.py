@@ -23,6 +23,8 @@ from planner.ui.document import BuildDocument
 CIRCUIT_LABELS = {
     "120v-15a": "120 V / 15 A (North America, 1,440 W continuous)",
     "120v-20a": "120 V / 20 A (North America, 1,920 W continuous)",
+    "240v-20a": "240 V / 20 A (North America, NEMA 6-20, 3,840 W continuous)",
+    "240v-30a": "240 V / 30 A (North America, NEMA L6-30, 5,760 W continuous)",
     "230v-10a": "230 V / 10 A (2,300 W continuous)",
     "230v-16a": "230 V / 16 A (Europe, 3,680 W continuous)",
 }

@@ -42,6 +42,7 @@ CHECKS: tuple[Check, ...] = (
     power.check_connectors,
     power.check_wall_circuit,
     power.check_large_psu_on_120v,
+    power.check_psu_input_voltage,
     psu_pair.check_psu_shares,
     psu_pair.check_psu_transients,
     psu_pair.check_psu_cables,

@@ -12,9 +12,11 @@ from planner.core.parts import Gpu, PartKind, Psu
 from planner.core.power import (
     EFFICIENCY,
     GPU_TRANSIENT_FACTOR,
+    circuit_volts,
     excursion_limit,
     limit_to_fit,
     psu_rating_w,
+    runs_on,
 )
 
 # Workstation boards feed their CPUs through two EPS 8-pin sockets; desktop boards need one.
@@ -256,8 +258,8 @@ def _circuit_findings(
             f"through a {efficiency:.0%}-efficient supply), more than a {name} circuit "
             f"carries continuously ({watts(circuit_w)}): the breaker will trip.",
             psu_ids,
-            f"Use a 230 V circuit or a dedicated 20 A circuit{second}, split the GPUs across "
-            "two machines, or set GPU power limits.",
+            f"Use a 240 V circuit (NEMA 6-20 or L6-30 in North America) or a dedicated 20 A "
+            f"circuit{second}, split the GPUs across two machines, or set GPU power limits.",
         )
     elif wall > circuit_w * _WALL_WARNING_FRACTION:
         yield Finding(
@@ -280,6 +282,7 @@ def check_large_psu_on_120v(context: CheckContext) -> Iterator[Finding]:
         or not settings.wall_circuit.startswith("120v")
         or psu.wattage_115v_w is not None
         or psu.wattage_w <= 1600
+        or not runs_on(psu, settings.wall_circuit)  # check_psu_input_voltage says more
     ):
         return
     yield Finding(
@@ -291,3 +294,22 @@ def check_large_psu_on_120v(context: CheckContext) -> Iterator[Finding]:
         (psu.id,),
         "Check its rating at 115 V in the manual before planning on the full wattage.",
     )
+
+
+def check_psu_input_voltage(context: CheckContext) -> Iterator[Finding]:
+    """A supply rated only for 200-240 V input does not start on a 120 V circuit."""
+    circuit = context.assembly.build.settings.wall_circuit
+    volts = circuit_volts(circuit)
+    for psu in {unit.id: unit for unit in context.assembly.psus}.values():
+        if runs_on(psu, circuit):
+            continue
+        yield Finding(
+            Severity.ERROR,
+            Category.POWER,
+            "power.psu_input_voltage",
+            f"The {psu.display_name} takes {psu.min_input_v}-240 V AC input only; on the "
+            f"{volts} V circuit in the settings it will not power on.",
+            (psu.id,),
+            "Run the machine from a 240 V circuit (NEMA 6-20 or L6-30 in North America; pick "
+            "it in the build's settings) or choose a power supply rated for 100-240 V.",
+        )
