@@ -84,3 +84,15 @@ def test_estimated_check_inputs_and_unpriced_parts_are_counted() -> None:
     assert round(estimated / total, 3) <= MOST_ESTIMATED_SHARE
     assert len(unpriced) <= MOST_UNPRICED
     assert len(catalog.parts) >= FEWEST_PARTS
+
+
+def test_every_price_says_when_and_where_it_was_seen() -> None:
+    """A price without its date and source cannot be checked or trusted: every priced part
+    carries both (a launch price says so, a used one starts with USED)."""
+    catalog = load_builtin_catalog()
+    unsourced = [
+        part.id
+        for part in catalog.parts.values()
+        if part.price_usd is not None and (part.price_date is None or not part.price_source)
+    ]
+    assert unsourced == []
