@@ -32,6 +32,13 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     suggest.add_argument("--outlet", choices=tuple(WALL_CIRCUITS), help="the wall circuit")
     suggest.add_argument("--max-gpus", type=int, default=4, metavar="N", help="default 4")
     suggest.add_argument(
+        "--psu-circuits",
+        type=int,
+        choices=(1, 2),
+        help="2: a second power supply may go on a circuit of its own (default: the "
+        "profile's setting, else 1)",
+    )
+    suggest.add_argument(
         "--case-type", action="append", default=[], metavar="TYPE", help="e.g. tower (repeat)"
     )
     suggest.add_argument(
@@ -57,11 +64,12 @@ def run(args: argparse.Namespace) -> int:
     if args.upgrade:
         return _upgrade(args, workloads)
     choices: list[WorkloadChoice] = []
-    outlet = args.outlet
+    outlet, circuits = args.outlet, args.psu_circuits
     if args.profile is not None:
         build = load_profile(args.profile)
         choices += build.workloads
         outlet = outlet or build.settings.wall_circuit
+        circuits = circuits or build.settings.psu_circuits
     for workload_id in args.workload:
         if workload_id not in workloads:
             raise InputError(
@@ -84,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
         max_gpus=args.max_gpus,
         case_types=tuple(args.case_type),
         keep=tuple(args.keep),
+        psu_circuits=circuits or 1,
     )
     catalog = load_catalog().catalog
     found = suggest(choices, catalog, workloads, constraints)

@@ -74,9 +74,7 @@ def test_the_samples_have_the_expected_winners(samples: Comparison) -> None:
     assert winner(samples, "Fits in GPU memory", "BERT-large") == {DUAL, FOUR, SINGLE}
     # Speed per dollar goes to the two used RTX 3090s: the 4090 at its street price costs more
     # than twice as much as a used 3090 for less than twice the speed.
-    assert winner(samples, "Speed per dollar", "ResNet-50 — full, fp16, micro-batch 128") == {
-        DUAL
-    }
+    assert winner(samples, "Speed per dollar", "ResNet-50 — full, fp16, micro-batch 128") == {DUAL}
     fit = row(samples, "Throughput", "Llama 2 70B")
     assert [cell.text for cell in fit.cells].count("— (does not fit)") == 3
 

@@ -9,7 +9,8 @@ PCIe generation) and the price by the GPUs plus the cheapest part of every other
 (GPU, count) whose bounds another found build already beats is never completed. For the
 rest, the platform — CPU, board, memory, PSU, case, cooler, drive — is searched best-first
 in order of price per board, each candidate judged by the same checks the app runs, so the
-first that passes is the cheapest for that board."""
+first that passes is the cheapest for that board. A case may be an open frame with the
+risers its cards stand on, a supply two of one model (planner/core/suggest_platform.py)."""
 
 from __future__ import annotations
 
@@ -22,23 +23,41 @@ from planner.core.build import Build, PartChoice, Settings, WorkloadChoice
 from planner.core.calibrated import CONSTANTS, ERROR_P90
 from planner.core.catalog import Catalog
 from planner.core.checks import run_checks
-from planner.core.checks.power import connector_needs
 from planner.core.estimate import RunOptions, estimate
 from planner.core.findings import Severity
-from planner.core.parts import Case, Cooler, Cpu, Gpu, MemoryKit, Motherboard, Part, PartKind, Psu
-from planner.core.pcie import plan_slots
+from planner.core.parts import (
+    Case,
+    Gpu,
+    Motherboard,
+    Part,
+    PartKind,
+)
 from planner.core.performance import ComputeSpec, Link
-from planner.core.power import EFFICIENCY, REST_OF_SYSTEM, psu_rating_w, runs_on
 from planner.core.slot_layout import link_bandwidth_gbs
 from planner.core.suggest_picks import Candidate, Pick, candidate_of, picks_for
+from planner.core.suggest_platform import (
+    CASE,
+    COOLER,
+    CPU,
+    MEMORY,
+    PLATFORM_KINDS,
+    PSU,
+    Constraints,
+    Platform,
+)
+from planner.core.suggest_rig import (
+    Entry,
+    entry_choices,
+    entry_parts,
+)
 from planner.core.workload_estimates import network_for, resolve_workload, setup_for
 from planner.core.workloads import Workload
 
-PLATFORM_KINDS = (PartKind.CPU, PartKind.MEMORY, PartKind.PSU, PartKind.CASE, PartKind.COOLER)
-CPU, MEMORY, PSU, CASE, COOLER = range(5)
 # Which platform parts can clear an error, by its code (prefix): a failed candidate is only
 # varied in those, which keeps the best-first search complete while skipping the rest.
 # An error no platform part can clear gives the board up; unknown codes vary everything.
+__all__ = ["Constraints", "Suggestions", "suggest"]
+
 FIXED_BY = {
     "power.connectors": {PSU},
     "power.": {PSU, CPU},
@@ -57,20 +76,8 @@ FIXED_BY = {
     "compatibility.cpu": {CPU},
     "storage.m2_sockets": {CPU},  # a CPU with more lanes keeps CPU-wired sockets on
 }
-ROOMIEST_CASE = 20  # expansion slots: more than any case has
 # Candidates tried per board before it is given up (best-first, cheapest first).
 TRIES_PER_BOARD = 400
-
-
-@dataclass(frozen=True)
-class Constraints:
-    budget_usd: float | None = None
-    deadline_hours: float | None = None
-    wall_circuit: str = "120v-15a"
-    max_gpus: int = 4
-    case_types: tuple[str, ...] = ()  # e.g. ("tower",); empty: any
-    keep: tuple[str, ...] = ()  # part ids every suggestion must use
-    electricity_usd_per_kwh: float | None = None
 
 
 @dataclass(frozen=True)
@@ -108,30 +115,21 @@ class _Search:
     ) -> None:
         self.choices, self.catalog, self.workloads = choices, catalog, workloads
         self.constraints = constraints
-        self.settings = Settings(wall_circuit=constraints.wall_circuit)
+        self.settings = Settings(
+            wall_circuit=constraints.wall_circuit, psu_circuits=constraints.psu_circuits
+        )
         if constraints.electricity_usd_per_kwh is not None:
-            self.settings = Settings(
-                wall_circuit=constraints.wall_circuit,
-                electricity_usd_per_kwh=constraints.electricity_usd_per_kwh,
+            self.settings = replace(
+                self.settings, electricity_usd_per_kwh=constraints.electricity_usd_per_kwh
             )
         self.options = {kind: self._options(kind) for kind in PartKind}
         self.storage = self.options[PartKind.STORAGE][:1]
         self.floor = sum(
             parts[0].price_or_zero
             for kind, parts in self.options.items()
-            if kind is not PartKind.GPU and parts
+            if kind not in (PartKind.GPU, PartKind.RISER) and parts
         )
-        self.best_efficiency = max(
-            (EFFICIENCY[p.efficiency] for p in self.options[PartKind.PSU] if isinstance(p, Psu)),
-            default=EFFICIENCY["Titanium"],
-        )
-        self.least_cpu_w: dict[str, int] = {}
-        for cpu in self.options[PartKind.CPU]:
-            if isinstance(cpu, Cpu):
-                known = self.least_cpu_w.get(cpu.socket, cpu.tdp_w)
-                self.least_cpu_w[cpu.socket] = min(known, cpu.tdp_w)
-        self._fit_cache: dict[tuple[PartKind, str, int, str], list[Part]] = {}
-        self._place_cache: dict[tuple[str, float | None, int, int, int], bool] = {}
+        self.platform = Platform(self.options, self.settings, constraints)
         self.unpriced_gpus = sum(
             1 for p in catalog.of_kind(PartKind.GPU) if isinstance(p, Gpu) and p.price_usd is None
         )
@@ -228,7 +226,7 @@ class _Search:
         best: Candidate | None = None
         for board in self.options[PartKind.MOTHERBOARD]:
             assert isinstance(board, Motherboard)
-            lists = [self._fitting(kind, gpu, count, board) for kind in PLATFORM_KINDS]
+            lists = [self.platform.fitting(kind, gpu, count, board) for kind in PLATFORM_KINDS]
             if any(not parts for parts in lists):
                 continue  # no part of some kind goes with this board
             cheapest = sum(parts[0].price_or_zero for parts in lists)
@@ -240,55 +238,11 @@ class _Search:
                 best = found
         return best
 
-    def _fitting(self, kind: PartKind, gpu: Gpu, count: int, board: Motherboard) -> list[Part]:
-        key = (kind, gpu.id, count, board.id)
-        found = self._fit_cache.get(key)
-        if found is None:
-            found = self._fit_cache[key] = self._filter(kind, gpu, count, board)
-        return found
-
-    def _filter(self, kind: PartKind, gpu: Gpu, count: int, board: Motherboard) -> list[Part]:
-        """The parts of `kind` that can go with this board and GPUs at all (socket, memory
-        type, form factor, GPU length, enough watts for the GPUs alone)."""
-        parts = self.options[kind]
-        if kind is PartKind.CPU:
-            return [
-                p
-                for p in parts
-                if isinstance(p, Cpu)
-                and p.socket == board.socket
-                and self._wall_w(gpu.board_power_w * count + p.tdp_w, self.best_efficiency)
-                <= self.settings.wall_continuous_w
-            ]
-        if kind is PartKind.MEMORY:
-            return [
-                p
-                for p in parts
-                if isinstance(p, MemoryKit)
-                and p.memory_type == board.memory_type
-                and p.module_type == board.memory_module
-            ]
-        if kind is PartKind.PSU:
-            return [p for p in parts if isinstance(p, Psu) and self._powers(p, gpu, count, board)]
-        if kind is PartKind.CASE:
-            return [
-                p
-                for p in parts
-                if isinstance(p, Case)
-                and board.form_factor in p.form_factors
-                and p.max_gpu_length_mm >= (gpu.length_mm or 0)
-                and (gpu.cooler_type != "passive" or p.case_type == "rackmount")
-                and self._places_in(board, gpu, count, p.expansion_slots)
-            ]
-        if kind is PartKind.COOLER:
-            return [p for p in parts if isinstance(p, Cooler) and board.socket in p.sockets]
-        return list(parts)
-
     def _cheapest_on(self, board: Motherboard, gpu: Gpu, count: int) -> Candidate | None:
         """Best-first over the platform's index tuples by total price: the first
         candidate the checks pass is the cheapest on this board."""
-        lists = [self._fitting(kind, gpu, count, board) for kind in PLATFORM_KINDS]
-        if any(not parts for parts in lists) or not self._places(board, lists[CPU], gpu, count):
+        lists = [self.platform.fitting(kind, gpu, count, board) for kind in PLATFORM_KINDS]
+        if any(not parts for parts in lists) or not self.platform.places(board, lists, gpu, count):
             return None
 
         def price(index: tuple[int, ...]) -> float:
@@ -319,62 +273,22 @@ class _Search:
                         heapq.heappush(queue, (price(following), following))
         return None
 
-    def _powers(self, psu: Psu, gpu: Gpu, count: int, board: Motherboard) -> bool:
-        """Whether the supply can carry the cards with the board's least hungry CPU, on the
-        outlet's rating, and has the cables they need (else every build with it errs)."""
-        cpu_w = self.least_cpu_w.get(board.socket, 0)
-        sustained = (gpu.board_power_w * count + cpu_w) * (1 + REST_OF_SYSTEM)
-        circuit = self.constraints.wall_circuit
-        if not runs_on(psu, circuit) or psu_rating_w(psu, circuit) < sustained:
-            return False
-        wall = self._wall_w(gpu.board_power_w * count + cpu_w, EFFICIENCY[psu.efficiency])
-        if wall > self.settings.wall_continuous_w:
-            return False
-        cards = ((gpu, float(gpu.board_power_w)),) * count
-        return connector_needs(cards, psu, board.socket).pcie_8pin <= psu.connectors.pcie_8pin
-
-    @staticmethod
-    def _wall_w(parts_w: float, efficiency: float) -> float:
-        """Draw at the wall of GPUs and CPU drawing `parts_w`, with the rest of the system."""
-        return parts_w * (1 + REST_OF_SYSTEM) / efficiency
-
-    def _places_in(self, board: Motherboard, gpu: Gpu, count: int, slots: int) -> bool:
-        """Whether a case with `slots` expansion openings can take the cards on this board."""
-        key = (board.id, gpu.slot_width, gpu.pcie_lanes, count, slots)
-        found = self._place_cache.get(key)
-        if found is None:
-            placed = plan_slots(board, None, [gpu] * count, [], slots).gpus
-            found = self._place_cache[key] = len(placed) >= count
-        return found
-
-    def _places(self, board: Motherboard, cpus: list[Part], gpu: Gpu, count: int) -> bool:
-        """Whether the board can place `count` of these cards with any of its CPUs in the
-        roomiest case (a real case can only take slots away)."""
-        key = (board.id, gpu.slot_width, gpu.pcie_lanes, count, ROOMIEST_CASE)
-        found = self._place_cache.get(key)
-        if found is None:
-            found = self._place_cache[key] = any(
-                len(plan_slots(board, cpu, [gpu] * count, [], ROOMIEST_CASE).gpus) >= count
-                for cpu in cpus
-                if isinstance(cpu, Cpu)
-            )
-        return found
-
     def _platform(
-        self, gpu: Gpu, count: int, board: Motherboard, platform: list[Part]
+        self, gpu: Gpu, count: int, board: Motherboard, platform: list[Entry]
     ) -> tuple[Build, list[str]]:
         """The build, and the codes of the errors its parts alone raise."""
         parts = (
             PartChoice(id=gpu.id, count=count),
             PartChoice(id=board.id),
-            *(PartChoice(id=part.id) for part in platform),
+            *(choice for entry in platform for choice in entry_choices(entry)),
             *(PartChoice(id=part.id) for part in self.storage),
         )
         name = f"{count} × {gpu.name}"
         build = Build(name=name, parts=parts, workloads=self.choices, settings=self.settings)
         # Only the build's own parts: the checks need nothing else to find the errors, and
         # their fixes (which name cheaper catalog parts) are not read here.
-        used = (gpu, board, *platform, *self.storage)
+        used = (gpu, board, *(part for entry in platform for part in entry_parts(entry)))
+        used = (*used, *self.storage)
         own = Catalog(parts={part.id: part for part in used})
         report = run_checks(replace(build, workloads=()), own, {})
         return build, [f.code for f in report.of_severity(Severity.ERROR)]

@@ -15,7 +15,7 @@ from planner.core.checks import CheckReport
 from planner.core.findings import Severity
 
 if TYPE_CHECKING:
-    from planner.core.suggest import Constraints
+    from planner.core.suggest_platform import Constraints
 
 SECONDS_PER_MILLION_TOKENS = 1e6  # a served model's share of the time axis: 1M tokens
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -59,6 +60,12 @@ class SuggestDialog(QDialog):
         self.max_gpus.setRange(1, 8)
         self.max_gpus.setValue(4)
         self.max_gpus.setSuffix(" GPUs")
+        self.second_circuit = QCheckBox("A second circuit for a second power supply")
+        self.second_circuit.setObjectName("suggestSecondCircuit")
+        self.second_circuit.setToolTip(
+            "Rigs that need two power supplies may plug the second into a circuit of its own"
+        )
+        self.second_circuit.setChecked(document.build.settings.psu_circuits == 2)
         self.keep = QListWidget()
         self.keep.setMaximumHeight(110)
         for item in document.assembly.items:
@@ -71,6 +78,7 @@ class SuggestDialog(QDialog):
         form.addRow("Budget", self.budget)
         form.addRow("Deadline", self.deadline)
         form.addRow("Outlet", self.outlet)
+        form.addRow("", self.second_circuit)
         form.addRow("At most", self.max_gpus)
         form.addRow("Keep these parts", self.keep)
         search = QPushButton("Search")
@@ -131,6 +139,7 @@ class SuggestDialog(QDialog):
             max_gpus=self.max_gpus.value(),
             keep=tuple(kept),
             electricity_usd_per_kwh=self._document.build.settings.electricity_usd_per_kwh,
+            psu_circuits=2 if self.second_circuit.isChecked() else 1,
         )
 
     def search(self) -> None:
