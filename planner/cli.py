@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from planner import __version__, cli_prices, cli_probe, cli_rent, cli_suggest, cli_workloads
-from planner.cli_text import terminal_safe
+from planner.cli_text import USED_HELP, terminal_safe
 from planner.core.checks import run_checks
 from planner.core.errors import InputError, Location
 from planner.core.parts import PartKind
@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--pdf", type=Path, metavar="OUT.pdf", help="also write a PDF report")
     compare.add_argument("--csv", type=Path, metavar="OUT.csv", help="also write a CSV table")
     compare.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size")
+    for command in (listing, check, estimate, export, compare):
+        command.add_argument("--used", action="store_true", help=USED_HELP)
     cli_workloads.add_commands(commands)
     cli_suggest.add_commands(commands)
     cli_rent.add_commands(commands)
@@ -156,8 +158,8 @@ def _workloads() -> dict[str, Workload]:
     return workloads
 
 
-def _load_catalog() -> CatalogLoad:
-    loaded = load_catalog()
+def _load_catalog(used: bool = False) -> CatalogLoad:
+    loaded = load_catalog(used=used)
     for problem in loaded.problems:
         skipped = terminal_safe(str(problem), one_line=True)
         print(f"planner: warning: user part skipped: {skipped}", file=sys.stderr)
@@ -172,7 +174,7 @@ def _print_json(document: Any) -> None:
 def _catalog_list(args: argparse.Namespace) -> int:
     from planner.cli_text import part_rows
 
-    catalog = _load_catalog().catalog
+    catalog = _load_catalog(args.used).catalog
     parts = list(catalog.of_kind(PartKind(args.kind))) if args.kind else list(catalog)
     if args.json:
         _print_json([part_table(part) for part in parts])
@@ -200,7 +202,7 @@ def _estimate_profile(args: argparse.Namespace) -> int:
     from planner.core.workload_estimates import estimate_build
 
     build = load_profile(args.profile)
-    catalog = _load_catalog().catalog
+    catalog = _load_catalog(args.used).catalog
     require_known_parts(args.profile, build, catalog.__contains__)
     workloads = _workloads()
     context = CheckContext(Assembly.resolve(build, catalog), catalog)
@@ -263,7 +265,7 @@ def _estimate_cases(args: argparse.Namespace) -> int:
         ) from None
     if not isinstance(cases, list):
         raise InputError("must be a JSON list of cases", Location(file=str(path), line=1))
-    catalog = _load_catalog().catalog
+    catalog = _load_catalog(args.used).catalog
     gpus = {part.id: part for part in catalog if isinstance(part, Gpu)}
     workloads = _workloads()
     results = []
@@ -304,7 +306,7 @@ def _check(args: argparse.Namespace) -> int:
     from planner.cli_text import findings_text
 
     build = load_profile(args.profile)
-    catalog = _load_catalog().catalog
+    catalog = _load_catalog(args.used).catalog
     require_known_parts(args.profile, build, catalog.__contains__)
 
     workloads = _workloads()
@@ -345,7 +347,7 @@ def _export(args: argparse.Namespace) -> int:
     from planner.io.csv_export import estimates_csv, parts_csv, write_csv
     from planner.report.build_report import collect, export_build_report
 
-    catalog = _load_catalog().catalog
+    catalog = _load_catalog(args.used).catalog
     build = require_known_parts(args.profile, load_profile(args.profile), catalog.__contains__)
     pdf_path, csv_path = args.pdf, args.csv
     if pdf_path is None and csv_path is None and args.estimates_csv is None:
@@ -373,7 +375,7 @@ def _compare(args: argparse.Namespace) -> int:
     from planner.core.comparison import compare
     from planner.io.csv_export import comparison_csv, write_csv
 
-    catalog = _load_catalog().catalog
+    catalog = _load_catalog(args.used).catalog
     builds = [
         (str(path), require_known_parts(path, load_profile(path), catalog.__contains__))
         for path in args.profiles

@@ -9,6 +9,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from planner.cli_text import USED_HELP
 from planner.core.build import WALL_CIRCUITS, WorkloadChoice
 from planner.core.errors import InputError, Location
 
@@ -51,6 +52,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="with --profile: the cheapest change that clears each error, and the GPU "
         "changes that cut the time most per dollar",
     )
+    suggest.add_argument("--used", action="store_true", help=USED_HELP)
     suggest.add_argument("--json", action="store_true", help="print a JSON document")
 
 
@@ -94,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         keep=tuple(args.keep),
         psu_circuits=circuits or 1,
     )
-    catalog = load_catalog().catalog
+    catalog = load_catalog(used=args.used).catalog
     found = suggest(choices, catalog, workloads, constraints)
     if args.save_best and found.picks:
         best = found.picks[-1].candidate.build
@@ -164,7 +166,7 @@ def _upgrade(args: argparse.Namespace, workloads) -> int:  # type: ignore[no-unt
     if args.profile is None:
         raise InputError("--upgrade needs the --profile to upgrade", Location(field="--profile"))
     build = load_profile(args.profile)
-    catalog = load_catalog().catalog
+    catalog = load_catalog(used=args.used).catalog
     require_known_parts(args.profile, build, catalog.__contains__)
     path = upgrade_path(build, catalog, workloads)
     if args.json:

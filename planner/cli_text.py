@@ -19,6 +19,9 @@ from planner.core.workloads import Workload
 _SEVERITY_MARK = {Severity.ERROR: "ERROR", Severity.WARNING: "WARN ", Severity.INFO: "NOTE "}
 
 
+USED_HELP = "price GPUs at their used price where it is below the list price"
+
+
 def format_price(price_usd: float | None) -> str:
     return "—" if price_usd is None else f"${price_usd:,.0f}"
 

@@ -74,7 +74,12 @@ def test_every_file_entry_is_a_valid_part_with_a_source() -> None:
     seen: Counter[str] = Counter()
     part_files = sorted(CATALOG_DIR / f"{kind.value}.toml" for kind in PartKind)
     assert sorted(CATALOG_DIR.glob("*.toml")) == sorted(
-        [*part_files, CATALOG_DIR / "workloads.toml", CATALOG_DIR / "cloud_prices.toml"]
+        [
+            *part_files,
+            CATALOG_DIR / "workloads.toml",
+            CATALOG_DIR / "cloud_prices.toml",
+            CATALOG_DIR / "used_prices.toml",
+        ]
     )
     for path in part_files:
         document, _text = read_toml(path)

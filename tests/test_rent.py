@@ -145,6 +145,7 @@ def test_buy_or_rent_in_the_app(driver, qtbot, tmp_path: Path) -> None:  # type:
     assert items == [
         "&Suggest a Build…",
         "&Buy or Rent…",
+        "Price GPUs &Used Where Cheaper",
         "",
         "Write &Probe Script…",
         "&Compare Probe Results…",

@@ -157,15 +157,23 @@ def load_user_parts(directory: Path) -> tuple[list[tuple[Part, PartOrigin]], lis
     return list(collected.values()), problems
 
 
-def load_catalog(user_dir: Path | None = None, builtin_dir: Path | None = None) -> CatalogLoad:
-    """The built-in catalog with the user's parts over it, at the user's own prices."""
+def load_catalog(
+    user_dir: Path | None = None, builtin_dir: Path | None = None, used: bool = False
+) -> CatalogLoad:
+    """The built-in catalog with the user's parts over it, at the user's own prices; with
+    `used`, at used prices where they are lower than the list price (yours still first)."""
+    from planner.core.used_price import with_used_prices
     from planner.core.user_price import with_user_prices
+    from planner.io.used_prices import load_used_prices
     from planner.io.user_prices import load_user_prices
 
     builtin = load_builtin_catalog(builtin_dir)
     user_parts, problems = load_user_parts(user_dir or paths.user_catalog_dir())
     prices, price_problems = load_user_prices()
-    catalog = with_user_prices(builtin.overlay(user_parts), prices)
+    catalog = builtin.overlay(user_parts)
+    if used:
+        catalog = with_used_prices(catalog, load_used_prices())
+    catalog = with_user_prices(catalog, prices)
     return CatalogLoad(catalog, (*problems, *price_problems))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from planner.core.assembly import Assembly
-from planner.core.citations import citation, is_estimate
+from planner.core.citations import citation, is_estimate, price_citation
 from planner.core.comparison import Comparison
 from planner.core.part_specs import key_specs
 from planner.core.rent import RentPlan
@@ -32,6 +32,7 @@ PARTS_COLUMNS = (
     "price_date",
     "specs",
     "source",
+    "price_source",
 )
 TOTAL_KIND = "total"
 
@@ -132,13 +133,15 @@ def parts_rows(assembly: Assembly) -> list[list[str]]:
                 part.price_date.isoformat() if part.price_date else "",
                 key_specs(part),
                 " | ".join(citation(s) for s in part.source if not is_estimate(s)) or "estimated",
+                price_citation(part.price_source) if price is not None else "",
             ]
         )
     unpriced = len(assembly.unpriced)
     name = f"Total ({unpriced} parts without a price)" if unpriced else "Total"
     count = sum(item.count for item in assembly.items)
     rows.append(
-        [TOTAL_KIND, "", name, "", str(count), "", _number(assembly.total_price_usd), "", "", ""]
+        [TOTAL_KIND, "", name, "", str(count), "", _number(assembly.total_price_usd)]
+        + [""] * (len(PARTS_COLUMNS) - 7)
     )
     return rows
 

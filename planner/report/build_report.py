@@ -26,6 +26,7 @@ from planner.core.power import SIZING_MARGIN
 from planner.core.rent import Ownership, RentPlan, rent_plan
 from planner.core.serving_plan import Curve, curves, served_network
 from planner.core.units import duration
+from planner.core.used_price import is_used
 from planner.core.workload_estimates import BuildEstimate, network_for
 from planner.core.workloads import Workload
 from planner.io.cloud_prices import load_all_cloud_prices
@@ -170,7 +171,7 @@ def _parts(data: ReportData) -> str:
                     f"<b>{esc(part.display_name)}</b><br>"
                     f'<span class="small muted">{esc(key_specs(part))}</span>',
                     (str(item.count), "num"),
-                    (money(price), "num"),
+                    (money(price) + (" used" if is_used(part.price_source) else ""), "num"),
                     (money(None if price is None else price * item.count), "num"),
                 )
             )

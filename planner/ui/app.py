@@ -80,10 +80,10 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
     settings = Settings()
     apply_theme(app, settings.theme() if screenshot is None else "light")
 
-    loaded = load_catalog()
+    loaded = load_catalog(used=settings.used_prices())
 
     def reload_catalog() -> Catalog:
-        return load_catalog().catalog
+        return load_catalog(used=settings.used_prices()).catalog
 
     offscreen = screenshot is not None or headless
     autosave = Autosave()

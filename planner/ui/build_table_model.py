@@ -14,6 +14,7 @@ from planner.core.assembly import Assembly
 from planner.core.build import PartChoice
 from planner.core.citations import price_citation
 from planner.core.parts import Gpu, Part
+from planner.core.used_price import is_used
 from planner.core.user_price import is_yours
 
 PART_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -146,7 +147,8 @@ class BuildTableModel(QAbstractTableModel):
         price = part.price_usd if part else None
         if price is None:
             return "—"  # the tooltip and the total say why
-        mark = " *" if is_yours(part.price_source if part else None) else ""
+        source = part.price_source if part else None
+        mark = " *" if is_yours(source) else " used" if is_used(source) else ""
         if column == self.UNIT_PRICE:
             return f"${price:,.0f}{mark}"
         return f"${price * choice.count:,.0f}{mark}"
@@ -179,4 +181,5 @@ def _price_tip(part: Part) -> str:
         return f"{part.price_source} — double-click to change it; 0 goes back to the list price"
     seen = f" ({part.price_date.isoformat()})" if part.price_date else ""
     cited = price_citation(part.price_source)
-    return f"List price{seen}: {cited}. Double-click to enter yours"
+    kind = "Used price" if is_used(part.price_source) else "List price"
+    return f"{kind}{seen}: {cited}. Double-click to enter yours"

@@ -344,6 +344,11 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.saved:
             self.refresh_catalog()
 
+    def set_used_prices(self, used: bool) -> None:
+        """Price GPUs at their used price where it is lower, everywhere, from now on."""
+        self.settings.set_used_prices(used)
+        self.refresh_catalog()
+
     def set_theme(self, theme: str) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):

@@ -49,6 +49,12 @@ def build_menus(window: MainWindow) -> None:
     builds = window.menuBar().addMenu("&Build")
     builds.addAction(make_action(window, "&Suggest a Build…", lambda: _suggest(window)))
     builds.addAction(make_action(window, "&Buy or Rent…", lambda: _rent(window)))
+    used = make_action(window, "Price GPUs &Used Where Cheaper", window.set_used_prices)
+    used.setCheckable(True)
+    used.setChecked(window.settings.used_prices())
+    used.setObjectName("usedPrices")
+    used.setToolTip("Use the used-market price of a GPU where it is below the list price")
+    builds.addAction(used)
     builds.addSeparator()
     builds.addAction(make_action(window, "Write &Probe Script…", lambda: _probe(window)))
     builds.addAction(

@@ -77,6 +77,13 @@ class Settings:
     def set_theme(self, theme: str) -> None:
         self._qsettings.setValue("theme", theme)
 
+    def used_prices(self) -> bool:
+        """Whether GPUs are priced used where that is cheaper than the list price."""
+        return str(self._qsettings.value("used_prices", "false")).lower() == "true"
+
+    def set_used_prices(self, used: bool) -> None:
+        self._qsettings.setValue("used_prices", "true" if used else "false")
+
     def paper(self) -> str:
         """The PDF page size: the user's choice, else Letter where the locale is US."""
         value = self._qsettings.value("paper")
