@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from planner.core.estimate import RunOptions
@@ -15,19 +17,30 @@ __all__ = ["Ranked", "Ranker"]
 
 
 class _Signals(QObject):
-    done = Signal(int, object)  # generation, list[Ranked]
+    done = Signal(int, int, object)  # ranker, generation, list[Ranked]
+
+
+# One signal carrier for every ranker, made in the UI thread and kept for the life of the
+# program: a task never holds the last reference to a Qt object, so no Qt object is ever
+# destroyed on a pool thread (that deadlocked against the UI thread tearing a window down).
+_BUS: list[_Signals] = []
+_NEXT_KEY = itertools.count(1)
+
+
+def _bus() -> _Signals:
+    if not _BUS:
+        _BUS.append(_Signals())
+    return _BUS[0]
 
 
 class _Task(QRunnable):
-    def __init__(self, generation: int, signals: _Signals, args: tuple[object, ...]) -> None:
+    def __init__(self, key: int, generation: int, args: tuple[object, ...]) -> None:
         super().__init__()
-        self._generation = generation
-        self._signals = signals
-        self._args = args
+        self._key, self._generation, self._args = key, generation, args
 
     def run(self) -> None:
         results = rank_gpus(*self._args)  # type: ignore[arg-type]
-        self._signals.done.emit(self._generation, results)
+        _bus().done.emit(self._key, self._generation, results)
 
 
 class Ranker(QObject):
@@ -37,9 +50,9 @@ class Ranker(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._key = next(_NEXT_KEY)
         self._generation = 0
-        self._signals = _Signals()
-        self._signals.done.connect(self._done)
+        _bus().done.connect(self._done)
         self._pending: tuple[object, ...] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -65,10 +78,10 @@ class Ranker(QObject):
         if self._pending is None:
             return
         args, self._pending = self._pending, None
-        QThreadPool.globalInstance().start(_Task(self._generation, self._signals, args))
+        QThreadPool.globalInstance().start(_Task(self._key, self._generation, args))
 
-    def _done(self, generation: int, results: object) -> None:
-        if generation == self._generation:
+    def _done(self, key: int, generation: int, results: object) -> None:
+        if key == self._key and generation == self._generation:
             self.ranked.emit(results)
 
     def wait(self) -> None:
