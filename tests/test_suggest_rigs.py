@@ -45,15 +45,21 @@ def test_four_cards_no_tower_holds_stand_on_a_frame_with_risers() -> None:
     assert "pcie.bifurcation_unknown" not in report.codes()
 
 
-def test_a_second_supply_on_a_circuit_of_its_own() -> None:
-    """Four RTX 4090s draw more than one 120 V / 20 A circuit carries: with one circuit no
-    four-card build passes; with a second one for a second supply, two supplies share the
-    cards and each circuit carries its own."""
+def test_a_second_supply_on_a_circuit_of_its_own_or_a_power_limit() -> None:
+    """Four RTX 4090s at 450 W draw more than one 120 V / 20 A circuit carries: with one
+    circuit the suggestion limits them to 315 W (70% of board power, where speed falls
+    little); with a second circuit for a second supply, two supplies share the cards at full
+    power and each circuit carries its own."""
     catalog = load_builtin_catalog()
     one = Constraints(wall_circuit="120v-20a", keep=("rtx-4090",))
-    assert with_cards(suggest(RESNET, catalog, WORKLOADS, one), "rtx-4090", 4) == []
+    [limited] = with_cards(suggest(RESNET, catalog, WORKLOADS, one), "rtx-4090", 4)
+    [cards] = [c for c in limited.parts if c.id == "rtx-4090"]
+    assert cards.power_limit_w == 315 and limited.name.endswith("limited to 315 W")
+    assert not run_checks(limited, catalog, WORKLOADS).has_errors
     two = Constraints(wall_circuit="120v-20a", keep=("rtx-4090",), psu_circuits=2)
     [build] = with_cards(suggest(RESNET, catalog, WORKLOADS, two), "rtx-4090", 4)
+    [cards] = [c for c in build.parts if c.id == "rtx-4090"]
+    assert cards.power_limit_w is None
     assert count_of(build, catalog, PartKind.PSU) == 2
     assert build.settings.psu_circuits == 2
     report = run_checks(build, catalog, WORKLOADS)

@@ -45,19 +45,15 @@ from planner.core.suggest_platform import (
     Constraints,
     Platform,
 )
-from planner.core.suggest_rig import (
-    Entry,
-    entry_choices,
-    entry_parts,
-)
+from planner.core.suggest_rig import Entry, entry_choices, entry_parts, power_limited
 from planner.core.workload_estimates import network_for, resolve_workload, setup_for
 from planner.core.workloads import Workload
+
+__all__ = ["Constraints", "Suggestions", "suggest"]
 
 # Which platform parts can clear an error, by its code (prefix): a failed candidate is only
 # varied in those, which keeps the best-first search complete while skipping the rest.
 # An error no platform part can clear gives the board up; unknown codes vary everything.
-__all__ = ["Constraints", "Suggestions", "suggest"]
-
 FIXED_BY = {
     "power.connectors": {PSU},
     "power.": {PSU, CPU},
@@ -185,6 +181,8 @@ class _Search:
             chosen = self.catalog.get(gpu_id)
             assert isinstance(chosen, Gpu)
             found = self._complete(chosen, count)
+            if found is None and count > 1:  # no supply or outlet carries them: limit them
+                found = self._complete(power_limited(chosen), count)
             if found is None or (budget is not None and found.price_usd > budget):
                 continue
             if any(c.beats(found) for c in front):
@@ -276,18 +274,22 @@ class _Search:
     def _platform(
         self, gpu: Gpu, count: int, board: Motherboard, platform: list[Entry]
     ) -> tuple[Build, list[str]]:
-        """The build, and the codes of the errors its parts alone raise."""
+        """The build, and the codes of the errors its parts alone raise; a GPU whose board
+        power was lowered for the search runs at that power limit."""
+        real = self.catalog.get(gpu.id)
+        assert isinstance(real, Gpu)
+        limit = gpu.board_power_w if gpu.board_power_w < real.board_power_w else None
         parts = (
-            PartChoice(id=gpu.id, count=count),
+            PartChoice(id=gpu.id, count=count, power_limit_w=limit),
             PartChoice(id=board.id),
             *(choice for entry in platform for choice in entry_choices(entry)),
             *(PartChoice(id=part.id) for part in self.storage),
         )
-        name = f"{count} × {gpu.name}"
+        name = f"{count} × {gpu.name}" + (f" limited to {limit} W" if limit else "")
         build = Build(name=name, parts=parts, workloads=self.choices, settings=self.settings)
         # Only the build's own parts: the checks need nothing else to find the errors, and
         # their fixes (which name cheaper catalog parts) are not read here.
-        used = (gpu, board, *(part for entry in platform for part in entry_parts(entry)))
+        used = (real, board, *(part for entry in platform for part in entry_parts(entry)))
         used = (*used, *self.storage)
         own = Catalog(parts={part.id: part for part in used})
         report = run_checks(replace(build, workloads=()), own, {})

@@ -66,12 +66,12 @@ class Platform:
             if isinstance(cpu, Cpu):
                 known = self.least_cpu_w.get(cpu.socket, cpu.tdp_w)
                 self.least_cpu_w[cpu.socket] = min(known, cpu.tdp_w)
-        self._fit_cache: dict[tuple[PartKind, str, int, str], list[Entry]] = {}
+        self._fit_cache: dict[tuple[PartKind, str, int, int, str], list[Entry]] = {}
         self._place_cache: dict[tuple[str, float | None, int, int, int], bool] = {}
         self._mount_cache: dict[tuple[str, float | None, int, int, int], list[Riser] | None] = {}
 
     def fitting(self, kind: PartKind, gpu: Gpu, count: int, board: Motherboard) -> list[Entry]:
-        key = (kind, gpu.id, count, board.id)
+        key = (kind, gpu.id, gpu.board_power_w, count, board.id)  # a limited card differs
         found = self._fit_cache.get(key)
         if found is None:
             entries = self._filter(kind, gpu, count, board)

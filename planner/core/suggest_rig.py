@@ -1,16 +1,20 @@
 """The rig choices the build search adds to plain parts: an open frame with a riser cable
-under every card, and two of the same power supply when one cannot carry the cards (the
-second on a circuit of its own where the user has one). Each is one entry of the platform
-search with its whole price, so the best-first order over prices stays exact."""
+under every card, two of the same power supply when one cannot carry the cards (the second
+on a circuit of its own where the user has one), and cards at their lowest sensible power
+limit where nothing carries them at full power. Frames and pairs are one entry of the
+platform search each with their whole price, so the best-first order over prices stays
+exact."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from planner.core.build import PartChoice
 from planner.core.parts import Case, Gpu, Part, Psu, Riser
+from planner.core.power import LOWEST_SENSIBLE_LIMIT
 
 # Over this length a riser needs a lower PCIe generation to link reliably (checks/risers.py
 # warns); a suggestion only uses cables within it, rated for the card's generation if any is.
@@ -100,6 +104,13 @@ def on_frame(frame: Case, mount: Sequence[Riser]) -> Rig:
 def cards_per_supply(count: int) -> int:
     """The most cards either of two supplies feeds (cards go whole to one supply)."""
     return math.ceil(count / 2)
+
+
+def power_limited(gpu: Gpu) -> Gpu:
+    """The card as the search sizes supplies and outlets for it at the lowest sensible
+    power limit (70% of its board power, rounded up to 5 W; speed falls little there)."""
+    limit = math.ceil(LOWEST_SENSIBLE_LIMIT * gpu.board_power_w / 5) * 5
+    return dataclasses.replace(gpu, board_power_w=limit)
 
 
 def pair_of(psu: Psu) -> Rig:
