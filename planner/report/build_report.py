@@ -194,8 +194,9 @@ def _parts(data: ReportData) -> str:
     classes = [""] * (len(rows) - 1) + ["total"]
     prices = [item.part.price_date for item in data.assembly.items if item.part.price_date]
     dated = (
-        f"List prices in US dollars as of {min(prices):%Y-%m-%d} to {max(prices):%Y-%m-%d} "
-        "(per part under Sources); check current prices before ordering."
+        f"Prices in US dollars as of {min(prices):%Y-%m-%d} to {max(prices):%Y-%m-%d} "
+        "(per part under Sources; “used” marks a used-market price); check current prices "
+        "before ordering."
         if prices
         else ""
     )
