@@ -95,3 +95,20 @@ def test_the_build_menu_prices_gpus_used(driver, tmp_path, monkeypatch) -> None:
     action.trigger()  # back to list prices
     assert not window.settings.used_prices()
     assert window.document.assembly.total_price_usd == listed
+
+
+def test_a_bad_entry_is_named_by_file_line_and_field(tmp_path: Path) -> None:
+    import pytest
+
+    from planner.core.errors import CatalogError
+
+    path = tmp_path / "used_prices.toml"
+    path.write_text(
+        '[[used]]\npart = "rtx-4090"\nprice_usd = -5\ndate = 2026-08-11\n'
+        'source = "x"\nlistings = ["a | $1.00 | https://www.ebay.com/itm/1"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogError) as caught:
+        load_used_prices(path)
+    assert caught.value.location.line == 3
+    assert caught.value.location.field == "used[0].price_usd"

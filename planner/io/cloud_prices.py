@@ -7,11 +7,10 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from planner.core.errors import CatalogError, InputError, Location, RecordError
-from planner.core.records import parse_record
+from planner.core.errors import InputError
 from planner.core.rent import CloudPrice
 from planner.io import paths
-from planner.io.tomlfile import TomlLines, read_toml
+from planner.io.record_tables import read_record_tables
 
 FILE = "cloud_prices.toml"
 USER_FILE = "cloud-prices.toml"
@@ -34,27 +33,5 @@ def load_all_cloud_prices() -> tuple[list[CloudPrice], list[InputError]]:
 
 
 def _load(path: Path, yours: bool) -> list[CloudPrice]:
-    document, text = read_toml(path, CatalogError)
-    entries = document.get("price", [])
-    if not isinstance(entries, list):
-        raise CatalogError(
-            "must be an array of tables, written [[price]]", Location(file=str(path))
-        )
-    lines = TomlLines(text)
-    found = []
-    for index, table in enumerate(entries):
-        try:
-            price = parse_record(CloudPrice, table)
-        except RecordError as error:
-            field = error.location.field
-            raise CatalogError(
-                error.message,
-                Location(
-                    file=str(path),
-                    line=(lines.key(field, "price", index) if field else None)
-                    or lines.array_entry("price", index),
-                    field=f"price[{index}].{field}" if field else f"price[{index}]",
-                ),
-            ) from None
-        found.append(dataclasses.replace(price, yours=yours))
-    return found
+    prices = read_record_tables(path, "price", CloudPrice)
+    return [dataclasses.replace(price, yours=yours) for price in prices]
