@@ -168,27 +168,24 @@ def decode_terms(
         step += cpu_s
         if cpu_s > step / 2:
             bound = "system RAM bandwidth (offloaded layers)"
-    comm_s = 0.0
-    if serving.split == "tensor" and n > 1 and link is not None:
-        moved = 2 * net.layers * batch * net.hidden * 2 * 2 * (n - 1) / n
-        link_rate = link.gbs * 1e9 * constants.link_efficiency * (1 if link.p2p else HOST_STAGING)
-        comm_s = moved / link_rate + 2 * net.layers * 2 * (n - 1) * RING_STEP_S
+    comm_s = _all_reduce_s(net, serving, link, constants)
+    if comm_s:
         step += comm_s
         if comm_s > step / 2:
             bound = "the link between GPUs"
-    return DecodeTerms(
-        weights,
-        cache,
-        bandwidth,
-        memory_s,
-        flops,
-        rate,
-        compute_s,
-        layers_s,
-        cpu_s,
-        comm_s,
-        bound,
-    )
+    terms = (weights, cache, bandwidth, memory_s, flops, rate, compute_s, layers_s, cpu_s)
+    return DecodeTerms(*terms, comm_s, bound)
+
+
+def _all_reduce_s(net: Transformer, serving: Serving, link: Link | None, c: Constants) -> float:
+    """A tensor-parallel step's two all-reduces of the hidden state per layer (16-bit) over
+    the build's link: the bytes a ring moves at the link's rate plus its 2(n - 1) steps."""
+    n = max(1, serving.gpus)
+    if serving.split != "tensor" or n < 2 or link is None:
+        return 0.0
+    moved = 2 * net.layers * serving.concurrency * net.hidden * 2 * 2 * (n - 1) / n
+    link_rate = link.gbs * 1e9 * c.link_efficiency * (1 if link.p2p else HOST_STAGING)
+    return moved / link_rate + 2 * net.layers * 2 * (n - 1) * RING_STEP_S
 
 
 @dataclass(frozen=True)
