@@ -92,6 +92,7 @@ def test_the_build_menu_prices_gpus_used(driver, tmp_path, monkeypatch) -> None:
     assert model.data(index) == "$2,950 used"
     assert model.data(index, 3).startswith("Used price (2026-08-13)")
     assert window.document.assembly.total_price_usd < listed
+    assert window._status.text().endswith("(used GPUs where cheaper)")
     action.trigger()  # back to list prices
     assert not window.settings.used_prices()
     assert window.document.assembly.total_price_usd == listed

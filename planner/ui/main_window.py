@@ -228,9 +228,10 @@ class MainWindow(QMainWindow):
         self._request_ranking()
         errors = len(report.of_severity(Severity.ERROR))
         warnings = len(report.of_severity(Severity.WARNING))
+        used = " (used GPUs where cheaper)" if self.settings.used_prices() else ""
         self._status.setText(
             f"{counted(errors, 'error')} · {counted(warnings, 'warning')} · "
-            f"${assembly.total_price_usd:,.0f}"
+            f"${assembly.total_price_usd:,.0f}{used}"
         )
         self.findings_dock.setWindowTitle(
             f"Findings ({counted(errors, 'error')}, {counted(warnings, 'warning')})"
