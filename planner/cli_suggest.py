@@ -12,8 +12,13 @@ from pathlib import Path
 from planner.cli_text import USED_HELP
 from planner.core.build import WALL_CIRCUITS, WorkloadChoice
 from planner.core.errors import InputError, Location
+from planner.core.parts import CASE_TYPES as PART_CASE_TYPES
 
 EXIT_OK = 0
+
+
+TOWERS = {"tower": ("mid-tower", "full-tower")}
+CASE_TYPES = ("tower", *PART_CASE_TYPES)
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,7 +45,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "profile's setting, else 1)",
     )
     suggest.add_argument(
-        "--case-type", action="append", default=[], metavar="TYPE", help="e.g. tower (repeat)"
+        "--case-type",
+        action="append",
+        default=[],
+        choices=CASE_TYPES,
+        metavar="TYPE",
+        help=f"{', '.join(CASE_TYPES)} (tower: mid- or full-tower; repeat)",
     )
     suggest.add_argument(
         "--keep", action="append", default=[], metavar="PART", help="a part id to use (repeat)"
@@ -92,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         deadline_hours=args.deadline,
         wall_circuit=outlet or "120v-15a",
         max_gpus=args.max_gpus,
-        case_types=tuple(args.case_type),
+        case_types=tuple(t for kind in args.case_type for t in TOWERS.get(kind, (kind,))),
         keep=tuple(args.keep),
         psu_circuits=circuits or 1,
     )

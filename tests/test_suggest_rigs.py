@@ -82,3 +82,23 @@ def test_the_dialog_asks_for_a_second_circuit(driver, qtbot) -> None:  # type: i
     assert dialog.constraints().psu_circuits == 2
     dialog.second_circuit.setChecked(False)
     assert dialog.constraints().psu_circuits == 1
+
+
+def test_tower_means_a_mid_or_full_tower_on_the_command_line() -> None:
+    import json
+
+    from cli_runner import planner
+
+    found = planner(
+        "suggest", "--workload", "bert-base", "--case-type", "tower", "--max-gpus", "2", "--json"
+    )
+    assert found.returncode == 0, found.stderr
+    catalog = load_builtin_catalog()
+    front = json.loads(found.stdout)["front"]
+    assert front
+    for entry in front:
+        cases = [catalog.get(p["id"]) for p in entry["parts"] if p["id"] in catalog.parts]
+        kinds = {c.case_type for c in cases if c is not None and c.KIND is PartKind.CASE}
+        assert kinds and kinds <= {"mid-tower", "full-tower"}
+    wrong = planner("suggest", "--workload", "bert-base", "--case-type", "tall")
+    assert wrong.returncode == 2 and "invalid choice: 'tall'" in wrong.stderr

@@ -291,13 +291,14 @@ class Psu(Part):
 
 
 DESKTOP_CASE_TYPES = ("mini-itx", "micro-atx", "mid-tower", "full-tower")
+CASE_TYPES = (*DESKTOP_CASE_TYPES, "open-frame", "rackmount")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Case(Part):
     KIND = PartKind.CASE
 
-    case_type: str = spec(choices=(*DESKTOP_CASE_TYPES, "open-frame", "rackmount"))
+    case_type: str = spec(choices=CASE_TYPES)
     form_factors: tuple[str, ...] = spec(choices=BOARD_FORM_FACTORS)
     max_gpu_length_mm: int = spec(low=100, high=800)
     max_cooler_height_mm: int = spec(low=30, high=300)
