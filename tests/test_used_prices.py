@@ -113,3 +113,26 @@ def test_a_bad_entry_is_named_by_file_line_and_field(tmp_path: Path) -> None:
         load_used_prices(path)
     assert caught.value.location.line == 3
     assert caught.value.location.field == "used[0].price_usd"
+
+
+def test_the_suggest_dialog_buys_used_where_cheaper(driver, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The dialog's checkbox is the app's used-prices setting: ticking it prices the build and
+    the suggestions used, and the Build menu shows it ticked."""
+    from planner.ui.suggest_dialog import SuggestDialog
+
+    monkeypatch.setenv("RIG_PLANNER_DATA_DIR", str(tmp_path))
+    window = driver.window
+    window._reload_catalog = lambda: load_catalog(used=window.settings.used_prices()).catalog
+    assert window.files.open(SAMPLES / "single-rtx-4090.rigplan.toml")
+    dialog = SuggestDialog(
+        window.document, window, (window.settings.used_prices(), window.set_used_prices)
+    )
+    assert not dialog.used.isChecked()
+    dialog.used.setChecked(True)
+    assert window.settings.used_prices()
+    assert window.document.catalog.get("rtx-4090").price_usd == 2950
+    menus = {action.text(): action for action in window.menuBar().actions()}
+    action = next(a for a in menus["&Build"].menu().actions() if a.objectName() == "usedPrices")
+    assert action.isChecked()
+    dialog.used.setChecked(False)
+    assert not action.isChecked() and not window.settings.used_prices()

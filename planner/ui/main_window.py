@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import (
+    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -348,6 +349,9 @@ class MainWindow(QMainWindow):
     def set_used_prices(self, used: bool) -> None:
         """Price GPUs at their used price where it is lower, everywhere, from now on."""
         self.settings.set_used_prices(used)
+        action = self.findChild(QAction, "usedPrices")
+        if action is not None and action.isChecked() != used:
+            action.setChecked(used)  # the Suggest dialog changed it
         self.refresh_catalog()
 
     def set_theme(self, theme: str) -> None:

@@ -4,6 +4,7 @@ click from being the open build."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -42,7 +43,14 @@ COLUMNS = ("", "Build", "Price", "Work time", "Warnings")
 
 
 class SuggestDialog(QDialog):
-    def __init__(self, document: BuildDocument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: BuildDocument,
+        parent: QWidget | None = None,
+        used_prices: tuple[bool, Callable[[bool], None]] | None = None,
+    ) -> None:
+        """`used_prices`: whether GPUs are priced used where cheaper, and how to change that
+        for the whole app (the window's Build-menu setting)."""
         super().__init__(parent)
         self.setWindowTitle("Suggest a build")
         self.resize(980, 640)
@@ -66,6 +74,16 @@ class SuggestDialog(QDialog):
             "Rigs that need two power supplies may plug the second into a circuit of its own"
         )
         self.second_circuit.setChecked(document.build.settings.psu_circuits == 2)
+        self.used = QCheckBox("Buy GPUs used where that is cheaper")
+        self.used.setObjectName("suggestUsed")
+        self.used.setToolTip(
+            "Price GPUs at their used-market price where it is below the list price, here "
+            "and everywhere in the app (Build → Price GPUs Used Where Cheaper)"
+        )
+        self.used.setEnabled(used_prices is not None)
+        if used_prices is not None:
+            self.used.setChecked(used_prices[0])
+            self.used.toggled.connect(used_prices[1])
         self.keep = QListWidget()
         self.keep.setMaximumHeight(110)
         for item in document.assembly.items:
@@ -80,6 +98,7 @@ class SuggestDialog(QDialog):
         form.addRow("Outlet", self.outlet)
         form.addRow("", self.second_circuit)
         form.addRow("At most", self.max_gpus)
+        form.addRow("", self.used)
         form.addRow("Keep these parts", self.keep)
         search = QPushButton("Search")
         search.setObjectName("suggestSearch")
@@ -273,7 +292,8 @@ def _money_spin() -> QDoubleSpinBox:
 def suggest_build(window: MainWindow) -> None:
     """Build → Suggest a Build…: open the chosen suggestion as the window's build (after
     asking about unsaved changes)."""
-    dialog = SuggestDialog(window.document, window)
+    used = (window.settings.used_prices(), window.set_used_prices)
+    dialog = SuggestDialog(window.document, window, used)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     chosen = dialog.chosen()
