@@ -104,7 +104,7 @@ def runs_on(psu: Psu, wall_circuit: str) -> bool:
 
 def psu_rating_w(psu: Psu, wall_circuit: str) -> int:
     """The PSU's continuous rating on this circuit: some units rate less at 100-120 V."""
-    if wall_circuit.startswith("120v") and psu.wattage_115v_w is not None:
+    if circuit_volts(wall_circuit) <= 120 and psu.wattage_115v_w is not None:
         return psu.wattage_115v_w
     return psu.wattage_w
 

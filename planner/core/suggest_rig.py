@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -94,11 +95,9 @@ def frame_mounts(count: int, cable: Riser, adapter: Riser | None, most: int) -> 
 
 def on_frame(frame: Case, mount: Sequence[Riser]) -> Rig:
     """The frame with the risers and adapters its cards stand on."""
-    units: list[tuple[Part, int]] = [(frame, 1)]
-    for riser in dict.fromkeys(r.id for r in mount):
-        chosen = next(r for r in mount if r.id == riser)
-        units.append((chosen, sum(1 for r in mount if r.id == riser)))
-    return Rig(tuple(units))
+    counts = Counter(r.id for r in mount)
+    risers = {r.id: r for r in mount}
+    return Rig(((frame, 1), *((risers[i], n) for i, n in counts.items())))
 
 
 def cards_per_supply(count: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
@@ -20,17 +21,16 @@ class _Signals(QObject):
     done = Signal(int, int, object)  # ranker, generation, list[Ranked]
 
 
-# One signal carrier for every ranker, made in the UI thread and kept for the life of the
-# program: a task never holds the last reference to a Qt object, so no Qt object is ever
-# destroyed on a pool thread (that deadlocked against the UI thread tearing a window down).
-_BUS: list[_Signals] = []
 _NEXT_KEY = itertools.count(1)
 
 
+@functools.cache
 def _bus() -> _Signals:
-    if not _BUS:
-        _BUS.append(_Signals())
-    return _BUS[0]
+    """One signal carrier for every ranker, made in the UI thread (by the first ranker) and
+    kept for the life of the program: a task never holds the last reference to a Qt object,
+    so no Qt object is ever destroyed on a pool thread (that deadlocked against the UI
+    thread tearing a window down)."""
+    return _Signals()
 
 
 class _Task(QRunnable):

@@ -279,7 +279,7 @@ def check_large_psu_on_120v(context: CheckContext) -> Iterator[Finding]:
     settings = context.assembly.build.settings
     if (
         psu is None
-        or not settings.wall_circuit.startswith("120v")
+        or circuit_volts(settings.wall_circuit) > 120
         or psu.wattage_115v_w is not None
         or psu.wattage_w <= 1600
         or not runs_on(psu, settings.wall_circuit)  # check_psu_input_voltage says more
