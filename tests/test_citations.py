@@ -23,7 +23,18 @@ def test_notes_that_name_no_source_are_estimates() -> None:
 def test_no_catalog_source_line_names_a_page_nobody_read() -> None:
     from planner.io.catalog_files import load_builtin_catalog
 
-    asides = ("not reachable", "not re-read", "from memory", "from knowledge")
+    asides = (
+        "not reachable",
+        "not re-read",
+        "not fetched",
+        "from memory",
+        "from knowledge",
+        # How a researcher found a page is not a citation a user can follow.
+        "find_string",
+        "read_file",
+        "code index",
+        "index file id",
+    )
     unread = [
         (part.id, line)
         for part in load_builtin_catalog()
