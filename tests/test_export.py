@@ -16,6 +16,7 @@ from cli_runner import planner
 from planner.core.assembly import Assembly
 from planner.core.catalog import PartOrigin
 from planner.core.checks import run_checks
+from planner.core.parts import PartKind
 from planner.io.csv_export import (
     ESTIMATE_COLUMNS,
     PARTS_COLUMNS,
@@ -88,7 +89,11 @@ def test_parts_csv_quotes_commas_quotes_and_unicode(catalog) -> None:
 
 
 def test_unpriced_parts_are_named_in_the_total_row(catalog) -> None:
-    assembly = Assembly.resolve(load_profile(FOUR_GPU), catalog)
+    build = load_profile(FOUR_GPU)
+    memory = next(c.id for c in build.parts if catalog.get(c.id).KIND == PartKind.MEMORY)
+    quote_only = dataclasses.replace(catalog.get(memory), price_usd=None, price_date=None)
+    catalog = catalog.overlay([(quote_only, PartOrigin("user.toml", 1, user=True))])
+    assembly = Assembly.resolve(build, catalog)
     rows = read_csv(parts_csv(assembly))
     unpriced = [row for row in rows[:-1] if not row["unit_price_usd"]]
     assert len(unpriced) == len(assembly.unpriced) > 0
@@ -136,8 +141,7 @@ def test_pdf_text_has_parts_totals_findings_and_estimates(four_gpu_report) -> No
         "NVIDIA RTX A6000",
         "AMD Ryzen Threadripper PRO 7975WX",
         "$18,600.00",  # 4 × $4,650 line total
-        "$26,067.40",  # the total of the priced parts
-        "1 without a list price",
+        "$40,676.76",  # the total, 8 × 64 GB RDIMM at 2026 prices included
         "older ATX 2.x design",  # the transient warning
         "Choose an ATX 3.0/3.1 power supply",  # and its fix
         "Sustained draw under training load",
