@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from planner.core.checks.context import plural
 from planner.core.errors import InputError, Location
 
 EXIT_OK = 0
@@ -80,6 +81,7 @@ def _document(plan) -> dict[str, object]:  # type: ignore[no-untyped-def]
         "gpus": c.gpus,
         "build_usd": round(c.price_usd, 2),
         "unpriced_parts": plan.unpriced,
+        "gpu_priced": plan.gpu_priced,
         "own_usd_per_hour": round(c.own_usd_per_hour, 4),
         "rent_usd_per_hour": None if c.rent_usd_per_hour is None else round(c.rent_usd_per_hour, 4),
         "break_even_utilisation": c.break_even_utilisation,
@@ -103,7 +105,10 @@ def _document(plan) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 def _text(plan) -> str:  # type: ignore[no-untyped-def]
     c = plan.comparison
-    lines = [f"Owning: ${c.own_usd_per_hour:,.2f} per working hour (${c.price_usd:,.0f} build)"]
+    unpriced = f" + {plural(plan.unpriced, 'part')} without a price" if plan.unpriced else ""
+    lines = [
+        f"Owning: ${c.own_usd_per_hour:,.2f} per working hour (${c.price_usd:,.0f} build{unpriced})"
+    ]
     if c.offer is None:
         lines.append(f"No cloud offer in the table rents the {plan.gpu_name}.")
         return "\n".join(lines)
@@ -112,7 +117,7 @@ def _text(plan) -> str:  # type: ignore[no-untyped-def]
         f"({c.offer.provider}, {c.offer.offer}, ${c.offer.usd_per_gpu_hour:,.2f}/GPU-h, "
         f"{c.offer.date})"
     )
-    words = c.verdict()
+    words = plan.verdict()
     lines.append(words[0].upper() + words[1:] + ".")
     for w in plan.costs:
         rent = "—" if w.rent_usd is None else f"${w.rent_usd:,.2f}"

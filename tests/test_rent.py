@@ -102,6 +102,22 @@ def test_a_plan_prices_every_run_both_ways() -> None:
     assert rows[0]["offer_source"].startswith("https://") and rows[0]["gpus"] == "1"
 
 
+def test_a_cloud_only_gpu_is_rented_but_not_weighed_against_owning(tmp_path: Path) -> None:
+    profile = tmp_path / "a10g.rigplan.toml"
+    profile.write_text(
+        'format = "rig-planner-profile"\nschema_version = 1\nname = "G5"\n\n'
+        '[[parts]]\nid = "a10g"\ncount = 4\n',
+        encoding="utf-8",
+    )
+    plan = plan_for(profile)
+    assert plan is not None and not plan.gpu_priced and plan.unpriced == 1
+    offer = plan.comparison.offer
+    assert offer is not None and offer.provider == "AWS" and "g5.12xlarge" in offer.offer
+    assert plan.verdict().startswith("the NVIDIA A10G (AWS EC2 G5) has no purchase price")
+    text = planner("rent", str(profile)).stdout
+    assert "1 part without a price" in text and "pays off" not in text
+
+
 def test_the_report_has_a_buy_or_rent_section(qapp) -> None:  # type: ignore[no-untyped-def]
     from planner.report.build_report import collect, report_html
 

@@ -177,6 +177,17 @@ class RentPlan:
     costs: tuple[WorkloadCost, ...]
     gpu_name: str
     unpriced: int  # parts without a price: the build's price is a lower bound
+    gpu_priced: bool = True  # False: owning has no price to weigh (a cloud-only card)
+
+    def verdict(self) -> str:
+        """The comparison's verdict, or why there is none."""
+        if not self.gpu_priced:
+            return (
+                f"the {self.gpu_name} has no purchase price, so owning cannot be weighed; "
+                "put in the price you were quoted (double-click its price in the build) "
+                "to compare"
+            )
+        return self.comparison.verdict()
 
 
 def rent_plan(
@@ -215,4 +226,5 @@ def rent_plan(
         tuple(workload_costs(comparison, runs)),
         gpu.display_name,
         len(assembly.unpriced),
+        gpu.price_usd is not None,
     )

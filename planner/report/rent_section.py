@@ -36,7 +36,7 @@ def rent_section(plan: RentPlan | None, images: dict[str, QImage], width: int) -
         ),
     ]
     if offer is not None:
-        words = comparison.verdict()
+        words = plan.verdict()
         rows.append(("Break-even", esc(words[0].upper() + words[1:])))
     parts.append(table(None, rows, widths=(30, 70)))
     runs = [

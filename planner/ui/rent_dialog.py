@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.core.checks.context import plural
 from planner.core.rent import KINDS, CloudPrice, Ownership, RentPlan, offers_for, rent_plan
 from planner.ui.document import BuildDocument
 from planner.ui.plot_style import ThemedPlot
@@ -164,7 +165,7 @@ def plan_html(plan: RentPlan) -> str:
     ownership = comparison.ownership
     offer = comparison.offer
     price = f"${comparison.price_usd:,.0f}" + (
-        f" (+ {plan.unpriced} parts without a price)" if plan.unpriced else ""
+        f" (+ {plural(plan.unpriced, 'part')} without a price)" if plan.unpriced else ""
     )
     lines = [
         f"<p>Owning {price}: <b>${comparison.own_usd_per_hour:,.2f}</b> per working hour "
@@ -183,7 +184,7 @@ def plan_html(plan: RentPlan) -> str:
         f"${offer.usd_per_gpu_hour:,.2f} per GPU-hour ({escape(offer.provider)}, "
         f"{escape(offer.date)}): <b>${comparison.rent_usd_per_hour or 0:,.2f}</b> per hour.</p>"
     )
-    words = comparison.verdict()
+    words = plan.verdict()
     lines.append(f"<p><b>{escape(words[0].upper() + words[1:])}.</b></p>")
     rows = "".join(
         f"<tr><td>{escape(cost.name)}</td><td align='right'>{cost.hours:,.1f} h</td>"
