@@ -44,6 +44,34 @@ def test_no_catalog_source_line_names_a_page_nobody_read() -> None:
     assert unread == []
 
 
+def test_part_notes_read_as_facts_for_a_buyer() -> None:
+    """Notes are shown in the part's tooltip: what is uncertain is said as 'estimated' or
+    'not confirmed', never how the research went."""
+    from planner.io.catalog_files import load_builtin_catalog
+
+    asides = (
+        "knowledge",
+        "gatherer",
+        "recollect",
+        "believed",
+        "verify",
+        "missing:",
+        "docyx",
+        "snapshot",
+        "before shipping",
+        "unverified",
+        "from memory",
+        "looked up",
+    )
+    found = [
+        (part.id, word)
+        for part in load_builtin_catalog()
+        for word in asides
+        if word in part.notes.casefold()
+    ]
+    assert found == []
+
+
 def test_long_source_lines_keep_their_url() -> None:
     line = "Vendor datasheet, " + "table of values " * 20 + "(https://example.org/sheet.pdf)"
     cited = citation(line)

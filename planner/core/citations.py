@@ -51,8 +51,43 @@ def price_citation(source: str | None) -> str:
     return citation(source)
 
 
+# How a field's name reads to a builder, word by word (units dropped: the value has them).
+_WORDS = {
+    "pcie": "PCIe",
+    "m2": "M.2",
+    "ecc": "ECC",
+    "tdp": "TDP",
+    "atx": "ATX",
+    "psu": "PSU",
+    "gpu": "GPU",
+    "sata": "SATA",
+    "l2": "L2",
+    "nvlink": "NVLink",
+    "bf16": "BF16",
+    "fp8": "FP8",
+    "fp16": "FP16",
+    "fp32": "FP32",
+    "tf32": "TF32",
+    "tflops": "TFLOPS",
+    "115v": "115 V",
+    "max": "largest",
+    "usd": "",
+    "mm": "",
+    "gb": "",
+    "gbs": "",
+    "mb": "",
+    "mbs": "",
+    "w": "",
+    "ghz": "",
+    "seq": "sequential",
+}
+_FIELDS = {"wattage_115v_w": "wattage at 115 V", "pcie_p2p": "peer-to-peer"}
+
+
 def field_words(fields: tuple[str, ...] | list[str]) -> str:
-    """Unverified fields as words: 'power connectors, peer-to-peer'."""
-    return ", ".join(
-        field.replace("_", " ").replace("pcie p2p", "peer-to-peer") for field in fields
-    )
+    """Unverified fields as words: 'power connectors, PCIe peer-to-peer, board width'."""
+    words = []
+    for field in fields:
+        parts = [_WORDS.get(word, word) for word in field.split("_")]
+        words.append(_FIELDS.get(field) or " ".join(part for part in parts if part))
+    return ", ".join(words)

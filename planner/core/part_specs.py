@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.core.citations import citation, field_words
 from planner.core.parts import (
     Case,
     Cooler,
@@ -67,3 +68,23 @@ def key_specs(part: Part) -> str:
         size = f"{part.length_mm} mm" if part.length_mm else "adapter card"
         return f"PCIe {part.pcie_gen}.0, {links}, {size}"
     return ""
+
+
+def part_card(part: Part) -> tuple[str, ...]:
+    """What a builder reads about a part before choosing it: its name, maker and id, key
+    specs, which values are estimated, the catalog's notes on it and where the values
+    come from (the first source, and how many more there are)."""
+    lines = [part.display_name, f"{part.vendor} · id {part.id}"]
+    specs = key_specs(part)
+    if specs:
+        lines.append(specs)
+    if part.unverified:
+        lines.append(f"Estimated: {field_words(part.unverified)}.")
+    if part.notes.strip():
+        lines.append(" ".join(part.notes.split()))
+    if part.source:
+        more = len(part.source) - 1
+        lines.append(
+            f"Source: {citation(part.source[0])}" + (f" (and {more} more)" if more else "")
+        )
+    return tuple(lines)

@@ -16,6 +16,7 @@ from planner.core.citations import price_citation
 from planner.core.parts import Gpu, Part
 from planner.core.used_price import is_used
 from planner.core.user_price import is_yours
+from planner.ui.part_tooltip import part_tooltip
 
 PART_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -126,7 +127,7 @@ class BuildTableModel(QAbstractTableModel):
                 return f"Board power {part.board_power_w} W; double-click to set a limit (0 = none)"
             if column in (self.UNIT_PRICE, self.LINE_TOTAL):
                 return _price_tip(part)
-            return f"{part.display_name}\n{part.vendor} · id {part.id}"
+            return part_tooltip(part)
         return None
 
     def _display(self, choice: PartChoice, part: Part | None, column: int) -> str:

@@ -19,10 +19,10 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from planner.core.assembly import Assembly
-from planner.core.citations import field_words
 from planner.core.hints import incompatibility
 from planner.core.parts import Part, PartKind
 from planner.ui.catalog_columns import COLUMNS, Column
+from planner.ui.part_tooltip import part_tooltip
 
 PART_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -169,10 +169,7 @@ class CatalogTableModel(QAbstractTableModel):
             return part
         reason = self._reasons.get(part.id)
         if role == Qt.ItemDataRole.ToolTipRole:
-            details = f"{part.display_name}\nid {part.id}"
-            if part.unverified:
-                details += f"\nestimated: {field_words(part.unverified)}"
-            return f"Does not fit this build: {reason}\n\n{details}" if reason else details
+            return part_tooltip(part, f"Does not fit this build: {reason}" if reason else "")
         if role == Qt.ItemDataRole.ForegroundRole and reason:
             return QApplication.palette().color(
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
