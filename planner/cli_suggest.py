@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from planner.cli_text import USED_HELP
-from planner.core.build import WALL_CIRCUITS, WorkloadChoice
+from planner.core.build import SHARDING, TRAINING_MODES, WALL_CIRCUITS, WorkloadChoice
 from planner.core.errors import InputError, Location
 from planner.core.parts import CASE_TYPES as PART_CASE_TYPES
 
@@ -31,6 +31,17 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     suggest.add_argument(
         "--workload", action="append", default=[], metavar="ID", help="a workload id (repeat)"
+    )
+    suggest.add_argument(
+        "--mode", choices=TRAINING_MODES, default="full", help="how each --workload trains"
+    )
+    suggest.add_argument(
+        "--sharding", choices=SHARDING, default="none", help="for each --workload (fsdp, zero3…)"
+    )
+    suggest.add_argument(
+        "--checkpointing",
+        action="store_true",
+        help="activation checkpointing for each --workload",
     )
     suggest.add_argument("--profile", type=Path, help="take the workloads and outlet of a profile")
     suggest.add_argument("--budget", type=float, metavar="USD", help="the most the build may cost")
@@ -89,7 +100,13 @@ def run(args: argparse.Namespace) -> int:
                 Location(field="--workload"),
             )
         choices.append(
-            WorkloadChoice(id=workload_id, batch_size=workloads[workload_id].default_batch)
+            WorkloadChoice(
+                id=workload_id,
+                batch_size=workloads[workload_id].default_batch,
+                mode=args.mode,
+                sharding=args.sharding,
+                activation_checkpointing=args.checkpointing,
+            )
         )
     if not choices:
         raise InputError(
@@ -146,7 +163,10 @@ def _document(found) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 def _text(found) -> str:  # type: ignore[no-untyped-def]
     if not found.front:
-        return "No catalog build passes every check for these workloads within the limits."
+        return "\n".join(
+            ["No catalog build passes every check for these workloads within the limits."]
+            + [f"note: {note}" for note in found.notes]
+        )
     lines = []
     for pick in found.picks:
         c = pick.candidate

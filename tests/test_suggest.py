@@ -140,6 +140,19 @@ def test_suggest_on_the_command_line(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "no-such-model" in bad.stderr
 
 
+def test_the_command_line_takes_a_recipe_and_says_why_nothing_was_found() -> None:
+    base = ("suggest", "--workload", "llama-3-1-70b", "--budget", "20000", "--json")
+    full = json.loads(planner(*base).stdout)
+    assert not full["front"]
+    assert "no catalog GPU holds these workloads in memory with up to 4 cards" in full["notes"][0]
+    qlora = json.loads(planner(*base, "--mode", "qlora", "--checkpointing").stdout)
+    assert qlora["front"] and all(entry["price_usd"] <= 20_000 for entry in qlora["front"])
+    poor = planner(*base[:-2], "1500", "--mode", "qlora", "--checkpointing").stdout
+    assert "No catalog build passes" in poor
+    assert "a build that holds them costs at least $" in poor
+    assert "over the $1,500 budget" in poor
+
+
 def test_suggest_a_build_in_the_app(driver, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Build → Suggest a Build… on the single-4090 sample with a $3,000 budget: the picks
     come first, every row is within budget, and Open as Build makes it the window's build."""

@@ -23,6 +23,7 @@ from planner.core.build import Build, PartChoice, Settings, WorkloadChoice
 from planner.core.calibrated import CONSTANTS, ERROR_P90
 from planner.core.catalog import Catalog
 from planner.core.checks import run_checks
+from planner.core.checks.context import plural
 from planner.core.estimate import RunOptions, estimate
 from planner.core.findings import Severity
 from planner.core.parts import (
@@ -126,6 +127,7 @@ class _Search:
             if kind not in (PartKind.GPU, PartKind.RISER) and parts
         )
         self.platform = Platform(self.options, self.settings, constraints)
+        self.empty_why = ""
         self.unpriced_gpus = sum(
             1 for p in catalog.of_kind(PartKind.GPU) if isinstance(p, Gpu) and p.price_usd is None
         )
@@ -149,10 +151,37 @@ class _Search:
         return sorted(parts, key=lambda p: p.price_or_zero)
 
     def notes(self) -> tuple[str, ...]:
-        found = []
+        found = [self.empty_why] if self.empty_why else []
         if self.unpriced_gpus:
-            found.append(f"{self.unpriced_gpus} GPUs without a list price were not considered")
+            found.append(
+                f"{plural(self.unpriced_gpus, 'GPU')} without a list price "
+                + ("was" if self.unpriced_gpus == 1 else "were")
+                + " not considered"
+            )
         return tuple(found)
+
+    def _why_empty(self, bounds: list[tuple[float, float, str, int]]) -> str:
+        """Why no build was found: what the limits rule out, and what would let one through."""
+        most = self.constraints.max_gpus
+        if not bounds:
+            return (
+                f"no catalog GPU holds these workloads in memory with up to {most} cards; "
+                "allow more GPUs, or train with LoRA/QLoRA, sharding or activation "
+                "checkpointing"
+            )
+        price, _hours, gpu_id, count = bounds[0]
+        budget = self.constraints.budget_usd
+        if budget is not None and price > budget:
+            gpu = self.catalog.get(gpu_id)
+            name = gpu.display_name if gpu else gpu_id
+            return (
+                f"a build that holds them costs at least ${price:,.0f} ({count} × {name} "
+                f"and the cheapest other parts), over the ${budget:,.0f} budget"
+            )
+        return (
+            "the GPUs that hold these workloads within the limits found no platform in the "
+            "catalog that passes every check (power, slots, cooling, circuit)"
+        )
 
     # ---- the search over GPUs and counts ------------------------------------------------
 
@@ -189,6 +218,7 @@ class _Search:
                 continue
             front = [c for c in front if not found.beats(c)] + [found]
         front.sort(key=lambda c: (c.price_usd, c.hours))
+        self.empty_why = "" if front else self._why_empty(bounds)
         return front, examined, pruned
 
     def _hours_bound(self, gpu: Gpu, count: int) -> float | None:
