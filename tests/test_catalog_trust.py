@@ -62,8 +62,8 @@ CHECK_FIELDS = {
 # The RM44 (Newegg listing, 2026-05-17) and a used DDR4 RDIMM were priced on 2026-12-06 (11);
 # 15 cooler, case and datacenter-card fields checked against BuildCores and TechPowerUp: 9.8%.
 # The H100 NVL (a dated US reseller listing), the XE360-TR5 and two 64 GB RDIMMs (dated Amazon
-# records) on 2026-12-06: 7.
-MOST_ESTIMATED_SHARE = 0.098
+# records) on 2026-12-06: 7. Three Corsair ATX versions checked against Amazon listings: 9.7%.
+MOST_ESTIMATED_SHARE = 0.097
 MOST_UNPRICED = 7
 FEWEST_PARTS = 412
 
