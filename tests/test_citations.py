@@ -62,6 +62,8 @@ def test_part_notes_read_as_facts_for_a_buyer() -> None:
         "unverified",
         "from memory",
         "looked up",
+        "brief",
+        "could not be verified",
     )
     found = [
         (part.id, word)
@@ -70,6 +72,20 @@ def test_part_notes_read_as_facts_for_a_buyer() -> None:
         if word in part.notes.casefold()
     ]
     assert found == []
+
+
+def test_part_notes_use_words_not_field_names() -> None:
+    import dataclasses
+    import re
+
+    from planner.core.parts import PART_CLASSES
+    from planner.io.catalog_files import load_builtin_catalog
+
+    names = {f.name for kind in PART_CLASSES.values() for f in dataclasses.fields(kind)}
+    pattern = re.compile(r"\b(" + "|".join(n for n in names if "_" in n) + r")\b")
+    found = [(p.id, m.group(0)) for p in load_builtin_catalog() for m in pattern.finditer(p.notes)]
+    assert found == []
+    assert field_words(("voltage_v", "bays_35")) == "voltage, 3.5-inch bays"
 
 
 def test_long_source_lines_keep_their_url() -> None:

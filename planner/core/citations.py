@@ -81,7 +81,13 @@ _WORDS = {
     "ghz": "",
     "seq": "sequential",
 }
-_FIELDS = {"wattage_115v_w": "wattage at 115 V", "pcie_p2p": "peer-to-peer"}
+_FIELDS = {
+    "wattage_115v_w": "wattage at 115 V",
+    "pcie_p2p": "peer-to-peer",
+    "voltage_v": "voltage",
+    "bays_35": "3.5-inch bays",
+    "bays_25": "2.5-inch bays",
+}
 
 
 def field_words(fields: tuple[str, ...] | list[str]) -> str:
