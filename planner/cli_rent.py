@@ -108,6 +108,10 @@ def _text(plan) -> str:  # type: ignore[no-untyped-def]
     unpriced = f" + {plural(plan.unpriced, 'part')} without a price" if plan.unpriced else ""
     lines = [
         f"Owning: ${c.own_usd_per_hour:,.2f} per working hour (${c.price_usd:,.0f} build{unpriced})"
+        if plan.gpu_priced
+        else f"Owning: the {plan.gpu_name} has no price; the build's electricity alone is "
+        f"${c.power_usd_per_hour:,.2f} per working hour ({plural(plan.unpriced, 'part')} "
+        "without a price)"
     ]
     if c.offer is None:
         lines.append(f"No cloud offer in the table rents the {plan.gpu_name}.")

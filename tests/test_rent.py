@@ -116,6 +116,23 @@ def test_a_cloud_only_gpu_is_rented_but_not_weighed_against_owning(tmp_path: Pat
     assert plan.verdict().startswith("the NVIDIA A10G (AWS EC2 G5) has no purchase price")
     text = planner("rent", str(profile)).stdout
     assert "1 part without a price" in text and "pays off" not in text
+    from planner.ui.rent_dialog import plan_html
+
+    assert "has no price; the build's electricity alone is $" in plan_html(plan)
+
+
+def test_a_cloud_only_build_gets_no_ownership_chart_in_the_report(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from planner.report.rent_section import rent_section
+
+    profile = tmp_path / "a10g.rigplan.toml"
+    profile.write_text(
+        'format = "rig-planner-profile"\nschema_version = 1\nname = "G5"\n\n'
+        '[[parts]]\nid = "a10g"\ncount = 4\n',
+        encoding="utf-8",
+    )
+    images: dict[str, object] = {}
+    html = rent_section(plan_for(profile), images, 600)  # type: ignore[arg-type]
+    assert "has no purchase price" in html and "chart-rent.png" not in images
 
 
 def test_the_report_has_a_buy_or_rent_section(qapp) -> None:  # type: ignore[no-untyped-def]

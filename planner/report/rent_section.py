@@ -56,7 +56,7 @@ def rent_section(plan: RentPlan | None, images: dict[str, QImage], width: int) -
                 widths=(55, 15, 15, 15),
             )
         )
-    if offer is not None:
+    if offer is not None and plan.gpu_priced:
         months_axis = list(range(int(ownership.life_years * 12) + 1))
         own, rent = comparison.cumulative(months_axis)
         xs = tuple(float(m) for m in months_axis)

@@ -155,7 +155,8 @@ class RentDialog(QDialog):
         comparison = plan.comparison
         months = list(range(int(comparison.ownership.life_years * 12) + 1))
         own, rent = comparison.cumulative(months)
-        self.chart.plot(months, own, pen=pg.mkPen(OWN, width=2), name="own the build")
+        if plan.gpu_priced:  # without the GPUs' price, owning would read as almost free
+            self.chart.plot(months, own, pen=pg.mkPen(OWN, width=2), name="own the build")
         if comparison.offer is not None:
             self.chart.plot(months, rent, pen=pg.mkPen(RENT, width=2), name="rent the GPUs")
 
@@ -172,6 +173,9 @@ def plan_html(plan: RentPlan) -> str:
         f"(the price less {ownership.resale_share:.0%} resale over "
         f"{ownership.busy_hours:,.0f} working hours, plus "
         f"${comparison.power_usd_per_hour:,.2f} of electricity).</p>"
+        if plan.gpu_priced
+        else f"<p>Owning: the {escape(plan.gpu_name)} has no price; the build's electricity "
+        f"alone is ${comparison.power_usd_per_hour:,.2f} per working hour.</p>"
     ]
     if offer is None:
         lines.append(
