@@ -34,6 +34,10 @@ def test_no_catalog_source_line_names_a_page_nobody_read() -> None:
         "read_file",
         "code index",
         "index file id",
+        # A path on the machine the catalog was written on is nothing a user can open.
+        "/work/",
+        "/tmp/",
+        "/home/",
     )
     unread = [
         (part.id, line)
