@@ -28,6 +28,7 @@ class Category(str, Enum):
     MEMORY = "memory"
     STORAGE = "storage"
     COMPLETENESS = "completeness"
+    COST = "cost"
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,11 +121,12 @@ def render_pdf(
 
     document = _lay_out(html, images, writer, page)
     keep_together(document, page.height())
-    pages = document.pageCount()
+    printed = pages_with_content(document, page.height())
+    pages = len(printed)
 
     painter = QPainter(writer)
-    for index in range(pages):
-        if index:
+    for number, index in enumerate(printed):
+        if number:
             writer.newPage()
         painter.save()
         painter.translate(0, -index * page.height())
@@ -142,11 +143,28 @@ def render_pdf(
         painter.drawText(
             footer,
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-            f"page {index + 1} of {pages}",
+            f"page {number + 1} of {pages}",
         )
     painter.end()
     buffer.close()
     return bytes(data.data()), pages
+
+
+def pages_with_content(document: QTextDocument, page_height: float) -> list[int]:
+    """The indexes of the pages something is drawn on. A heading moved to the next page
+    exactly at a page boundary can leave the page before it empty (Qt breaks once for the
+    boundary and once for the forced break); an empty page is not printed."""
+    layout = document.documentLayout()
+    used: set[int] = set()
+    block = document.begin()
+    while block.isValid():
+        if block.text().strip():
+            rect = layout.blockBoundingRect(block)
+            first = int((rect.top() + 1) // page_height)
+            last = int(max(rect.top() + 1, rect.bottom() - 1) // page_height)
+            used.update(range(first, last + 1))
+        block = block.next()
+    return sorted(used) or [0]
 
 
 IMAGE_CHARACTER = "\ufffc"

@@ -16,6 +16,7 @@ from planner.core.checks import (
     fit,
     pcie,
     power,
+    prices,
     psu_pair,
     risers,
     serving,
@@ -70,6 +71,7 @@ CHECKS: tuple[Check, ...] = (
     training.check_dataset_storage,
     serving.check_serving_memory,
     serving.check_serving_link,
+    prices.check_price_age,
 )
 
 

@@ -1,0 +1,48 @@
+"""Prices: how old the prices behind the build's total are. A total that rests on prices
+seen long ago is not a quote: the note names them and how much of the total they carry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from planner.core.checks.context import CheckContext, plural
+from planner.core.findings import Category, Finding, Severity
+
+# Older than half a year: street prices move within months (in the catalog, a 64 GB DDR5
+# RDIMM was $380 in July 2025 and $1,826 in June 2026).
+STALE_AFTER_DAYS = 183
+
+
+def check_price_age(context: CheckContext, today: date | None = None) -> Iterator[Finding]:
+    today = today or date.today()
+    assembly = context.assembly
+    old = [
+        item
+        for item in assembly.items
+        if item.part.price_usd is not None
+        and item.part.price_date is not None
+        and (today - item.part.price_date).days > STALE_AFTER_DAYS
+    ]
+    total = assembly.total_price_usd
+    if not old or not total:
+        return
+    carried = sum(item.part.price_or_zero * item.count for item in old)
+    oldest = min(old, key=lambda item: item.part.price_date or today)
+    seen = oldest.part.price_date
+    which = (
+        f"All {len(old)} prices behind the ${total:,.0f} total were"
+        if len(old) == len([item for item in assembly.items if item.part.price_usd is not None])
+        else f"{plural(len(old), 'price')} in this build, ${carried:,.0f} of the ${total:,.0f} "
+        f"total, {'was' if len(old) == 1 else 'were'}"
+    )
+    yield Finding(
+        Severity.INFO,
+        Category.COST,
+        "cost.old_prices",
+        f"{which} seen over six months ago; the oldest, the {oldest.part.display_name}'s, on "
+        f"{seen.isoformat() if seen else 'an unknown date'}.",
+        tuple(item.part.id for item in old),
+        "Check current prices before ordering: double-click a price to enter your quote, or "
+        "import a quote with 'planner catalog prices import FILE.csv'.",
+    )
