@@ -102,13 +102,19 @@ def test_a_plan_prices_every_run_both_ways() -> None:
     assert rows[0]["offer_source"].startswith("https://") and rows[0]["gpus"] == "1"
 
 
-def test_a_cloud_only_gpu_is_rented_but_not_weighed_against_owning(tmp_path: Path) -> None:
-    profile = tmp_path / "a10g.rigplan.toml"
+def _cloud_only_build(folder: Path) -> Path:
+    """Four A10Gs: a card sold only as AWS instances, so without a purchase price."""
+    profile = folder / "a10g.rigplan.toml"
     profile.write_text(
         'format = "rig-planner-profile"\nschema_version = 1\nname = "G5"\n\n'
         '[[parts]]\nid = "a10g"\ncount = 4\n',
         encoding="utf-8",
     )
+    return profile
+
+
+def test_a_cloud_only_gpu_is_rented_but_not_weighed_against_owning(tmp_path: Path) -> None:
+    profile = _cloud_only_build(tmp_path)
     plan = plan_for(profile)
     assert plan is not None and not plan.gpu_priced and plan.unpriced == 1
     offer = plan.comparison.offer
@@ -124,12 +130,7 @@ def test_a_cloud_only_gpu_is_rented_but_not_weighed_against_owning(tmp_path: Pat
 def test_a_cloud_only_build_gets_no_ownership_chart_in_the_report(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from planner.report.rent_section import rent_section
 
-    profile = tmp_path / "a10g.rigplan.toml"
-    profile.write_text(
-        'format = "rig-planner-profile"\nschema_version = 1\nname = "G5"\n\n'
-        '[[parts]]\nid = "a10g"\ncount = 4\n',
-        encoding="utf-8",
-    )
+    profile = _cloud_only_build(tmp_path)
     images: dict[str, object] = {}
     html = rent_section(plan_for(profile), images, 600)  # type: ignore[arg-type]
     assert "has no purchase price" in html and "chart-rent.png" not in images
