@@ -443,3 +443,14 @@ def test_the_picker_greys_out_a_240_v_supply_on_a_120_v_circuit(catalog: Catalog
     ):
         build = Build(settings=Settings(wall_circuit=circuit))
         assert incompatibility(only_240, Assembly.resolve(build, catalog)) == reason
+
+
+def test_no_peer_to_peer_past_a_pair_and_the_measured_scaling_past_three(catalog: Catalog) -> None:
+    pair = check(catalog, {"gpu": ("rtx-3090", 2)})
+    assert "pcie.no_peer_to_peer" not in pair.codes()  # the NVLink bridge joins the pair
+    three = find(check(catalog, {"gpu": ("rtx-3090", 3)}), "pcie.no_peer_to_peer")
+    assert "(NVLink bridges join pairs only)" in three.message
+    assert "Measured servers" not in three.message
+    four = find(check(catalog, {"gpu": ("rtx-4090", 4)}), "pcie.no_peer_to_peer")
+    assert "47, 76, 116, 67 and 68 sequences/s on 1, 2, 3, 4 and 8 cards" in four.message
+    assert "slower than three" in four.message and "own CPU x16 or x8 link" in four.fix
