@@ -219,7 +219,7 @@ def _no_peer_to_peer(no_p2p: list[Gpu], count: int) -> Finding:
         fix = (
             "Give each card its own CPU x16 or x8 link (no switch), prefer LoRA/QLoRA, whose "
             "gradients are small, or cards with peer-to-peer (RTX A/Ada/PRO); measure scaling "
-            "on the first cards (Build → Write Probe Script…) before buying every card."
+            "with two or three cards (e.g. nccl-tests all_reduce_perf) before buying the rest."
         )
     return Finding(
         Severity.INFO,
