@@ -33,8 +33,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     from planner.core.probe import keep_measured, probe_plan
+    from planner.core.probe_links import link_lines
     from planner.io.catalog_files import load_catalog
-    from planner.io.probe_results import read_results_file
+    from planner.io.probe_results import read_probe_file
     from planner.io.profiles import load_profile, require_known_parts, save_profile
     from planner.io.workload_files import load_all_workloads
 
@@ -42,8 +43,10 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog().catalog
     require_known_parts(args.profile, build, catalog.__contains__)
     if args.compare is not None:
-        device, rows = read_results_file(args.compare)
+        device, rows, links = read_probe_file(args.compare)
         print(compare_text(device, rows))
+        if links is not None:
+            print("\n".join(link_lines(links)))
         if args.keep:
             kept = keep_measured(build, device, rows, dt.date.today().isoformat())
             if kept == build:

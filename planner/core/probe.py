@@ -18,6 +18,7 @@ from planner.core.errors import InputError, Location
 from planner.core.estimate import RunOptions, estimate
 from planner.core.parts import Gpu
 from planner.core.performance import ComputeSpec
+from planner.core.probe_links import planned_links
 from planner.core.probe_script import TEMPLATE
 from planner.core.workload_estimates import network_for, resolve_workload, setup_for
 from planner.core.workloads import Workload
@@ -82,7 +83,10 @@ def probe_plan(build: Build, catalog: Catalog, workloads: Mapping[str, Workload]
             }
         )
         probed.append(workload.name)
-    document = json.dumps({"build": build.name, "workloads": entries}, indent=1, default=str)
+    links = planned_links(build, catalog)
+    document = json.dumps(
+        {"build": build.name, "workloads": entries, "links": links}, indent=1, default=str
+    )
     name = re.sub(r'["\\\n\r]', "", build.name)
     script = TEMPLATE.replace("__NAME__", name).replace("__PROFILE__", document)
     return ProbePlan(script, tuple(probed), tuple(skipped))

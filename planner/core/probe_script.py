@@ -16,7 +16,8 @@ prints samples/s and peak memory next to what Rig Planner predicted for one GPU.
     planner probe --compare probe-results.json PROFILE   # back in Rig Planner
 
 Needs only PyTorch. Several GPUs and sharding are measured on one GPU: the planner's
-one-GPU prediction is the one printed beside it.
+one-GPU prediction is the one printed beside it. With two or more GPUs it also measures the
+links between them (copy and reduce bandwidth, peer-to-peer) next to the planned link.
 """
 import argparse
 import json
@@ -272,6 +273,60 @@ def measure(work, args):
     }
 
 
+def sync(devices):
+    for device in devices:
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+
+
+def measure_links(devices, megabytes, repeats=5):
+    """Copy from the first device to the second, and a reduce of every device's buffer onto
+    the first (what a gradient all-reduce moves), in GB/s; peer-to-peer as the driver says."""
+    values = megabytes * 2**20 // 4
+    buffers = [torch.ones(values, device=device) for device in devices]
+
+    def seconds(step):
+        step()
+        sync(devices)
+        start = time.perf_counter()
+        for _ in range(repeats):
+            step()
+        sync(devices)
+        return (time.perf_counter() - start) / repeats
+
+    copy = seconds(lambda: buffers[1].copy_(buffers[0]))
+    first = devices[0]
+    reduce = seconds(lambda: sum((b.to(first) for b in buffers[1:]), buffers[0].clone()))
+    size = values * 4
+    peer = None
+    if first.type == "cuda" and devices[1].type == "cuda":
+        peer = torch.cuda.can_device_access_peer(first.index or 0, devices[1].index or 0)
+    return {"devices": len(devices), "megabytes": megabytes, "peer_to_peer": peer,
+            "copy_gbs": size / copy / 1e9, "reduce_gbs": size * (len(devices) - 1) / reduce / 1e9}
+
+
+def link_devices(args):
+    if args.link_devices:
+        return [torch.device(name) for name in args.link_devices.split(",")]
+    count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    return [torch.device("cuda", index) for index in range(count)]
+
+
+def probe_links(args, results):
+    devices = link_devices(args)
+    if len(devices) < 2:
+        return
+    measured = measure_links(devices, args.link_mb)
+    results["links"] = {"predicted": PROFILE.get("links"), "measured": measured}
+    peer = {True: "yes", False: "no", None: "not a GPU pair"}[measured["peer_to_peer"]]
+    print(f"GPU links ({len(devices)} devices): copy {measured['copy_gbs']:,.1f} GB/s, "
+          f"reduce {measured['reduce_gbs']:,.1f} GB/s, peer-to-peer {peer}")
+    planned = PROFILE.get("links")
+    if planned:
+        print(f"  planned: {planned['link']} ({planned['wire_gbs']} GB/s), "
+              f"peer-to-peer {'yes' if planned['peer_to_peer'] else 'no'}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -279,6 +334,9 @@ def main():
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--tiny", action="store_true", help="tiny networks, to try the script")
     parser.add_argument("--out", default="probe-results.json")
+    parser.add_argument("--link-devices", help="devices for the link test, e.g. cuda:0,cuda:1 "
+                        "(default: every CUDA GPU; the test needs two)")
+    parser.add_argument("--link-mb", type=int, default=256, help="buffer size of the link test")
     args = parser.parse_args()
     device = torch.device(args.device)
     gpu = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor()
@@ -309,6 +367,7 @@ def main():
             print(f"  note: {note}")
         results["workloads"].append({"id": work["id"], "name": work["name"],
                                      "predicted": predicted, "measured": measured})
+    probe_links(args, results)
     with open(args.out, "w", encoding="utf-8") as handle:
         json.dump(results, handle, indent=2)
     print(f"wrote {args.out}")

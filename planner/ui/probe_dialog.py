@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.errors import InputError
 from planner.core.probe import ProbeRow, keep_measured, probe_plan
+from planner.core.probe_links import LinkProbe, link_lines
 
 if TYPE_CHECKING:
     from planner.ui.main_window import MainWindow
@@ -37,7 +38,13 @@ COLUMNS = (
 
 
 class ProbeResultsDialog(QDialog):
-    def __init__(self, device: str, rows: list[ProbeRow], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        device: str,
+        rows: list[ProbeRow],
+        parent: QWidget | None = None,
+        links: LinkProbe | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Probe results")
         self.resize(960, 420)
@@ -75,6 +82,11 @@ class ProbeResultsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.table, 1)
+        if links is not None:
+            self.links = QLabel("\n".join(link_lines(links)))
+            self.links.setObjectName("probeLinks")
+            self.links.setWordWrap(True)
+            layout.addWidget(self.links)
         layout.addWidget(buttons)
 
 
@@ -106,7 +118,7 @@ def write_probe(window: MainWindow, path: Path | None = None) -> bool:
 
 def compare_probe(window: MainWindow, path: Path | None = None, keep: bool | None = None) -> bool:
     """Read a probe's results, show them, and keep them on the profile if asked."""
-    from planner.io.probe_results import read_results_file
+    from planner.io.probe_results import read_probe_file
 
     if path is None:
         start = window.document.path.parent if window.document.path else Path.home()
@@ -117,11 +129,11 @@ def compare_probe(window: MainWindow, path: Path | None = None, keep: bool | Non
             return False
         path = Path(chosen)
     try:
-        device, rows = read_results_file(path)
+        device, rows, links = read_probe_file(path)
     except InputError as error:
         window.files.complain("Could not read the probe results", str(error))
         return False
-    dialog = ProbeResultsDialog(device, rows, window)
+    dialog = ProbeResultsDialog(device, rows, window, links)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted if keep is None else keep
     if accepted and dialog.keep.isEnabled():
         build = keep_measured(window.document.build, device, rows, dt.date.today().isoformat())
