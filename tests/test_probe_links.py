@@ -70,3 +70,17 @@ def test_a_broken_links_object_is_named_by_field() -> None:
         read_links({"links": {"measured": {"devices": 2, "copy_gbs": "fast"}}}, fail)
     with pytest.raises(InputError, match="links"):
         read_links({"links": []}, fail)
+
+
+def test_the_results_dialog_shows_links_as_plain_text(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    from planner.ui.probe_dialog import ProbeResultsDialog
+
+    planned = {"link": "<img src='x'>PCIe", "wire_gbs": 31.5, "peer_to_peer": True}
+    dialog = ProbeResultsDialog("<b>rig</b>", [], None, LinkProbe(planned, 2, True, 20.0, 18.0))
+    qtbot.addWidget(dialog)
+    labels = dialog.findChildren(QLabel)
+    assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
+    assert "<img src='x'>PCIe" in dialog.links.text()

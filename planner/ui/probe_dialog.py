@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -55,6 +56,7 @@ class ProbeResultsDialog(QDialog):
             "prediction."
             + (" These are --tiny runs: they try the script and cannot be kept." if tiny else "")
         )
+        heading.setTextFormat(Qt.TextFormat.PlainText)  # the device name comes from the file
         heading.setWordWrap(True)
         self.table = QTableWidget(len(rows), len(COLUMNS))
         self.table.setObjectName("probeResults")
@@ -84,6 +86,7 @@ class ProbeResultsDialog(QDialog):
         layout.addWidget(self.table, 1)
         if links is not None:
             self.links = QLabel("\n".join(link_lines(links)))
+            self.links.setTextFormat(Qt.TextFormat.PlainText)  # the file's text, never markup
             self.links.setObjectName("probeLinks")
             self.links.setWordWrap(True)
             layout.addWidget(self.links)
