@@ -112,6 +112,7 @@ class SuggestDialog(QDialog):
         )
         upgrade.clicked.connect(self.upgrade)
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # notes name parts from files
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("suggestions")
