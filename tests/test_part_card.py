@@ -4,6 +4,8 @@ catalog's notes on it and its source - wrapped as paragraphs."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -37,3 +39,14 @@ def test_the_picker_tooltip_is_the_card_after_the_reason(qtbot, driver) -> None:
     assert tip.startswith("<qt>") and "<b>ASUS Pro WS W680-ACE</b>" in tip
     assert "Thunderbolt add-in card works only in" in tip  # from the catalog's notes
     assert "Estimated: PCIe slots" in tip
+
+
+def test_text_from_files_shows_as_written_in_tooltips() -> None:
+    from planner.ui.part_tooltip import part_tooltip, plain_tip
+
+    tip = plain_tip("Your price, entered 2026-12-06 (<img src='x'> quote)\nsecond line")
+    assert "&lt;img src=&#x27;x&#x27;&gt;" in tip and "<br>" in tip and "<img" not in tip
+    catalog = load_builtin_catalog()
+    odd = dataclasses.replace(catalog.get("t4"), name="T4 <b>bold</b>", notes="<i>note</i>")
+    card = part_tooltip(odd)
+    assert "&lt;b&gt;bold&lt;/b&gt;" in card and "&lt;i&gt;note&lt;/i&gt;" in card

@@ -16,7 +16,7 @@ from planner.core.citations import price_citation
 from planner.core.parts import Gpu, Part
 from planner.core.used_price import is_used
 from planner.core.user_price import is_yours
-from planner.ui.part_tooltip import part_tooltip
+from planner.ui.part_tooltip import part_tooltip, plain_tip
 
 PART_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -120,13 +120,13 @@ class BuildTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             if part is None:
-                return (
+                return plain_tip(
                     f"'{choice.id}' is not in the catalog: kept in the profile, left out of checks"
                 )
             if column == self.POWER_LIMIT and isinstance(part, Gpu):
                 return f"Board power {part.board_power_w} W; double-click to set a limit (0 = none)"
             if column in (self.UNIT_PRICE, self.LINE_TOTAL):
-                return _price_tip(part)
+                return plain_tip(_price_tip(part))
             return part_tooltip(part)
         return None
 

@@ -16,3 +16,9 @@ def part_tooltip(part: Part, lead: str = "") -> str:
     paragraphs.append(f"<p><b>{escape(name)}</b><br>{escape(maker)}</p>")
     paragraphs += [f"<p>{escape(line)}</p>" for line in rest]
     return "<qt>" + "".join(paragraphs) + "</qt>"
+
+
+def plain_tip(text: str) -> str:
+    """Text from files (a quote's note, a profile's part id) as a tooltip: escaped, so Qt,
+    which renders anything that looks like markup as markup, shows it as written."""
+    return "<qt>" + escape(text).replace("\n", "<br>") + "</qt>"
