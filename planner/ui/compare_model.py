@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from planner.core.comparison import Comparison, Row
+from planner.ui.part_tooltip import plain_tip
 
 BEST = QColor(46, 160, 90, 70)
 Index = QModelIndex | QPersistentModelIndex
@@ -85,7 +86,7 @@ class CompareModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return "" if section == 0 else self._comparison.names[section - 1]
         if role == Qt.ItemDataRole.ToolTipRole and section > 0:
-            return self._comparison.candidates[section - 1].source
+            return plain_tip(str(self._comparison.candidates[section - 1].source))
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -121,7 +122,7 @@ class CompareModel(QAbstractTableModel):
             if column == 0 and row.better:
                 return f"{row.better.capitalize()} is better; the best value is green."
             if column > 0:
-                return row.cells[column - 1].text
+                return plain_tip(row.cells[column - 1].text)
         if role == Qt.ItemDataRole.UserRole:
             return best
         return None
