@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QWidget
 
 from planner.core.findings import Finding, Severity
+from planner.ui.part_tooltip import plain_tip
 
 _ICONS = {
     Severity.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
@@ -46,7 +47,9 @@ class FindingsView(QListWidget):
             item = QListWidgetItem(self.style().standardIcon(_ICONS[finding.severity]), text)
             # The whole finding in words (scripts get the code from `planner check --json`).
             item.setToolTip(
-                f"{finding.severity.value.capitalize()} ({finding.category.value}): {text}"
+                plain_tip(
+                    f"{finding.severity.value.capitalize()} ({finding.category.value}): {text}"
+                )
             )
             item.setData(PARTS_ROLE, finding.parts)
             self.addItem(item)

@@ -43,6 +43,7 @@ from planner.ui.file_controller import FILTER, Complaint, FileController, Unsave
 from planner.ui.findings_view import FindingsView
 from planner.ui.menus import build_menus
 from planner.ui.part_picker import PartPicker
+from planner.ui.part_tooltip import plain_tip
 from planner.ui.ranking import Ranked, Ranker
 from planner.ui.session import Autosave, Settings
 from planner.ui.theme import apply_theme
@@ -212,7 +213,7 @@ class MainWindow(QMainWindow):
         recent = self.files.recent()
         for path in recent:
             action = menu.addAction(Path(path).name)
-            action.setToolTip(path)
+            action.setToolTip(plain_tip(path))
             action.triggered.connect(lambda _checked=False, p=path: self.files.open(Path(p)))
         menu.setEnabled(bool(recent))
 
