@@ -90,7 +90,7 @@ def test_the_build_menu_prices_gpus_used(driver, tmp_path, monkeypatch) -> None:
     model = window.build_panel.model
     index = model.index(model.row_of("rtx-4090"), BuildTableModel.UNIT_PRICE)
     assert model.data(index) == "$2,950 used"
-    assert model.data(index, 3).startswith("Used price (2026-08-13)")
+    assert model.data(index, 3).startswith("<qt>Used price (2026-08-13)")
     assert window.document.assembly.total_price_usd < listed
     assert window._status.text().endswith("(used GPUs where cheaper)")
     action.trigger()  # back to list prices
