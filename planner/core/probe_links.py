@@ -15,6 +15,7 @@ from planner.core.calibrated import CONSTANTS
 from planner.core.catalog import Catalog
 from planner.core.checks.context import CheckContext
 from planner.core.communication import HOST_STAGING_FACTOR
+from planner.core.errors import InputError, Location
 from planner.core.gpu_link import build_link, placed_gpu_count
 
 
@@ -44,8 +45,13 @@ class LinkProbe:
     reduce_gbs: float
 
 
-def read_links(document: dict[str, Any], fail: Any) -> LinkProbe | None:
-    """The "links" object of a probe's results, checked (None when the probe had one GPU)."""
+def read_links(document: dict[str, Any], source: str) -> LinkProbe | None:
+    """The "links" object of a probe's results, checked (None when the probe had one GPU);
+    errors name the file and field."""
+
+    def fail(message: str, field: str) -> InputError:
+        return InputError(message, Location(file=source, field=field))
+
     links = document.get("links")
     if links is None:
         return None

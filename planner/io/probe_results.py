@@ -33,8 +33,4 @@ def read_probe_file(path: Path) -> tuple[str, list[ProbeRow], LinkProbe | None]:
     except RecursionError:
         raise InputError("nested too deeply", Location(file=str(path))) from None
     device, rows = read_results(document, str(path))
-
-    def fail(message: str, field: str) -> InputError:
-        return InputError(message, Location(file=str(path), field=field))
-
-    return device, rows, read_links(document, fail)
+    return device, rows, read_links(document, str(path))

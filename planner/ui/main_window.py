@@ -43,7 +43,6 @@ from planner.ui.file_controller import FILTER, Complaint, FileController, Unsave
 from planner.ui.findings_view import FindingsView
 from planner.ui.menus import build_menus
 from planner.ui.part_picker import PartPicker
-from planner.ui.part_tooltip import plain_tip
 from planner.ui.ranking import Ranked, Ranker
 from planner.ui.session import Autosave, Settings
 from planner.ui.theme import apply_theme
@@ -128,7 +127,6 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.document.changed.connect(self._changed)
         self.document.file_changed.connect(self._update_title)
-        self.files.recent_changed.connect(self.fill_recent)
         self._changed()
         self._update_title()
         self._charts_scheduled = False
@@ -204,18 +202,6 @@ class MainWindow(QMainWindow):
         start = str(self.document.path.parent) if self.document.path else str(Path.home())
         paths, _ = QFileDialog.getOpenFileNames(self, "Compare profiles", start, FILTER)
         self.compare_profiles([Path(path) for path in paths])
-
-    def fill_recent(self) -> None:
-        menu = self.recent_menu
-        if menu is None:
-            return
-        menu.clear()
-        recent = self.files.recent()
-        for path in recent:
-            action = menu.addAction(Path(path).name)
-            action.setToolTip(plain_tip(path))
-            action.triggered.connect(lambda _checked=False, p=path: self.files.open(Path(p)))
-        menu.setEnabled(bool(recent))
 
     # ---- reacting to the document -------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from planner import APP_NAME
 from planner.ui.export_controller import PAPERS
+from planner.ui.part_tooltip import plain_tip
 from planner.ui.theme import THEMES
 
 if TYPE_CHECKING:
@@ -101,13 +103,27 @@ def _rent(window: MainWindow) -> None:
     RentDialog(window.document, prices, window).exec()
 
 
+def _fill_recent(window: MainWindow) -> None:
+    menu = window.recent_menu
+    if menu is None:
+        return
+    menu.clear()
+    recent = window.files.recent()
+    for path in recent:
+        action = menu.addAction(Path(path).name)
+        action.setToolTip(plain_tip(path))
+        action.triggered.connect(lambda _checked=False, p=path: window.files.open(Path(p)))
+    menu.setEnabled(bool(recent))
+
+
 def _file_menu(window: MainWindow) -> None:
     files = window.menuBar().addMenu("&File")
     keys = QKeySequence.StandardKey
     files.addAction(make_action(window, "&New", window.files.new, keys.New))
     files.addAction(make_action(window, "&Open…", window.files.open_dialog, keys.Open))
     window.recent_menu = files.addMenu("Open &Recent")
-    window.fill_recent()
+    window.files.recent_changed.connect(lambda: _fill_recent(window))
+    _fill_recent(window)
     files.addSeparator()
     files.addAction(make_action(window, "&Save", window.files.save, keys.Save))
     files.addAction(make_action(window, "Save &As…", window.files.save_as, keys.SaveAs))

@@ -29,10 +29,10 @@ def check_price_age(context: CheckContext, today: date | None = None) -> Iterato
         return
     carried = sum(item.part.price_or_zero * item.count for item in old)
     oldest = min(old, key=lambda item: item.part.price_date or today)
-    seen = oldest.part.price_date
+    seen = oldest.part.price_date or today  # every old price has a date
     which = (
         f"All {len(old)} prices behind the ${total:,.0f} total were"
-        if len(old) == len([item for item in assembly.items if item.part.price_usd is not None])
+        if len(old) == len(assembly.items) - len(assembly.unpriced)
         else f"{plural(len(old), 'price')} in this build, ${carried:,.0f} of the ${total:,.0f} "
         f"total, {'was' if len(old) == 1 else 'were'}"
     )
@@ -41,7 +41,7 @@ def check_price_age(context: CheckContext, today: date | None = None) -> Iterato
         Category.COST,
         "cost.old_prices",
         f"{which} seen over six months ago; the oldest, the {oldest.part.display_name}'s, on "
-        f"{seen.isoformat() if seen else 'an unknown date'}.",
+        f"{seen.isoformat()}.",
         tuple(item.part.id for item in old),
         "Check current prices before ordering: double-click a price to enter your quote, or "
         "import a quote with 'planner catalog prices import FILE.csv'.",
