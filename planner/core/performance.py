@@ -18,81 +18,14 @@ from planner.core.communication import (
     communication_seconds,
     host_transfer_seconds,
 )
+from planner.core.compute_spec import BF16_ARCHITECTURES, FP8_ARCHITECTURES
+from planner.core.compute_spec import ComputeSpec as ComputeSpec
 from planner.core.model_constants import MEANINGS as MEANINGS
 from planner.core.model_constants import Constants as Constants
 from planner.core.model_constants import described_constants as described_constants
 from planner.core.networks.common import Network, Op
 from planner.core.param_summary import summarize
-from planner.core.parts import Gpu
-from planner.core.slot_layout import link_bandwidth_gbs
 from planner.core.training_setup import TrainingSetup
-
-TENSOR_ARCHITECTURES = (
-    "volta",
-    "turing",
-    "ampere",
-    "ada",
-    "hopper",
-    "blackwell",
-    "cdna2",
-    "cdna3",
-    "rdna3",
-    "rdna4",
-)
-TF32_ARCHITECTURES = ("ampere", "ada", "hopper", "blackwell")
-FP8_ARCHITECTURES = ("ada", "hopper", "blackwell")
-BF16_ARCHITECTURES = ("ampere", "ada", "hopper", "blackwell", "cdna2", "cdna3", "rdna3", "rdna4")
-
-
-@dataclass(frozen=True)
-class ComputeSpec:
-    """What the performance model needs to know of a GPU."""
-
-    name: str
-    architecture: str
-    memory_bandwidth_gbs: float
-    fp32_tflops: float
-    fp16_tensor_tflops: float | None
-    tf32_tensor_tflops: float | None = None
-    fp8_tensor_tflops: float | None = None
-    l2_cache_mb: float = 4.0
-    vram_gb: float = 24.0
-    nvlink_gbs: float | None = None
-    pcie_p2p: bool = True
-    board_power_w: float = 300.0
-    host_link_gbs: float = 31.5  # PCIe to the host per direction (offload, paging)
-    hbm: bool = False  # stacked HBM rather than GDDR memory
-
-    @classmethod
-    def of(cls, gpu: Gpu) -> ComputeSpec:
-        return cls(
-            name=gpu.display_name,
-            architecture=gpu.architecture,
-            memory_bandwidth_gbs=gpu.memory_bandwidth_gbs,
-            fp32_tflops=gpu.fp32_tflops,
-            fp16_tensor_tflops=gpu.fp16_tensor_tflops,
-            tf32_tensor_tflops=gpu.tf32_tensor_tflops,
-            fp8_tensor_tflops=gpu.fp8_tensor_tflops,
-            l2_cache_mb=gpu.l2_cache_mb,
-            vram_gb=gpu.vram_gb,
-            nvlink_gbs=gpu.nvlink_gbs,
-            pcie_p2p=gpu.pcie_p2p,
-            board_power_w=gpu.board_power_w,
-            host_link_gbs=link_bandwidth_gbs(min(gpu.pcie_gen, 5), gpu.pcie_lanes),
-            hbm=gpu.memory_type.startswith("HBM"),
-        )
-
-    def matmul_peak_tflops(self, precision: str) -> tuple[float, bool]:
-        """The dense peak for matrix products at `precision`, and whether it is a tensor-core
-        (matrix unit) rate. Without tensor cores (Pascal) 16-bit math runs at the FP32 rate."""
-        tensor = self.fp16_tensor_tflops
-        if precision == "fp8" and self.fp8_tensor_tflops:
-            return self.fp8_tensor_tflops, True
-        if precision in ("fp16", "bf16", "fp8") and tensor:
-            return tensor, True
-        if precision == "tf32" and self.tf32_tensor_tflops:
-            return self.tf32_tensor_tflops, True
-        return self.fp32_tflops, False
 
 
 @dataclass(frozen=True)

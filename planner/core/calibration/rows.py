@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from planner.core.cases import PreparedCase, prepare_case
+from planner.core.compute_spec import TF32_ARCHITECTURES
 from planner.core.parts import Gpu
-from planner.core.performance import TF32_ARCHITECTURES
 from planner.core.workloads import Workload
 
 BERT_SEQ = 384
