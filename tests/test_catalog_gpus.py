@@ -66,14 +66,14 @@ def test_sxm_modules_have_no_slot_length_or_plugs(catalog: Catalog) -> None:
     assert t4.power_connectors is not None and t4.power_connectors.cable_power_w == 0
 
 
-def test_every_gpu_has_a_price_or_says_why_not(catalog: Catalog) -> None:
+def test_every_gpu_has_a_dated_price_or_is_sold_only_by_the_hour(catalog: Catalog) -> None:
     for gpu in catalog.of_kind(PartKind.GPU):
-        if gpu.price_usd is not None:
-            assert gpu.price_date is not None, gpu.id
-            continue
-        why = f"{gpu.price_source or ''} {gpu.notes}".lower()
-        assert "no price" in why or "no purchase price" in why, gpu.id
-    assert _gpu(catalog, "a10g").price_usd is None  # AWS-only: nothing to buy
+        assert isinstance(gpu, Gpu)
+        if gpu.cloud_only:
+            assert gpu.price_usd is None and "cloud only" in gpu.notes.lower(), gpu.id
+        else:
+            assert gpu.price_usd is not None and gpu.price_date is not None, gpu.id
+    assert _gpu(catalog, "a10g").cloud_only  # AWS-only: nothing to buy
 
 
 def test_used_prices_say_so(catalog: Catalog) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from planner.core.parts import Gpu, Part
+
 # Words by which a catalog note says a value was not looked up in a source.
 ESTIMATE_MARKERS = (
     "from memory",
@@ -29,6 +31,11 @@ def is_estimate(text: str | None) -> bool:
     if any(marker in lowered for marker in UNREAD_MARKERS):
         return True
     return any(marker in lowered for marker in ESTIMATE_MARKERS) and not URL.search(text)
+
+
+def unpriced_label(part: Part) -> str:
+    """What a price cell shows for a part without a price."""
+    return "cloud only" if isinstance(part, Gpu) and part.cloud_only else "—"
 
 
 def citation(text: str) -> str:

@@ -37,6 +37,7 @@ ARCHITECTURES = (
     "cdna2",
     "cdna3",
 )
+AMD_ARCHITECTURES = ("rdna3", "rdna4", "cdna2", "cdna3")  # ROCm; the others are CUDA
 GPU_MEMORY_TYPES = ("GDDR5X", "GDDR6", "GDDR6X", "GDDR7", "HBM2", "HBM2e", "HBM3", "HBM3e")
 GPU_COOLERS = ("open-air", "blower", "liquid", "passive")
 # A GPU is a PCIe card (the default) or an SXM module for an HGX/DGX baseboard.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from planner.core.board_slots import LaneSharing, M2Slot, PcieSlot
 from planner.core.errors import Location, RecordError
 from planner.core.part_base import (
+    AMD_ARCHITECTURES,
     ARCHITECTURES,
     ATX_FAMILY,
     BIFURCATION_MODES,
@@ -103,10 +104,18 @@ class Gpu(Part):
     cooler_type: str = spec(choices=GPU_COOLERS)
     nvlink_gbs: float | None = spec(default=None, low=1, high=2_000)
     pcie_p2p: bool = spec()
+    # Sold only as cloud instances (AWS's A10G): no purchase price; its price is its hourly
+    # rate in cloud_prices.toml (planner/core/rent.py).
+    cloud_only: bool = spec(default=False, quiet_default=True)
 
     @property
     def has_tensor_cores(self) -> bool:
         return self.fp16_tensor_tflops is not None
+
+    @property
+    def chip_maker(self) -> str:
+        """Whose chip it is (NVIDIA or AMD), and so which software stack it runs."""
+        return "AMD" if self.architecture in AMD_ARCHITECTURES else "NVIDIA"
 
     @property
     def is_sxm(self) -> bool:
@@ -115,6 +124,11 @@ class Gpu(Part):
 
     def validate(self) -> None:
         super().validate()
+        if self.cloud_only and self.price_usd is not None:
+            raise RecordError(
+                "cannot be given for a card sold only as cloud instances (cloud_only)",
+                Location(field="price_usd"),
+            )
         if self.is_sxm:
             return
         for name in ("power_connectors", "slot_width", "length_mm"):

@@ -128,9 +128,9 @@ class _Search:
         )
         self.platform = Platform(self.options, self.settings, constraints)
         self.empty_why = ""
-        self.unpriced_gpus = sum(
-            1 for p in catalog.of_kind(PartKind.GPU) if isinstance(p, Gpu) and p.price_usd is None
-        )
+        unpriced = [p for p in catalog.of_kind(PartKind.GPU) if p.price_usd is None]
+        self.cloud_only_gpus = sum(1 for p in unpriced if isinstance(p, Gpu) and p.cloud_only)
+        self.unpriced_gpus = len(unpriced) - self.cloud_only_gpus
 
     def _options(self, kind: PartKind) -> list[Part]:
         """The parts of a kind a suggestion may use, cheapest first (priced ones only: a
@@ -157,6 +157,12 @@ class _Search:
                 f"{plural(self.unpriced_gpus, 'GPU')} without a list price "
                 + ("was" if self.unpriced_gpus == 1 else "were")
                 + " not considered"
+            )
+        if self.cloud_only_gpus:
+            found.append(
+                f"{plural(self.cloud_only_gpus, 'GPU')} sold only as cloud instances "
+                + ("was" if self.cloud_only_gpus == 1 else "were")
+                + " not considered (see Buy or Rent)"
             )
         return tuple(found)
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from planner.core.assembly import Assembly
 from planner.core.build import PartChoice
-from planner.core.citations import price_citation
+from planner.core.citations import price_citation, unpriced_label
 from planner.core.parts import Gpu, Part
 from planner.core.used_price import is_used
 from planner.core.user_price import is_yours
@@ -146,8 +146,8 @@ class BuildTableModel(QAbstractTableModel):
                 else f"— ({part.board_power_w} W)"
             )
         price = part.price_usd if part else None
-        if price is None:
-            return "—"  # the tooltip and the total say why
+        if price is None:  # the tooltip and the total say why
+            return unpriced_label(part) if part else "—"
         source = part.price_source if part else None
         mark = " *" if is_yours(source) else " used" if is_used(source) else ""
         if column == self.UNIT_PRICE:
@@ -173,6 +173,12 @@ class BuildTableModel(QAbstractTableModel):
 
 
 def _price_tip(part: Part) -> str:
+    if isinstance(part, Gpu) and part.cloud_only and part.price_usd is None:
+        return (
+            "Sold only as cloud instances, so there is no purchase price and the total leaves "
+            "it out; Build → Buy or Rent prices it by the hour. Double-click to enter a price "
+            "if you have one"
+        )
     if part.price_usd is None:
         return (
             "No list price in the catalog: the total leaves this part out. Double-click to "

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from planner.core.citations import unpriced_label
 from planner.core.parts import (
     Case,
     Cooler,
@@ -42,7 +43,7 @@ class Column:
 
 
 def _price(part: Part) -> str:
-    return "—" if part.price_usd is None else f"${part.price_usd:,.0f}"
+    return unpriced_label(part) if part.price_usd is None else f"${part.price_usd:,.0f}"
 
 
 NAME = Column("Part", lambda p: p.display_name)

@@ -72,6 +72,7 @@ CHECKS: tuple[Check, ...] = (
     serving.check_serving_memory,
     serving.check_serving_link,
     prices.check_price_age,
+    prices.check_cloud_only_gpus,
 )
 
 
