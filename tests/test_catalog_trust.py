@@ -66,9 +66,11 @@ CHECK_FIELDS = {
 # 15 cooler, case and datacenter-card fields checked against BuildCores and TechPowerUp: 9.8%.
 # The H100 NVL (a dated US reseller listing), the XE360-TR5 and two 64 GB RDIMMs (dated Amazon
 # records) on 2026-12-06: 7. Three Corsair ATX versions checked against Amazon listings: 9.7%.
-# The A10G is marked cloud only (priced by the hour), so it no longer counts: 6.
+# The A10G is marked cloud only (priced by the hour), so it no longer counts: 6. The Kingston
+# ECC UDIMM (a dated PCPartPicker record), the Micron RDIMM and the Noctua DX-4677 (dated
+# Hungarian and Swiss listings, converted less VAT) on 2026-12-07: 3.
 MOST_ESTIMATED_SHARE = 0.097
-MOST_UNPRICED = 6
+MOST_UNPRICED = 3
 FEWEST_PARTS = 412
 
 
