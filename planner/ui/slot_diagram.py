@@ -162,8 +162,11 @@ class SlotDiagram(QWidget):
             painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
             text_box = card.adjusted(6, 0, -6, 0)
             label = self._card_label(placement)
-            if placement.riser:  # one line in one row: the link first, the name elided
-                label = painter.fontMetrics().elidedText(
+            metrics = painter.fontMetrics()
+            if not placement.riser and card.height() < 2 * metrics.height():
+                label = label.replace("\n", " · ")  # a single-slot card: one line
+            if placement.riser or "\n" not in label:  # one line in one row, elided
+                label = metrics.elidedText(
                     label, Qt.TextElideMode.ElideRight, int(text_box.width())
                 )
             painter.drawText(
