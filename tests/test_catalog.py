@@ -79,6 +79,7 @@ def test_every_file_entry_is_a_valid_part_with_a_source() -> None:
             CATALOG_DIR / "workloads.toml",
             CATALOG_DIR / "cloud_prices.toml",
             CATALOG_DIR / "used_prices.toml",
+            CATALOG_DIR / "retired.toml",
         ]
     )
     for path in part_files:

@@ -199,7 +199,7 @@ def test_narrow_and_chipset_links(catalog: Catalog) -> None:
     change = {
         "gpu": ("rtx-a4000", 3),
         "cpu": ("core-i9-14900k", 1),
-        "motherboard": ("asus-pro-ws-w680-ace", 1),
+        "motherboard": ("asus-proart-z790-creator-wifi", 1),
         "cooler": ("bequiet-dark-rock-pro-5", 1),
         "case": ("corsair-7000d-airflow", 1),
     }

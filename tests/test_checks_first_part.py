@@ -104,7 +104,7 @@ def test_threadripper_needs_its_chipset(catalog: Catalog) -> None:
         catalog,
         {
             "cpu": "threadripper-7960x",
-            "motherboard": "asrock-wrx90-ws-evo",
+            "motherboard": "asus-pro-ws-wrx90e-sage-se",
             "memory": "samsung-64gb-ddr5-4800-rdimm-m321r8ga0bb0-cqk",
             "cooler": "noctua-nh-u14s-tr5-sp6",
         },

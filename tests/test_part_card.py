@@ -34,10 +34,10 @@ def test_a_part_without_notes_or_estimates_has_a_short_card() -> None:
 @pytest.mark.gui
 def test_the_picker_tooltip_is_the_card_after_the_reason(qtbot, driver) -> None:  # type: ignore[no-untyped-def]
     boards = driver.window.picker.pickers[PartKind.MOTHERBOARD].model
-    index = boards.index(boards.row_of("asus-pro-ws-w680-ace"), 0)
+    index = boards.index(boards.row_of("asus-proart-z790-creator-wifi"), 0)
     tip = index.data(Qt.ItemDataRole.ToolTipRole)
-    assert tip.startswith("<qt>") and "<b>ASUS Pro WS W680-ACE</b>" in tip
-    assert "Thunderbolt add-in card works only in" in tip  # from the catalog's notes
+    assert tip.startswith("<qt>") and "<b>ASUS ProArt Z790-Creator WiFi</b>" in tip
+    assert "Z790: 1 x PCIe 4.0 x16 slot (x4 mode)" in tip  # from the catalog's notes
     assert "Estimated: PCIe slots" in tip
 
 

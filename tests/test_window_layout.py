@@ -62,14 +62,16 @@ def test_the_build_table_keeps_room_for_the_part(driver, qtbot, size) -> None:  
     )  # no column pushed off to the side
 
 
-def test_unpriced_parts_read_as_a_dash_with_the_reason(driver, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_cloud_only_card_reads_cloud_only_with_the_reason(driver, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = shown(driver.window, qtbot, (1280, 800))
     window.document.add_part("a10g")  # sold only as AWS instances: no purchase price
     model = window.build_panel.model
     row = model.row_of("a10g")
-    cell = model.index(row, BuildTableModel.UNIT_PRICE)
-    assert cell.data() == "—"
-    assert "No list price" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    for column in (BuildTableModel.UNIT_PRICE, BuildTableModel.LINE_TOTAL):
+        cell = model.index(row, column)
+        assert cell.data() == "cloud only"
+    tip = model.index(row, BuildTableModel.UNIT_PRICE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Sold only as cloud instances" in tip and "Buy or Rent" in tip
 
 
 def test_kind_buttons_wrap_instead_of_scrolling(driver, qtbot) -> None:  # type: ignore[no-untyped-def]

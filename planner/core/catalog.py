@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from planner.core.errors import Location, RecordError
 from planner.core.parts import PART_CLASSES, Part, PartKind
-from planner.core.records import parse_record
+from planner.core.records import parse_record, spec
 
 
 @dataclass(frozen=True)
@@ -20,12 +21,25 @@ class PartOrigin:
     user: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
+class RetiredPart:
+    """A part that left the built-in catalog, kept so a saved build that names it can say
+    what it was and why it went (catalog/retired.toml)."""
+
+    id: str = spec()
+    kind: str = spec(choices=tuple(kind.value for kind in PartKind))
+    name: str = spec()
+    retired: dt.date = spec()  # the day it left
+    reason: str = spec()
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Parts by id, in catalog order. Immutable: overlays make new catalogs."""
 
     parts: Mapping[str, Part] = field(default_factory=dict)
     origins: Mapping[str, PartOrigin] = field(default_factory=dict)
+    retired: Mapping[str, RetiredPart] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.parts)
@@ -49,7 +63,7 @@ class Catalog:
         for part, origin in parts:
             merged[part.id] = part
             origins[part.id] = origin
-        return Catalog(merged, origins)
+        return Catalog(merged, origins, self.retired)
 
 
 def parse_part(kind: PartKind, table: Mapping[str, Any]) -> Part:

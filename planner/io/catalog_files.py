@@ -7,10 +7,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.core.catalog import Catalog, PartOrigin, kind_from_table_name, parse_part
+from planner.core.catalog import (
+    Catalog,
+    PartOrigin,
+    RetiredPart,
+    kind_from_table_name,
+    parse_part,
+)
 from planner.core.errors import CatalogError, InputError, Location, RecordError
 from planner.core.parts import Part, PartKind
-from planner.core.records import record_keys, record_to_table
+from planner.core.records import parse_record, record_keys, record_to_table
 from planner.io import parts_cache, paths
 from planner.io.tomlfile import TomlLines, read_toml
 
@@ -121,7 +127,26 @@ def _load_builtin_cached(directory: Path) -> Catalog:
             if part.id in collected:
                 raise _duplicate_error(part, origin, collected[part.id][1])
             collected[part.id] = (part, origin)
-    return Catalog().overlay(collected.values())
+    retired = _read_retired(directory / "retired.toml")
+    return Catalog(retired=retired).overlay(collected.values())
+
+
+def _read_retired(path: Path) -> dict[str, RetiredPart]:
+    """Parts that left the built-in catalog (a shipped file: a problem in it raises)."""
+    if not path.is_file():
+        return {}
+    document, text = read_toml(path, CatalogError)
+    lines = TomlLines(text)
+    retired: dict[str, RetiredPart] = {}
+    for index, table in enumerate(document.get("retired", [])):
+        try:
+            part = parse_record(RetiredPart, table)
+        except RecordError as error:
+            line = lines.array_entry("retired", index)
+            where = Location(file=str(path), line=line, field=error.location.field)
+            raise CatalogError(error.message, where) from None
+        retired[part.id] = part
+    return retired
 
 
 def load_user_parts(directory: Path) -> tuple[list[tuple[Part, PartOrigin]], list[InputError]]:

@@ -62,6 +62,20 @@ def _article(noun: str) -> str:
 
 def check_unknown_parts(context: CheckContext) -> Iterator[Finding]:
     for choice in context.assembly.unknown:
+        retired = context.catalog.retired.get(choice.id)
+        if retired is not None:
+            yield Finding(
+                Severity.WARNING,
+                Category.COMPLETENESS,
+                "completeness.retired_part",
+                f"The {retired.name} ('{choice.id}', ×{choice.count}) left the built-in "
+                f"catalog on {retired.retired.isoformat()}: {retired.reason}. Checks and totals "
+                "leave it out; it stays in the profile.",
+                (choice.id,),
+                f"Add it as your own part with the price you were quoted (Edit → Add Custom "
+                f"Part…), or choose another {retired.kind} from the catalog.",
+            )
+            continue
         yield Finding(
             Severity.WARNING,
             Category.COMPLETENESS,
