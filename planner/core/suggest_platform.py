@@ -24,6 +24,7 @@ from planner.core.parts import (
 )
 from planner.core.pcie import plan_slots
 from planner.core.power import EFFICIENCY, REST_OF_SYSTEM, psu_rating_w, runs_on
+from planner.core.riser_mount import card_width
 from planner.core.suggest_rig import (
     Entry,
     adapter_for,
@@ -67,11 +68,14 @@ class Platform:
                 known = self.least_cpu_w.get(cpu.socket, cpu.tdp_w)
                 self.least_cpu_w[cpu.socket] = min(known, cpu.tdp_w)
         self._fit_cache: dict[tuple[PartKind, str, int, int, str], list[Entry]] = {}
+        # Per board and card: the most openings known too few, the fewest known enough.
+        self._place_bounds: dict[tuple[str, int, int, int], tuple[int, int]] = {}
         self._place_cache: dict[tuple[str, float | None, int, int, int], bool] = {}
         self._mount_cache: dict[tuple[str, float | None, int, int, int], list[Riser] | None] = {}
 
     def fitting(self, kind: PartKind, gpu: Gpu, count: int, board: Motherboard) -> list[Entry]:
-        key = (kind, gpu.id, gpu.board_power_w, count, board.id)  # a limited card differs
+        # A power-limited card differs; most lists depend only on the board's socket.
+        key = (kind, gpu.id, gpu.board_power_w, count, _board_key(kind, board))
         found = self._fit_cache.get(key)
         if found is None:
             entries = self._filter(kind, gpu, count, board)
@@ -163,13 +167,15 @@ class Platform:
         return parts_w * (1 + REST_OF_SYSTEM) / efficiency
 
     def _places_in(self, board: Motherboard, gpu: Gpu, count: int, slots: int) -> bool:
-        """Whether a case with `slots` expansion openings can take the cards on this board."""
-        key = (board.id, gpu.slot_width, gpu.pcie_lanes, count, slots)
-        found = self._place_cache.get(key)
-        if found is None:
-            placed = plan_slots(board, None, [gpu] * count, [], slots).gpus
-            found = self._place_cache[key] = len(placed) >= count
-        return found
+        """Whether a case with `slots` expansion openings can take the cards on this board.
+        More openings never place fewer cards, so each answer bounds the others."""
+        key = (board.id, card_width(gpu), gpu.pcie_lanes, count)  # openings it covers
+        too_few, enough = self._place_bounds.get(key, (0, ROOMIEST_CASE + 1))
+        if slots <= too_few or slots >= enough:
+            return slots >= enough
+        placed = len(plan_slots(board, None, [gpu] * count, [], slots).gpus) >= count
+        self._place_bounds[key] = (too_few, slots) if placed else (slots, enough)
+        return placed
 
     def _frame_mount(self, board: Motherboard, gpu: Gpu, count: int) -> list[Riser] | None:
         """The risers on which the board stands the cards on a frame, with the fewest x8/x8
@@ -207,3 +213,13 @@ class Platform:
                 if isinstance(cpu, Cpu)
             )
         return found
+
+
+def _board_key(kind: PartKind, board: Motherboard) -> str:
+    """What of the board a kind's list depends on: cases on the board itself (its form factor
+    and slots), memory on the modules it takes, the others on its socket alone."""
+    if kind is PartKind.CASE:
+        return board.id
+    if kind is PartKind.MEMORY:
+        return f"{board.memory_type}/{board.memory_module}"
+    return board.socket
