@@ -10,7 +10,7 @@ import pytest
 
 from planner.core.assembly import Assembly
 from planner.core.build import Build, PartChoice
-from planner.core.catalog import parse_part
+from planner.core.catalog import PartOrigin, parse_part
 from planner.core.checks.context import CheckContext
 from planner.core.checks.prices import check_cloud_only_gpus
 from planner.core.citations import unpriced_label
@@ -69,3 +69,24 @@ def test_cloud_only_is_written_only_where_it_is_set() -> None:
     assert rtx is not None and a10g is not None
     assert "cloud_only" not in record_to_table(rtx)
     assert record_to_table(a10g)["cloud_only"] is True
+
+
+def test_the_total_says_what_it_leaves_out() -> None:
+    catalog = load_builtin_catalog()
+    quote_only = dataclasses.replace(catalog.get("rtx-4090"), id="quote-only", price_usd=None)
+    catalog = catalog.overlay([(quote_only, PartOrigin("test"))])
+
+    def note(*choices: PartChoice) -> str:
+        return Assembly.resolve(Build(parts=choices), catalog).unpriced_note
+
+    assert note(PartChoice(id="rtx-4090")) == ""
+    assert note(PartChoice(id="a10g", count=4)) == " + 4 cloud-only cards"
+    assert note(PartChoice(id="a10g"), PartChoice(id="quote-only", count=2)) == (
+        " + 1 cloud-only card + 1 part without a list price"
+    )
+
+
+def test_the_build_total_in_the_window_names_the_cloud_only_cards(driver, qtbot) -> None:  # type: ignore[no-untyped-def]
+    driver.window.document.add_part("a10g", 4)
+    qtbot.waitUntil(lambda: "cloud-only" in driver.window.build_panel.total.text())
+    assert "+ 4 cloud-only cards" in driver.window.build_panel.total.text()

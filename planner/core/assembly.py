@@ -140,3 +140,15 @@ class Assembly:
     @property
     def unpriced(self) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.part.price_usd is None)
+
+    @property
+    def unpriced_note(self) -> str:
+        """What the total leaves out, for writing after it: " + 4 cloud-only cards",
+        " + 2 parts without a list price", or "" when every part is priced."""
+        cloud = [i for i in self.unpriced if isinstance(i.part, Gpu) and i.part.cloud_only]
+        cards = sum(item.count for item in cloud)
+        other = len(self.unpriced) - len(cloud)
+        notes = [f"{cards} cloud-only card{'s' if cards != 1 else ''}"] if cards else []
+        if other:
+            notes.append(f"{other} part{'s' if other != 1 else ''} without a list price")
+        return "".join(f" + {note}" for note in notes)

@@ -114,8 +114,7 @@ def _title(data: ReportData) -> str:
         f"{counts[Severity.INFO]} notes"
     )
     total = data.assembly.total_price_usd
-    unpriced = len(data.assembly.unpriced)
-    price = money(total) + (f" + {unpriced} parts without a list price" if unpriced else "")
+    price = money(total) + esc(data.assembly.unpriced_note)
     lines = [
         f"<h1>{esc(build.name)}</h1>",
         f'<p class="muted">Build report, {data.made:%Y-%m-%d %H:%M %Z} · {APP_NAME} {__version__}'

@@ -127,8 +127,7 @@ class BuildPanel(QWidget):
             # Only after a reset: re-selecting the same row would move the current cell
             # and close the editor that is still committing this very edit.
             self.select_part(selected)
-        unpriced = " + parts without a list price" if assembly.unpriced else ""
-        self.total.setText(f"<b>Total ${assembly.total_price_usd:,.0f}{unpriced}</b>")
+        self.total.setText(f"<b>Total ${assembly.total_price_usd:,.0f}{assembly.unpriced_note}</b>")
         self._show_power()
         gpus = {gpu.id: gpu for gpu, _item in assembly.gpus if isinstance(gpu, Gpu)}
         self.slots.set_layout(assembly.motherboard, document.report.layout, gpus)
