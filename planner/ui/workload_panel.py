@@ -56,6 +56,20 @@ SHARDING_LABELS = {
 MODE_LABELS = {"full": "Full training", "lora": "LoRA", "qlora": "QLoRA (4-bit)"}
 
 
+# The training settings: each row's label and attribute (also its help key, see describe).
+TRAINING_ROWS = (
+    ("Training", "mode"),
+    ("Precision", "precision"),
+    ("Micro-batch per GPU", "batch"),
+    ("Sequence length", "seq"),
+    ("Optimizer", "optimizer"),
+    ("", "checkpointing"),
+    ("Sharding", "sharding"),
+    ("Run", "task"),
+    ("Epochs", "epochs"),
+)
+
+
 class WorkloadPanel(QWidget):
     selection_changed = Signal(int)  # index into build.workloads, -1 for none
     explain_requested = Signal(int)
@@ -64,6 +78,19 @@ class WorkloadPanel(QWidget):
         super().__init__(parent)
         self._document = document
         self._updating = False
+        side = self._workload_list()
+        editors = self._editors()
+        result = self._result()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(side, 3)
+        layout.addWidget(_scrolling(editors), 3)
+        layout.addLayout(result, 4)
+        document.changed.connect(self.refresh)
+        self.refresh()
+
+    def _workload_list(self) -> QVBoxLayout:
+        """The build's workloads, the catalog to add from, and Define / Remove."""
         self.list = QListWidget()
         self.list.setObjectName("workloadList")
         self.list.currentRowChanged.connect(self._row_changed)
@@ -77,6 +104,8 @@ class WorkloadPanel(QWidget):
         define.clicked.connect(self.define_transformer)
         remove = QPushButton("Remove")
         remove.clicked.connect(self.remove_current)
+        for field, widget in (("add", add), ("define", define), ("remove", remove)):
+            describe(widget, field)
         picker = QHBoxLayout()
         picker.addWidget(self.catalog_combo, 1)
         picker.addWidget(add)
@@ -87,7 +116,10 @@ class WorkloadPanel(QWidget):
         side_buttons.addWidget(define)
         side_buttons.addWidget(remove)
         side.addLayout(side_buttons)
+        return side
 
+    def _training_fields(self) -> None:
+        """The training settings of the selected workload, each described for the user."""
         self.mode = self._combo(MODE_LABELS, TRAINING_MODES)
         self.precision = self._combo({p: p for p in PRECISIONS}, PRECISIONS)
         self.batch = QSpinBox()
@@ -107,6 +139,19 @@ class WorkloadPanel(QWidget):
         self.epochs.setRange(0, 10_000)
         self.epochs.setDecimals(2)
         self.epochs.setSpecialValueText("default")
+        for _label, field in TRAINING_ROWS:
+            describe(getattr(self, field), field)
+        describe_items(self.sharding, SHARDING_HELP)
+        for spin in (self.batch, self.seq, self.epochs):
+            spin.setKeyboardTracking(False)
+            spin.valueChanged.connect(self._edited)
+        for combo in (self.mode, self.precision, self.optimizer, self.sharding, self.task):
+            combo.currentIndexChanged.connect(self._edited)
+        self.checkpointing.toggled.connect(self._edited)
+
+    def _editors(self) -> QWidget:
+        """Train or serve, and the editor for each: training settings, recipe, serving."""
+        self._training_fields()
         self.purpose = QComboBox()
         self.purpose.setObjectName("workloadPurpose")
         self.purpose.addItem("Train it", False)
@@ -116,38 +161,9 @@ class WorkloadPanel(QWidget):
             "a context, tokens/s, first token"
         )
         self.purpose.currentIndexChanged.connect(self._purpose_changed)
-        for field, widget in (
-            ("add", add),
-            ("define", define),
-            ("remove", remove),
-            ("mode", self.mode),
-            ("precision", self.precision),
-            ("batch", self.batch),
-            ("seq", self.seq),
-            ("optimizer", self.optimizer),
-            ("checkpointing", self.checkpointing),
-            ("sharding", self.sharding),
-            ("task", self.task),
-            ("epochs", self.epochs),
-        ):
-            describe(widget, field)
-        describe_items(self.sharding, SHARDING_HELP)
-        for spin in (self.batch, self.seq, self.epochs):
-            spin.setKeyboardTracking(False)
-            spin.valueChanged.connect(self._edited)
-        for combo in (self.mode, self.precision, self.optimizer, self.sharding, self.task):
-            combo.currentIndexChanged.connect(self._edited)
-        self.checkpointing.toggled.connect(self._edited)
         form = QFormLayout()
-        form.addRow("Training", self.mode)
-        form.addRow("Precision", self.precision)
-        form.addRow("Micro-batch per GPU", self.batch)
-        form.addRow("Sequence length", self.seq)
-        form.addRow("Optimizer", self.optimizer)
-        form.addRow("", self.checkpointing)
-        form.addRow("Sharding", self.sharding)
-        form.addRow("Run", self.task)
-        form.addRow("Epochs", self.epochs)
+        for label, field in TRAINING_ROWS:
+            form.addRow(label, getattr(self, field))
         self.editor = QGroupBox("How it trains")
         self.editor.setLayout(form)
         self.recipe = RecipeEditor()
@@ -160,9 +176,12 @@ class WorkloadPanel(QWidget):
         stacked = QVBoxLayout(editors)
         stacked.setContentsMargins(0, 0, 0, 0)
         stacked.addLayout(purpose)
-        stacked.addWidget(self.editor)
-        stacked.addWidget(self.recipe)
-        stacked.addWidget(self.serving)
+        for widget in (self.editor, self.recipe, self.serving):
+            stacked.addWidget(widget)
+        return editors
+
+    def _result(self) -> QVBoxLayout:
+        """The estimate's summary and the button that explains it."""
         self.summary = QLabel()
         self.summary.setObjectName("estimateSummary")
         self.summary.setWordWrap(True)
@@ -174,13 +193,7 @@ class WorkloadPanel(QWidget):
         result = QVBoxLayout()
         result.addWidget(_scrolling(self.summary), 1)
         result.addWidget(explain, 0, Qt.AlignmentFlag.AlignRight)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(side, 3)
-        layout.addWidget(_scrolling(editors), 3)
-        layout.addLayout(result, 4)
-        document.changed.connect(self.refresh)
-        self.refresh()
+        return result
 
     @staticmethod
     def _combo(labels: Mapping[str, str], values: tuple[str, ...]) -> QComboBox:
