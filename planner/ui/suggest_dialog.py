@@ -55,6 +55,46 @@ class SuggestDialog(QDialog):
         self.setWindowTitle("Suggest a build")
         self.resize(980, 640)
         self._document = document
+        form = self._limits(document, used_prices)
+        actions = self._actions()
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # notes name parts from files
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("suggestions")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.open_button = buttons.addButton(
+            "Open as Build", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(actions)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.details)
+        layout.addWidget(buttons)
+        self.found: Suggestions | None = None
+        self.builds: list[Build] = []
+        self.explanations: list[str] = []
+
+    def _limits(
+        self,
+        document: BuildDocument,
+        used_prices: tuple[bool, Callable[[bool], None]] | None,
+    ) -> QFormLayout:
+        """What the search must respect: budget, deadline, outlet, GPU count, used prices,
+        the parts to keep."""
         self.budget = _money_spin()
         self.deadline = QDoubleSpinBox()
         self.deadline.setRange(0, 1_000_000)
@@ -84,22 +124,21 @@ class SuggestDialog(QDialog):
         if used_prices is not None:
             self.used.setChecked(used_prices[0])
             self.used.toggled.connect(used_prices[1])
-        self.keep = QListWidget()
-        self.keep.setMaximumHeight(110)
-        for item in document.assembly.items:
-            entry = QListWidgetItem(item.part.display_name)
-            entry.setData(Qt.ItemDataRole.UserRole, item.part.id)
-            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            entry.setCheckState(Qt.CheckState.Unchecked)
-            self.keep.addItem(entry)
+        self.keep = _keep_list(document)
         form = QFormLayout()
-        form.addRow("Budget", self.budget)
-        form.addRow("Deadline", self.deadline)
-        form.addRow("Outlet", self.outlet)
-        form.addRow("", self.second_circuit)
-        form.addRow("At most", self.max_gpus)
-        form.addRow("", self.used)
-        form.addRow("Keep these parts", self.keep)
+        for label, widget in (
+            ("Budget", self.budget),
+            ("Deadline", self.deadline),
+            ("Outlet", self.outlet),
+            ("", self.second_circuit),
+            ("At most", self.max_gpus),
+            ("", self.used),
+            ("Keep these parts", self.keep),
+        ):
+            form.addRow(label, widget)
+        return form
+
+    def _actions(self) -> QHBoxLayout:
         search = QPushButton("Search")
         search.setObjectName("suggestSearch")
         search.setDefault(True)
@@ -111,40 +150,11 @@ class SuggestDialog(QDialog):
             "training time most per dollar"
         )
         upgrade.clicked.connect(self.upgrade)
-        self.summary = QLabel()
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # notes name parts from files
-        self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("suggestions")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.itemSelectionChanged.connect(self._selected)
-        self.details = QLabel()
-        self.details.setWordWrap(True)
-        self.details.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.open_button = buttons.addButton(
-            "Open as Build", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.open_button.setEnabled(False)
-        self.open_button.clicked.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
         actions = QHBoxLayout()
         actions.addWidget(search)
         actions.addWidget(upgrade)
         actions.addStretch(1)
-        layout.addLayout(actions)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.details)
-        layout.addWidget(buttons)
-        self.found: Suggestions | None = None
-        self.builds: list[Build] = []
-        self.explanations: list[str] = []
+        return actions
 
     def constraints(self) -> Constraints:
         kept = []
@@ -301,3 +311,16 @@ def suggest_build(window: MainWindow) -> None:
     if chosen is None or not window.files.confirm_discard():
         return
     window.open_build(replace(chosen, name=f"Suggested: {chosen.name}"), None, True)
+
+
+def _keep_list(document: BuildDocument) -> QListWidget:
+    """The build's parts, each with a box to keep it in every suggestion."""
+    keep = QListWidget()
+    keep.setMaximumHeight(110)
+    for item in document.assembly.items:
+        entry = QListWidgetItem(item.part.display_name)
+        entry.setData(Qt.ItemDataRole.UserRole, item.part.id)
+        entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        entry.setCheckState(Qt.CheckState.Unchecked)
+        keep.addItem(entry)
+    return keep
