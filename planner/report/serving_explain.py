@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from planner.core.inference import UBATCH
+from planner.core.inference_speed import DecodeTerms, PromptTerms
 from planner.core.serving_constants import DECODE_RANGE, PREFILL_RANGE, SERVING
 from planner.core.serving_plan import ServingPlan
 from planner.report.markup import esc
@@ -30,8 +31,43 @@ def serving_explain_html(plan: ServingPlan, name: str) -> str:
     decode, prompt = speed.decode, speed.prompt
     if decode is None or prompt is None:
         return f"<p>{esc(name)}: no terms to show.</p>"
+    decode_rows = _decode_rows(plan, decode)
+    low, high = speed.decode_range
+    prompt_low, prompt_high = speed.prefill_range
+    prompt_rows = _prompt_rows(prompt)
+    return "".join(
+        [
+            f"<h3>{esc(name)} served on {plan.gpus} × {esc(plan.gpu_name)}</h3>",
+            f"<p>{esc(serving.quant)}, {serving.context:,} tokens × {serving.concurrency}, "
+            f"{esc(serving.kv_dtype)} cache, {esc(serving.split)} split, "
+            f"{esc(serving.engine)}.</p>",
+            f"<h4>Decoding: {speed.decode_tokens_per_s:,.1f} tokens/s per sequence (range "
+            f"{low:,.1f}–{high:,.1f})</h4>",
+            "<p>Step = max(memory, compute) + per-layer time"
+            + (" + layers in RAM" if decode.offloaded_s else "")
+            + (" + all-reduces" if decode.link_s else "")
+            + f" = {decode.total * MS:,.2f} ms; bound by <b>{html.escape(decode.bound)}</b>.</p>",
+            _rows(decode_rows),
+            f"<h4>Prompt: {speed.prefill_tokens_per_s:,.0f} tokens/s (range {prompt_low:,.0f}–"
+            f"{prompt_high:,.0f}); first token after {speed.ttft_s:,.2f} s</h4>",
+            _rows(prompt_rows),
+            "<p>The ranges are the 5th–95th percentile of measured ÷ predicted on GPUs held out "
+            f"of the fit (decoding ×{DECODE_RANGE[0]:.2f}–{DECODE_RANGE[1]:.2f}, prompt "
+            f"×{PREFILL_RANGE[0]:.2f}–{PREFILL_RANGE[1]:.2f}). Constants: GDDR share "
+            f"{SERVING.decode_gddr:.3f}, HBM share {SERVING.decode_hbm:.3f}, per-layer "
+            f"{SERVING.decode_layer_us:.1f} µs, prompt share {SERVING.prefill:.3f} (16-bit) / "
+            f"{SERVING.prefill_quantized:.3f} (quantized), prompt per-layer "
+            f"{SERVING.prefill_layer_us:.0f} µs per micro-batch, fitted on published "
+            "llama.cpp runs (tests/benchmarks/evaluate_serving.py).</p>",
+        ]
+    )
+
+
+def _decode_rows(plan: ServingPlan, decode: DecodeTerms) -> list[tuple[str, str, str]]:
+    """One decoding step's terms: what it reads and computes, and how long each takes."""
+    serving = plan.result.serving
     split = plan.gpus if serving.split == "tensor" else 1
-    decode_rows = [
+    rows = [
         (
             "Weights read",
             f"{decode.weights / 1e9:,.2f} GB",
@@ -62,7 +98,7 @@ def serving_explain_html(plan: ServingPlan, name: str) -> str:
         ),
     ]
     if decode.offloaded_s:
-        decode_rows.append(
+        rows.append(
             (
                 "Layers in system RAM",
                 f"{decode.offloaded_s * MS:,.2f} ms",
@@ -70,16 +106,19 @@ def serving_explain_html(plan: ServingPlan, name: str) -> str:
             )
         )
     if decode.link_s:
-        decode_rows.append(
+        rows.append(
             (
                 "All-reduces",
                 f"{decode.link_s * MS:,.2f} ms",
                 f"two per layer over {esc(plan.link_name)}: bytes ÷ link rate + ring latency",
             )
         )
-    low, high = speed.decode_range
-    prompt_low, prompt_high = speed.prefill_range
-    prompt_rows = [
+    return rows
+
+
+def _prompt_rows(prompt: PromptTerms) -> list[tuple[str, str, str]]:
+    """The prompt's terms: its matrix products, the weights read once, per-layer work."""
+    rows = [
         (
             "Products",
             f"{prompt.compute_s * MS:,.1f} ms",
@@ -94,36 +133,11 @@ def serving_explain_html(plan: ServingPlan, name: str) -> str:
         ),
     ]
     if prompt.scores_s:
-        prompt_rows.append(
+        rows.append(
             (
                 "Attention scores",
                 f"{prompt.scores_s * MS:,.1f} ms",
                 "no flash attention: fp32 scores written and read four times",
             )
         )
-    return "".join(
-        [
-            f"<h3>{esc(name)} served on {plan.gpus} × {esc(plan.gpu_name)}</h3>",
-            f"<p>{esc(serving.quant)}, {serving.context:,} tokens × {serving.concurrency}, "
-            f"{esc(serving.kv_dtype)} cache, {esc(serving.split)} split, "
-            f"{esc(serving.engine)}.</p>",
-            f"<h4>Decoding: {speed.decode_tokens_per_s:,.1f} tokens/s per sequence (range "
-            f"{low:,.1f}–{high:,.1f})</h4>",
-            "<p>Step = max(memory, compute) + per-layer time"
-            + (" + layers in RAM" if decode.offloaded_s else "")
-            + (" + all-reduces" if decode.link_s else "")
-            + f" = {decode.total * MS:,.2f} ms; bound by <b>{html.escape(decode.bound)}</b>.</p>",
-            _rows(decode_rows),
-            f"<h4>Prompt: {speed.prefill_tokens_per_s:,.0f} tokens/s (range {prompt_low:,.0f}–"
-            f"{prompt_high:,.0f}); first token after {speed.ttft_s:,.2f} s</h4>",
-            _rows(prompt_rows),
-            "<p>The ranges are the 5th–95th percentile of measured ÷ predicted on GPUs held out "
-            f"of the fit (decoding ×{DECODE_RANGE[0]:.2f}–{DECODE_RANGE[1]:.2f}, prompt "
-            f"×{PREFILL_RANGE[0]:.2f}–{PREFILL_RANGE[1]:.2f}). Constants: GDDR share "
-            f"{SERVING.decode_gddr:.3f}, HBM share {SERVING.decode_hbm:.3f}, per-layer "
-            f"{SERVING.decode_layer_us:.1f} µs, prompt share {SERVING.prefill:.3f} (16-bit) / "
-            f"{SERVING.prefill_quantized:.3f} (quantized), prompt per-layer "
-            f"{SERVING.prefill_layer_us:.0f} µs per micro-batch, fitted on published "
-            "llama.cpp runs (tests/benchmarks/evaluate_serving.py).</p>",
-        ]
-    )
+    return rows
