@@ -40,63 +40,9 @@ def serving_section(
     images: dict[str, QImage],
     width: int,
 ) -> str:
-    result = plan.result
-    serving, memory, speed = result.serving, result.memory, result.speed
-    gpus = plan.gpus
-    per_token = kv_bytes_per_token(net, serving, serving.context)
-    memory_rows = [
-        (
-            "Weights",
-            (f"{memory.weights / GIB:,.2f}", "num"),
-            f"{served_params(net):,} parameters × {serving.weight_bits:g} bits ÷ 8"
-            + (f", over {gpus} GPUs" if gpus > 1 else "")
-            + (
-                f", {serving.offload_layers} layers in system RAM" if serving.offload_layers else ""
-            ),
-        ),
-        (
-            "KV cache",
-            (f"{memory.kv_cache / GIB:,.2f}", "num"),
-            f"{per_token:,.0f} bytes per token ({esc(serving.kv_dtype)}) × {serving.context:,} "
-            f"tokens × {serving.concurrency} sequences" + (f" ÷ {gpus} GPUs" if gpus > 1 else ""),
-        ),
-        (
-            "Workspace",
-            (f"{memory.activations / GIB:,.2f}", "num"),
-            f"a {UBATCH}-token micro-batch's fp32 logits and widest intermediates"
-            + ("" if serving.flash_attention else ", and its fp32 attention scores over the cache"),
-        ),
-        ("CUDA context", (f"{memory.overhead / GIB:,.2f}", "num"), "the runtime on each GPU"),
-        (
-            "<b>Total per GPU</b>",
-            (f"<b>{memory.total / GIB:,.2f}</b>", "num"),
-            f"of {memory.capacity / GIB:,.2f} GiB the engine may use — "
-            + ("<b>fits</b>" if memory.fits else "<b>does not fit</b>"),
-        ),
-    ]
-    if memory.system_ram:
-        memory_rows.append(
-            ("System RAM", (f"{memory.system_ram / GIB:,.2f}", "num"), "offloaded layers and cache")
-        )
-    low, high = speed.decode_range
-    prompt_low, prompt_high = speed.prefill_range
-    speed_rows = [
-        (
-            "Decoding",
-            f"{speed.decode_tokens_per_s:,.1f} tokens/s per sequence (likely {low:,.1f}–"
-            f"{high:,.1f}), {speed.aggregate_tokens_per_s:,.1f} in all; bound by "
-            f"{esc(speed.bound)}",
-        ),
-        (
-            "Prompt",
-            f"{speed.prefill_tokens_per_s:,.0f} tokens/s (likely {prompt_low:,.0f}–"
-            f"{prompt_high:,.0f}); first token after {speed.ttft_s:,.2f} s",
-        ),
-        ("Longest context", f"{result.longest_context:,} tokens"),
-        ("Most sequences", f"{result.most_sequences:,} at {serving.context:,} tokens"),
-    ]
-    if speed.link_share:
-        speed_rows.append(("Link", f"all-reduces take {speed.link_share:.0%} of each step"))
+    serving, gpus = plan.result.serving, plan.gpus
+    memory_rows = _memory_rows(plan, net)
+    speed_rows = _speed_rows(plan)
     changes = [
         (
             esc(words),
@@ -132,6 +78,73 @@ def serving_section(
             )
             parts.append(image(picture, width))
     return "".join(parts)
+
+
+def _memory_rows(plan: ServingPlan, net: Transformer) -> list[tuple[str, tuple[str, str], str]]:
+    """Memory per GPU, term by term, with how each is counted."""
+    serving, memory, gpus = plan.result.serving, plan.result.memory, plan.gpus
+    per_token = kv_bytes_per_token(net, serving, serving.context)
+    memory_rows = [
+        (
+            "Weights",
+            (f"{memory.weights / GIB:,.2f}", "num"),
+            f"{served_params(net):,} parameters × {serving.weight_bits:g} bits ÷ 8"
+            + (f", over {gpus} GPUs" if gpus > 1 else "")
+            + (
+                f", {serving.offload_layers} layers in system RAM" if serving.offload_layers else ""
+            ),
+        ),
+        (
+            "KV cache",
+            (f"{memory.kv_cache / GIB:,.2f}", "num"),
+            f"{per_token:,.0f} bytes per token ({esc(serving.kv_dtype)}) × {serving.context:,} "
+            f"tokens × {serving.concurrency} sequences" + (f" ÷ {gpus} GPUs" if gpus > 1 else ""),
+        ),
+        (
+            "Workspace",
+            (f"{memory.activations / GIB:,.2f}", "num"),
+            f"a {UBATCH}-token micro-batch's fp32 logits and widest intermediates"
+            + ("" if serving.flash_attention else ", and its fp32 attention scores over the cache"),
+        ),
+        ("CUDA context", (f"{memory.overhead / GIB:,.2f}", "num"), "the runtime on each GPU"),
+        (
+            "<b>Total per GPU</b>",
+            (f"<b>{memory.total / GIB:,.2f}</b>", "num"),
+            f"of {memory.capacity / GIB:,.2f} GiB the engine may use — "
+            + ("<b>fits</b>" if memory.fits else "<b>does not fit</b>"),
+        ),
+    ]
+    if memory.system_ram:
+        memory_rows.append(
+            ("System RAM", (f"{memory.system_ram / GIB:,.2f}", "num"), "offloaded layers and cache")
+        )
+    return memory_rows
+
+
+def _speed_rows(plan: ServingPlan) -> list[tuple[str, str]]:
+    """Decoding and prompt speed with their likely ranges, and how far the build stretches."""
+    result = plan.result
+    serving, speed = result.serving, result.speed
+    low, high = speed.decode_range
+    prompt_low, prompt_high = speed.prefill_range
+    speed_rows = [
+        (
+            "Decoding",
+            f"{speed.decode_tokens_per_s:,.1f} tokens/s per sequence (likely {low:,.1f}–"
+            f"{high:,.1f}), {speed.aggregate_tokens_per_s:,.1f} in all; bound by "
+            f"{esc(speed.bound)}",
+        ),
+        (
+            "Prompt",
+            f"{speed.prefill_tokens_per_s:,.0f} tokens/s (likely {prompt_low:,.0f}–"
+            f"{prompt_high:,.0f}); first token after {speed.ttft_s:,.2f} s",
+        ),
+        ("Longest context", f"{result.longest_context:,} tokens"),
+        ("Most sequences", f"{result.most_sequences:,} at {serving.context:,} tokens"),
+    ]
+    if speed.link_share:
+        speed_rows.append(("Link", f"all-reduces take {speed.link_share:.0%} of each step"))
+    return speed_rows
 
 
 def _curve_chart(title: str, curve: Curve, what: str, aggregate: bool) -> QImage:
