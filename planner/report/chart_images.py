@@ -128,6 +128,18 @@ def _legend(
         painter.drawText(QPointF(left + box * 1.4, top + metrics.ascent()), name)
 
 
+def _heading(
+    painter: QPainter, title: str, legend: Sequence[tuple[str, QColor]], width: float
+) -> None:
+    """The chart's title, and its legend below it."""
+    title_font = _font(9, True)
+    painter.setFont(title_font)
+    painter.setPen(INK)
+    painter.drawText(QPointF(8, _metrics(title_font).ascent() + 4), title)
+    if legend:
+        _legend(painter, legend, 8, _metrics(title_font).height() * 1.5, width - 8)
+
+
 def bar_chart(
     title: str,
     bars: Sequence[Bar],
@@ -137,14 +149,13 @@ def bar_chart(
     width_in: float = 6.8,
 ) -> QImage:
     """Horizontal bars, first bar at the top, with value ticks along the bottom."""
-    title_font, label_font, small = _font(9, True), _font(7.5), _font(7)
-    label_metrics = _metrics(label_font)
+    label_metrics = _metrics(_font(7.5))
     row = label_metrics.height() * 1.45
     gaps = sum(1 for bar in bars if bar.gap_before)
     legend_lines = (
         max(line for _x, line in _legend_places(legend, 8, width_in * DPI - 8)) + 1 if legend else 0
     )
-    top = _metrics(title_font).height() * 1.6 + label_metrics.height() * 1.25 * legend_lines
+    top = _metrics(_font(9, True)).height() * 1.6 + label_metrics.height() * 1.25 * legend_lines
     if marker is not None:
         top += label_metrics.height()  # room for the marker's label above the plot
     plot_h = row * max(1, len(bars)) + gaps * row * 0.5
@@ -156,36 +167,49 @@ def bar_chart(
     )
     right = image.width() - 24
     notes_w = max((label_metrics.horizontalAdvance(bar.note) for bar in bars), default=0) + 12
-    plot_w = max(50.0, right - left - notes_w)
-
-    painter.setFont(title_font)
-    painter.setPen(INK)
-    painter.drawText(QPointF(8, _metrics(title_font).ascent() + 4), title)
-    if legend:
-        _legend(painter, legend, 8, _metrics(title_font).height() * 1.5, image.width() - 8)
-
+    plot = QRectF(left, top, max(50.0, right - left - notes_w), plot_h)
+    _heading(painter, title, legend, image.width())
     largest = max([bar.total for bar in bars] + [marker.value if marker else 0.0])
     ticks = nice_ticks(largest)
-    scale = plot_w / ticks[-1]
+    scale = plot.width() / ticks[-1]
+    _value_ticks(painter, plot, ticks, scale, row, axis)
+    _bars(painter, bars, plot, scale, row)
+    painter.setPen(QPen(INK, 1.5))
+    painter.drawLine(plot.topLeft(), plot.bottomLeft())
+    if marker is not None:
+        _marker(painter, marker, plot, scale, image.width())
+    painter.end()
+    return image
+
+
+def _value_ticks(
+    painter: QPainter, plot: QRectF, ticks: list[float], scale: float, row: float, axis: str
+) -> None:
+    """Grid lines and values along the bottom of a bar chart, and the axis title."""
+    small = _font(7)
     painter.setFont(small)
-    small_metrics = _metrics(small)
+    metrics = _metrics(small)
     for tick in ticks:
-        x = left + tick * scale
+        x = plot.left() + tick * scale
         painter.setPen(QPen(FAINT, 1))
-        painter.drawLine(QPointF(x, top), QPointF(x, top + plot_h))
+        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
         painter.setPen(INK)
         text = _tick_text(tick)
         painter.drawText(
-            QPointF(x - small_metrics.horizontalAdvance(text) / 2, top + plot_h + row * 0.8), text
+            QPointF(x - metrics.horizontalAdvance(text) / 2, plot.bottom() + row * 0.8), text
         )
     painter.drawText(
         QPointF(
-            left + plot_w / 2 - small_metrics.horizontalAdvance(axis) / 2, top + plot_h + row * 1.6
+            plot.left() + plot.width() / 2 - metrics.horizontalAdvance(axis) / 2,
+            plot.bottom() + row * 1.6,
         ),
         axis,
     )
 
-    y = top
+
+def _bars(painter: QPainter, bars: Sequence[Bar], plot: QRectF, scale: float, row: float) -> None:
+    """Each bar's segments, its label on the left (elided) and its note after it."""
+    left, y = plot.left(), plot.top()
     for bar in bars:
         if bar.gap_before:
             y += row * 0.5
@@ -203,18 +227,18 @@ def bar_chart(
         if bar.note:
             painter.drawText(QPointF(x + 6, baseline), bar.note)
         y += row
-    painter.setPen(QPen(INK, 1.5))
-    painter.drawLine(QPointF(left, top), QPointF(left, top + plot_h))
-    if marker is not None:
-        x = left + marker.value * scale
-        painter.setPen(QPen(marker.color, 3))
-        painter.drawLine(QPointF(x, top - 4), QPointF(x, top + plot_h))
-        painter.setFont(small)
-        label_w = _metrics(small).horizontalAdvance(marker.label)
-        label_x = x + 4 if x + 4 + label_w < image.width() - 4 else x - 4 - label_w
-        painter.drawText(QPointF(label_x, top - 6), marker.label)
-    painter.end()
-    return image
+
+
+def _marker(painter: QPainter, marker: Marker, plot: QRectF, scale: float, width: int) -> None:
+    """A vertical line at the marker's value, labelled above the plot."""
+    x = plot.left() + marker.value * scale
+    painter.setPen(QPen(marker.color, 3))
+    painter.drawLine(QPointF(x, plot.top() - 4), QPointF(x, plot.bottom()))
+    small = _font(7)
+    painter.setFont(small)
+    label_w = _metrics(small).horizontalAdvance(marker.label)
+    label_x = x + 4 if x + 4 + label_w < width - 4 else x - 4 - label_w
+    painter.drawText(QPointF(label_x, plot.top() - 6), marker.label)
 
 
 def line_chart(
@@ -250,13 +274,31 @@ def line_chart(
             plot.bottom() - y / ticks[-1] * plot.height(),
         )
 
-    painter.setFont(title_font)
-    painter.setPen(INK)
-    painter.drawText(QPointF(8, _metrics(title_font).ascent() + 4), title)
-    _legend(painter, entries, 8, _metrics(title_font).height() * 1.5, image.width() - 8)
+    _heading(painter, title, entries, image.width())
     painter.setFont(small)
-    for tick in ticks:
-        y = point(x_low, tick).y()
+    _y_grid(painter, plot, ticks, [point(x_low, tick).y() for tick in ticks])
+    for x in sorted(set(xs)):
+        if x_labels is not None and x not in x_labels:
+            continue  # labelled ticks only
+        text = x_labels[x] if x_labels is not None else _tick_text(x)
+        position = point(x, 0)
+        painter.drawText(
+            QPointF(
+                position.x() - metrics.horizontalAdvance(text) / 2, plot.bottom() + metrics.height()
+            ),
+            text,
+        )
+    _axis_titles(painter, plot, image.height(), x_axis, y_axis)
+    for line in lines:
+        _line(painter, line, [point(x, y) for x, y in zip(line.xs, line.ys, strict=True)])
+    painter.end()
+    return image
+
+
+def _y_grid(painter: QPainter, plot: QRectF, ticks: list[float], heights: list[float]) -> None:
+    """Horizontal grid lines at the ticks, with their values on the left."""
+    metrics = _metrics(painter.font())
+    for tick, y in zip(ticks, heights, strict=True):
         painter.setPen(QPen(FAINT, 1))
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         painter.setPen(INK)
@@ -265,20 +307,13 @@ def line_chart(
             QPointF(plot.left() - 6 - metrics.horizontalAdvance(text), y + metrics.ascent() / 2),
             text,
         )
-    for x in sorted(set(xs)):
-        if x_labels is not None and x not in x_labels:
-            continue  # labelled ticks only
-        position = point(x, 0)
-        text = x_labels[x] if x_labels is not None else _tick_text(x)
-        painter.drawText(
-            QPointF(
-                position.x() - metrics.horizontalAdvance(text) / 2, plot.bottom() + metrics.height()
-            ),
-            text,
-        )
+
+
+def _axis_titles(painter: QPainter, plot: QRectF, height: int, x_axis: str, y_axis: str) -> None:
+    """The x title under the plot, the y title turned up its left side, and both axes."""
+    metrics = _metrics(painter.font())
     painter.drawText(
-        QPointF(plot.center().x() - metrics.horizontalAdvance(x_axis) / 2, image.height() - 8),
-        x_axis,
+        QPointF(plot.center().x() - metrics.horizontalAdvance(x_axis) / 2, height - 8), x_axis
     )
     painter.save()
     painter.translate(metrics.height(), plot.center().y() + metrics.horizontalAdvance(y_axis) / 2)
@@ -288,24 +323,26 @@ def line_chart(
     painter.setPen(QPen(INK, 1.5))
     painter.drawLine(plot.bottomLeft(), plot.bottomRight())
     painter.drawLine(plot.bottomLeft(), plot.topLeft())
-    for line in lines:
-        pen = QPen(line.color, 3 if not line.dashed else 2)
-        if line.dashed:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        path = QPainterPath()
-        for index, (x, y) in enumerate(zip(line.xs, line.ys, strict=True)):
-            if index == 0:
-                path.moveTo(point(x, y))
-            else:
-                path.lineTo(point(x, y))
-        painter.drawPath(path)
-        if not line.dashed:
-            painter.setPen(QPen(line.color, 2))
-            for index, (x, y) in enumerate(zip(line.xs, line.ys, strict=True)):
-                hollow = index < len(line.hollow) and line.hollow[index]
-                painter.setBrush(QColor(255, 255, 255) if hollow else line.color)
-                painter.drawEllipse(point(x, y), 5, 5)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.end()
-    return image
+
+
+def _line(painter: QPainter, line: Line, points: list[QPointF]) -> None:
+    """One series: a solid line with its points marked (hollow where flagged), or dashed."""
+    pen = QPen(line.color, 3 if not line.dashed else 2)
+    if line.dashed:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    painter.setPen(pen)
+    path = QPainterPath()
+    for index, point in enumerate(points):
+        if index == 0:
+            path.moveTo(point)
+        else:
+            path.lineTo(point)
+    painter.drawPath(path)
+    if line.dashed:
+        return
+    painter.setPen(QPen(line.color, 2))
+    for index, point in enumerate(points):
+        hollow = index < len(line.hollow) and line.hollow[index]
+        painter.setBrush(QColor(255, 255, 255) if hollow else line.color)
+        painter.drawEllipse(point, 5, 5)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
