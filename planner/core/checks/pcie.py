@@ -14,74 +14,98 @@ from planner.core.pcie import GpuPlacement, Unplaced, card_slots, plan_slots
 def check_slots(context: CheckContext) -> Iterator[Finding]:
     """GPUs the board cannot take: too few x16 slots, cards too thick, or the case too short."""
     layout, board = context.layout, context.assembly.motherboard
-    gpus = tuple(gpu for gpu in context.gpu_list if not gpu.is_sxm)  # cards with a slot edge
     if layout is None or board is None or not layout.unplaced_gpus:
         return
-    x16 = [slot for slot in board.pcie_slots if slot.mechanical == 16]
-    placed = len(layout.gpus)
-    thickest = max(gpus, key=card_slots)
+    gpus = tuple(gpu for gpu in context.gpu_list if not gpu.is_sxm)  # cards with a slot edge
     parts = (board.id, *sorted(set(layout.unplaced_gpus)))
-    if layout.unplaced_reason == Unplaced.TOO_FEW_SLOTS:
-        boards = context.examples(
-            PartKind.MOTHERBOARD,
-            lambda part: (
-                isinstance(part, Motherboard)
-                and sum(1 for slot in part.pcie_slots if slot.mechanical == 16) >= len(gpus)
-            ),
-        )
-        yield Finding(
-            Severity.ERROR,
-            Category.PCIE,
-            "pcie.not_enough_slots",
-            f"The {board.display_name} has {plural(len(x16), 'x16 slot')}, but the build has "
-            f"{plural(len(gpus), 'GPU')}.",
-            parts,
-            f"Choose a workstation board with at least {len(gpus)} x16 slots{boards}, or use "
-            "fewer GPUs.",
-        )
-    elif layout.unplaced_reason == Unplaced.CPU_LANES:
-        cpu = context.assembly.cpu
-        lanes = cpu.pcie_lanes if cpu else 0
-        yield Finding(
-            Severity.ERROR,
-            Category.PCIE,
-            "pcie.not_enough_cpu_lanes",
-            f"Only {placed} of the {plural(len(gpus), 'GPU')} get working slots: the "
-            f"{cpu.display_name if cpu else 'CPU'} has {lanes} PCIe lanes, and the "
-            f"{board.display_name} switches its lower slots off when the lanes run out.",
-            (*parts, *((cpu.id,) if cpu else ())),
-            "Choose a CPU with more PCIe lanes for this board, or use fewer GPUs.",
-        )
-    elif layout.unplaced_reason == Unplaced.CASE_SLOTS:
-        case = context.assembly.case
-        needed = _slots_needed(context)
-        cases = context.examples(
-            PartKind.CASE, lambda part: isinstance(part, Case) and part.expansion_slots >= needed
-        )
-        case_name = case.display_name if case else "the case"
-        yield Finding(
-            Severity.ERROR,
-            Category.FIT,
-            "fit.expansion_slots",
-            f"Only {placed} of the {plural(len(gpus), 'GPU')} fit: the lowest card would hang "
-            f"below slot {layout.case_slots} of {case_name}, which has "
-            f"{layout.case_slots} expansion slots; the cards need {needed}.",
-            (*parts, *((case.id,) if case else ())),
-            f"Choose a case with {needed} or more expansion slots{cases}, or thinner cards.",
-        )
-    else:
-        positions = ", ".join(str(slot.position) for slot in x16)
-        yield Finding(
-            Severity.ERROR,
-            Category.FIT,
-            "fit.gpu_spacing",
-            f"Only {placed} of the {plural(len(gpus), 'GPU')} fit side by side: the "
-            f"{thickest.display_name} is {thickest.slot_width:g} slots thick and the board's "
-            f"x16 slots sit at positions {positions}, so each card covers the slot below it.",
-            parts,
-            "Use 2-slot blower or water-cooled versions of the card, PCIe riser cables to a "
-            "vertical or external mount, or a board with more x16 slots.",
-        )
+    finding = {
+        Unplaced.TOO_FEW_SLOTS: _too_few_slots,
+        Unplaced.CPU_LANES: _too_few_lanes,
+        Unplaced.CASE_SLOTS: _case_too_short,
+    }.get(layout.unplaced_reason, _cards_too_thick)
+    yield finding(context, board, gpus, parts)
+
+
+def _too_few_slots(
+    context: CheckContext, board: Motherboard, gpus: tuple[Gpu, ...], parts: tuple[str, ...]
+) -> Finding:
+    x16 = [slot for slot in board.pcie_slots if slot.mechanical == 16]
+    boards = context.examples(
+        PartKind.MOTHERBOARD,
+        lambda part: (
+            isinstance(part, Motherboard)
+            and sum(1 for slot in part.pcie_slots if slot.mechanical == 16) >= len(gpus)
+        ),
+    )
+    return Finding(
+        Severity.ERROR,
+        Category.PCIE,
+        "pcie.not_enough_slots",
+        f"The {board.display_name} has {plural(len(x16), 'x16 slot')}, but the build has "
+        f"{plural(len(gpus), 'GPU')}.",
+        parts,
+        f"Choose a workstation board with at least {len(gpus)} x16 slots{boards}, or use "
+        "fewer GPUs.",
+    )
+
+
+def _too_few_lanes(
+    context: CheckContext, board: Motherboard, gpus: tuple[Gpu, ...], parts: tuple[str, ...]
+) -> Finding:
+    cpu = context.assembly.cpu
+    lanes = cpu.pcie_lanes if cpu else 0
+    placed = len(context.layout.gpus) if context.layout else 0
+    return Finding(
+        Severity.ERROR,
+        Category.PCIE,
+        "pcie.not_enough_cpu_lanes",
+        f"Only {placed} of the {plural(len(gpus), 'GPU')} get working slots: the "
+        f"{cpu.display_name if cpu else 'CPU'} has {lanes} PCIe lanes, and the "
+        f"{board.display_name} switches its lower slots off when the lanes run out.",
+        (*parts, *((cpu.id,) if cpu else ())),
+        "Choose a CPU with more PCIe lanes for this board, or use fewer GPUs.",
+    )
+
+
+def _case_too_short(
+    context: CheckContext, board: Motherboard, gpus: tuple[Gpu, ...], parts: tuple[str, ...]
+) -> Finding:
+    layout, case = context.layout, context.assembly.case
+    placed, case_slots = (len(layout.gpus), layout.case_slots) if layout else (0, None)
+    needed = _slots_needed(context)
+    cases = context.examples(
+        PartKind.CASE, lambda part: isinstance(part, Case) and part.expansion_slots >= needed
+    )
+    case_name = case.display_name if case else "the case"
+    return Finding(
+        Severity.ERROR,
+        Category.FIT,
+        "fit.expansion_slots",
+        f"Only {placed} of the {plural(len(gpus), 'GPU')} fit: the lowest card would hang "
+        f"below slot {case_slots} of {case_name}, which has "
+        f"{case_slots} expansion slots; the cards need {needed}.",
+        (*parts, *((case.id,) if case else ())),
+        f"Choose a case with {needed} or more expansion slots{cases}, or thinner cards.",
+    )
+
+
+def _cards_too_thick(
+    context: CheckContext, board: Motherboard, gpus: tuple[Gpu, ...], parts: tuple[str, ...]
+) -> Finding:
+    thickest = max(gpus, key=card_slots)
+    placed = len(context.layout.gpus) if context.layout else 0
+    positions = ", ".join(str(slot.position) for slot in board.pcie_slots if slot.mechanical == 16)
+    return Finding(
+        Severity.ERROR,
+        Category.FIT,
+        "fit.gpu_spacing",
+        f"Only {placed} of the {plural(len(gpus), 'GPU')} fit side by side: the "
+        f"{thickest.display_name} is {thickest.slot_width:g} slots thick and the board's "
+        f"x16 slots sit at positions {positions}, so each card covers the slot below it.",
+        parts,
+        "Use 2-slot blower or water-cooled versions of the card, PCIe riser cables to a "
+        "vertical or external mount, or a board with more x16 slots.",
+    )
 
 
 def _slots_needed(context: CheckContext) -> int:
