@@ -77,6 +77,32 @@ class MainWindow(QMainWindow):
         self.ranker = Ranker(self)
         self.ranker.ranked.connect(self._show_ranking)
 
+        self._panels(catalog)
+        self._status = QLabel()
+        self._status.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
+        self.statusBar().addPermanentWidget(self._status)
+        self.exports = ExportController(
+            self,
+            self.document,
+            lambda: self.document.catalog,
+            workloads,
+            self.charts,
+            self.settings,
+            self.files.complain,
+        )
+        self.compare_windows: list[CompareWindow] = []
+        self.recent_menu: QMenu | None = None
+        build_menus(self)
+        self.setAcceptDrops(True)
+        self.document.changed.connect(self._changed)
+        self.document.file_changed.connect(self._update_title)
+        self._changed()
+        self._update_title()
+        self._charts_scheduled = False
+
+    def _panels(self, catalog: Catalog) -> None:
+        """The build in the centre, and the docks around it: parts, findings, workloads and
+        charts, wired to the document."""
         self.build_panel = BuildPanel(self.document)
         self.setCentralWidget(self.build_panel)
         self.picker = PartPicker(catalog)
@@ -109,27 +135,6 @@ class MainWindow(QMainWindow):
         self.findings.setMinimumWidth(220)
         # The build keeps room for its parts' names: a shrinking window narrows the docks.
         self.build_panel.setMinimumWidth(460)
-        self._status = QLabel()
-        self._status.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
-        self.statusBar().addPermanentWidget(self._status)
-        self.exports = ExportController(
-            self,
-            self.document,
-            lambda: self.document.catalog,
-            workloads,
-            self.charts,
-            self.settings,
-            self.files.complain,
-        )
-        self.compare_windows: list[CompareWindow] = []
-        self.recent_menu: QMenu | None = None
-        build_menus(self)
-        self.setAcceptDrops(True)
-        self.document.changed.connect(self._changed)
-        self.document.file_changed.connect(self._update_title)
-        self._changed()
-        self._update_title()
-        self._charts_scheduled = False
 
     def restore_layout(self) -> None:
         """Geometry and dock layout as the user left them (not for screenshots: those use a
