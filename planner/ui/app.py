@@ -7,12 +7,19 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner import APP_ID, APP_NAME, __version__
 from planner.core.catalog import Catalog
 from planner.io import paths
 from planner.io.catalog_files import load_catalog
 from planner.io.workload_files import load_all_workloads
+
+if TYPE_CHECKING:  # Qt is imported after the core at run time (see _import_core_first)
+    from PySide6.QtWidgets import QApplication
+
+    from planner.ui.main_window import MainWindow
+    from planner.ui.session import Autosave
 
 DEFAULT_SAMPLE = "four-gpu-threadripper.rigplan.toml"
 SCREENSHOT_SIZE = (1280, 800)
@@ -56,27 +63,14 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
 
     _import_core_first()
     from PySide6.QtCore import qInstallMessageHandler
-    from PySide6.QtGui import QGuiApplication, QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     from planner.ui.main_window import MainWindow
     from planner.ui.session import Autosave, Settings
     from planner.ui.theme import apply_theme
 
     qInstallMessageHandler(_quiet_offscreen_messages)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    app.setOrganizationName("RigPlanner")
-    QGuiApplication.setDesktopFileName(APP_ID)
-    # The PNGs rendered from rig-planner.svg, 16-512 px: exact at each size, all of them
-    # offered to the window manager, no image plugin needed; the SVG where they are missing.
-    icons = paths.resources_dir() / "icons"
-    icon = QIcon()
-    for png in sorted(icons.glob(f"hicolor/*/apps/{APP_ID}.png")):
-        icon.addFile(str(png))
-    QApplication.setWindowIcon(icon if not icon.isNull() else QIcon(str(icons / "rig-planner.svg")))
+    app = _application()
     settings = Settings()
     apply_theme(app, settings.theme() if screenshot is None else "light")
 
@@ -100,16 +94,8 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
     )
     if not offscreen:
         window.restore_layout()
-    recovery = None if offscreen else autosave.crashed_session()
-    autosave.start()
-    if recovery is not None and _ask_recover(window, recovery.original):
-        window.open_build(recovery.build, recovery.original, modified=True)
-        window.files.autosave_now()  # kept in this session's folder before the old one goes
-        autosave.forget(recovery)
-    else:
-        if recovery is not None:
-            autosave.forget(recovery)
-        _open_first(window, profile, settings.last_profile() if not offscreen else None)
+    last = None if offscreen else settings.last_profile()
+    _open_or_recover(window, autosave, profile, last, ask=not offscreen)
 
     try:
         if offscreen:
@@ -120,6 +106,44 @@ def run_app(profile: Path | None = None, screenshot: Path | None = None) -> int:
         return app.exec()
     finally:
         _tear_down(window)
+
+
+def _application() -> QApplication:
+    """The Qt application, named, with the window icon: the PNGs rendered from
+    rig-planner.svg, 16-512 px, exact at each size, all offered to the window manager with no
+    image plugin needed; the SVG where they are missing."""
+    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("RigPlanner")
+    QGuiApplication.setDesktopFileName(APP_ID)
+    icons = paths.resources_dir() / "icons"
+    icon = QIcon()
+    for png in sorted(icons.glob(f"hicolor/*/apps/{APP_ID}.png")):
+        icon.addFile(str(png))
+    QApplication.setWindowIcon(icon if not icon.isNull() else QIcon(str(icons / "rig-planner.svg")))
+    return app
+
+
+def _open_or_recover(
+    window: MainWindow, autosave: Autosave, profile: Path | None, last: str | None, ask: bool
+) -> None:
+    """With `ask` (a window on screen), offer to recover a session that crashed; otherwise
+    open the profile asked for, or `last`."""
+    recovery = autosave.crashed_session() if ask else None
+    autosave.start()
+    if recovery is not None and _ask_recover(window, recovery.original):
+        window.open_build(recovery.build, recovery.original, modified=True)
+        window.files.autosave_now()  # kept in this session's folder before the old one goes
+        autosave.forget(recovery)
+        return
+    if recovery is not None:
+        autosave.forget(recovery)
+    _open_first(window, profile, last)
 
 
 def _tear_down(window: object) -> None:
