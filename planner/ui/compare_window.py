@@ -60,6 +60,15 @@ class CompareWindow(QMainWindow):
         self._current_index: int | None = None  # the entry the open build added
         self.comparison: Comparison | None = None
 
+        self._views()
+        self._toolbar()
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
+        self.statusBar().addPermanentWidget(self.summary, 1)
+        self._refresh()
+
+    def _views(self) -> None:
+        """The comparison table over its charts."""
         self.model = CompareModel()
         self.table = QTableView()
         self.table.setObjectName("compare-table")
@@ -77,6 +86,8 @@ class CompareWindow(QMainWindow):
         splitter.setSizes([520, 300])
         self.setCentralWidget(splitter)
 
+    def _toolbar(self) -> None:
+        """Add and remove builds, show only rows that differ, export."""
         self.only_differences = QCheckBox("Only rows that differ")
         self.only_differences.toggled.connect(self._filter)
         toolbar = QToolBar("Compare")
@@ -105,10 +116,6 @@ class CompareWindow(QMainWindow):
             action = QAction(text, self)
             action.triggered.connect(export)
             toolbar.addAction(action)
-        self.summary = QLabel()
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
-        self.statusBar().addPermanentWidget(self.summary, 1)
-        self._refresh()
 
     def _complain_with_dialog(self, title: str, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox
