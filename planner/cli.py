@@ -197,7 +197,7 @@ def _catalog_workloads(args: argparse.Namespace) -> int:
 def _estimate_profile(args: argparse.Namespace) -> int:
     from planner.cli_text import estimates_text, serving_line
     from planner.core.assembly import Assembly
-    from planner.core.calibrated import CONSTANTS, ERROR_P90
+    from planner.core.calibrated import CONSTANTS, SPEED_RANGES
     from planner.core.checks.context import CheckContext
     from planner.core.workload_estimates import estimate_build
 
@@ -207,7 +207,7 @@ def _estimate_profile(args: argparse.Namespace) -> int:
     workloads = _workloads()
     context = CheckContext(Assembly.resolve(build, catalog), catalog)
     results = estimate_build(
-        context.assembly, context.layout, context.power, workloads, CONSTANTS, ERROR_P90
+        context.assembly, context.layout, context.power, workloads, CONSTANTS, SPEED_RANGES
     )
     problems = [result for result in results if result.problem]
     if problems:
@@ -237,11 +237,12 @@ def _estimate_profile(args: argparse.Namespace) -> int:
 
 def _estimate_cases(args: argparse.Namespace) -> int:
     from planner.cli_text import case_line, serving_line
-    from planner.core.calibrated import CONSTANTS, ERROR_P90
+    from planner.core.calibrated import CONSTANTS, SPEED_RANGES
     from planner.core.cases import estimate_case
     from planner.core.errors import Location, RecordError
     from planner.core.inference_cases import estimate_inference_case, is_inference
     from planner.core.parts import Gpu
+    from planner.core.speed_ranges import range_note
     from planner.core.units import gib
 
     path: Path = args.cases
@@ -274,7 +275,9 @@ def _estimate_cases(args: argparse.Namespace) -> int:
             if is_inference(case):
                 results.append(estimate_inference_case(case, gpus, workloads))
             else:
-                results.append(estimate_case(case, gpus, workloads, CONSTANTS, ERROR_P90).to_json())
+                results.append(
+                    estimate_case(case, gpus, workloads, CONSTANTS, SPEED_RANGES).to_json()
+                )
         except RecordError as error:
             raise InputError(
                 error.message,
@@ -295,7 +298,8 @@ def _estimate_cases(args: argparse.Namespace) -> int:
             _say(
                 f"{result['workload']} on {result['gpu_count']}× {result['gpu']}: "
                 f"{result['samples_per_s']:.2f} samples/s "
-                f"({result['low']:.2f}–{result['high']:.2f}), "
+                f"({result['low']:.2f}–{result['high']:.2f}"
+                f"{range_note(str(result['speed_regime']))}), "
                 f"{gib(result['memory']['total'])}/GPU, "  # type: ignore[index]
                 f"{'fits' if result['memory']['fits'] else 'does NOT fit'}"  # type: ignore[index]
             )

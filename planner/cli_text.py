@@ -13,6 +13,7 @@ from planner.core.estimate import Estimate
 from planner.core.findings import Severity
 from planner.core.part_specs import key_specs
 from planner.core.parts import Part, PartKind
+from planner.core.speed_ranges import range_note
 from planner.core.units import GIB, counted, duration, gib
 from planner.core.workloads import Workload
 
@@ -143,7 +144,8 @@ def estimates_text(name: str, estimates: Sequence[Estimate]) -> str:
         tokens = f", {item.tokens_per_s:,.0f} tokens/s" if item.tokens_per_s is not None else ""
         lines.append(
             f"  speed: {item.samples_per_s:,.2f} samples/s{tokens} "
-            f"(range {item.low:,.2f}–{item.high:,.2f}); bound by {item.step.bound}"
+            f"(range {item.low:,.2f}–{item.high:,.2f}{range_note(item.regime)}); bound by "
+            f"{item.step.bound}"
         )
         lines.append(
             f"  run: {item.run.description} — {duration(item.time_to_train_s)} "

@@ -15,7 +15,7 @@ from typing import Any
 import tomli_w
 import tomllib
 
-from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.calibrated import CONSTANTS, SPEED_RANGES
 from planner.core.cases import estimate_case
 from planner.core.checks import run_checks
 from planner.core.errors import InputError, RecordError
@@ -192,7 +192,7 @@ def mutated_cases(count: int, rng: random.Random) -> Iterator[Any]:
 
 def test_mutated_batch_cases_estimate_or_name_their_field() -> None:
     def estimate(case: Any) -> None:
-        result = estimate_case(case, GPUS, WORKLOADS, CONSTANTS, ERROR_P90)
+        result = estimate_case(case, GPUS, WORKLOADS, CONSTANTS, SPEED_RANGES)
         for value in (result.samples_per_s, result.low, result.high, result.memory.total):
             assert math.isfinite(value) and value >= 0
         result.to_json()

@@ -65,7 +65,7 @@ def test_expert_parallelism_divides_the_experts_and_routes_tokens_over_the_link(
 
 
 def test_expert_parallelism_through_the_estimate_cases() -> None:
-    from planner.core.calibrated import CONSTANTS, ERROR_P90
+    from planner.core.calibrated import CONSTANTS, SPEED_RANGES
     from planner.core.cases import estimate_case
     from planner.core.parts import Gpu
     from planner.io.catalog_files import load_builtin_catalog
@@ -80,9 +80,9 @@ def test_expert_parallelism_through_the_estimate_cases() -> None:
         "activation_checkpointing": True,
         "sharding": "zero1",
     }
-    plain = estimate_case(base, gpus, load_workloads(), CONSTANTS, ERROR_P90)
+    plain = estimate_case(base, gpus, load_workloads(), CONSTANTS, SPEED_RANGES)
     split = estimate_case(
-        dict(base, expert_parallel=True), gpus, load_workloads(), CONSTANTS, ERROR_P90
+        dict(base, expert_parallel=True), gpus, load_workloads(), CONSTANTS, SPEED_RANGES
     )
     assert split.memory.total < plain.memory.total / 4  # 16 of 128 experts and their states
     assert split.memory.fits and not plain.memory.fits

@@ -7,7 +7,7 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.calibrated import CONSTANTS, SPEED_RANGES
 from planner.core.calibration.published import PublishedRun, load_published_runs
 from planner.core.estimate import estimate
 from planner.core.memory import CONTEXT_BYTES, FRAGMENTATION
@@ -30,7 +30,7 @@ def fits(run: PublishedRun) -> bool:
         case.setup,
         case.gpu,
         CONSTANTS,
-        ERROR_P90,
+        SPEED_RANGES,
         case.link,
         gpu_power_w=case.gpu_power_w,
         with_suggestions=False,

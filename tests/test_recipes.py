@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.calibrated import CONSTANTS, SPEED_RANGES
 from planner.core.cases import CASE_KEYS, estimate_case
 from planner.core.errors import RecordError
 from planner.core.estimate import Estimate
@@ -26,7 +26,7 @@ WORKLOADS = load_workloads()
 
 
 def run(**case: Any) -> Estimate:
-    return estimate_case(case, GPUS, WORKLOADS, CONSTANTS, ERROR_P90)
+    return estimate_case(case, GPUS, WORKLOADS, CONSTANTS, SPEED_RANGES)
 
 
 def test_fsdp_qlora_70b_fits_on_two_24gb_cards() -> None:
@@ -212,7 +212,7 @@ def test_only_the_gpus_the_board_places_are_estimated(catalog) -> None:  # type:
         )
         context = CheckContext(Assembly.resolve(build, catalog), catalog, WORKLOADS)
         result = estimate_build(
-            context.assembly, context.layout, context.power, WORKLOADS, CONSTANTS, ERROR_P90
+            context.assembly, context.layout, context.power, WORKLOADS, CONSTANTS, SPEED_RANGES
         )[0]
         assert result.estimate is not None
         return result.estimate

@@ -12,7 +12,7 @@ from cli_runner import planner
 
 from planner.core.assembly import Assembly
 from planner.core.build import WorkloadChoice
-from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.calibrated import CONSTANTS, SPEED_RANGES
 from planner.core.checks.context import CheckContext
 from planner.core.workload_estimates import estimate_build
 from planner.io.catalog_files import load_builtin_catalog
@@ -30,7 +30,7 @@ def estimates(build):  # type: ignore[no-untyped-def]
     catalog = load_builtin_catalog()
     context = CheckContext(Assembly.resolve(build, catalog), catalog)
     return estimate_build(
-        context.assembly, context.layout, context.power, load_workloads(), CONSTANTS, ERROR_P90
+        context.assembly, context.layout, context.power, load_workloads(), CONSTANTS, SPEED_RANGES
     )
 
 

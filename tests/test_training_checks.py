@@ -54,7 +54,7 @@ def test_too_big_for_the_gpu_is_an_error_with_fixes(catalog: Catalog) -> None:
 
 def test_nearly_full_gpu_is_a_warning(catalog: Catalog) -> None:
     from planner.core.assembly import Assembly
-    from planner.core.calibrated import CONSTANTS, ERROR_P90
+    from planner.core.calibrated import CONSTANTS, SPEED_RANGES
     from planner.core.checks.context import CheckContext
     from planner.core.workload_estimates import estimate_build
 
@@ -63,7 +63,7 @@ def test_nearly_full_gpu_is_a_warning(catalog: Catalog) -> None:
     )
     context = CheckContext(Assembly.resolve(build(choice), catalog), catalog, WORKLOADS)
     largest = estimate_build(
-        context.assembly, context.layout, context.power, WORKLOADS, CONSTANTS, ERROR_P90
+        context.assembly, context.layout, context.power, WORKLOADS, CONSTANTS, SPEED_RANGES
     )[0]
     assert largest.estimate is not None
     edge = largest.estimate.largest_batch

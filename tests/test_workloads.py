@@ -113,7 +113,7 @@ def test_bad_inline_architectures_name_the_field(table: dict[str, object], field
 
 @pytest.mark.parametrize("workload_id", sorted(WORKLOADS))
 def test_every_workload_estimates_on_a_workstation_gpu(workload_id: str) -> None:
-    from planner.core.calibrated import CONSTANTS, ERROR_P90
+    from planner.core.calibrated import CONSTANTS, SPEED_RANGES
     from planner.core.cases import estimate_case
     from planner.core.parts import Gpu
     from planner.io.catalog_files import load_builtin_catalog
@@ -134,7 +134,7 @@ def test_every_workload_estimates_on_a_workstation_gpu(workload_id: str) -> None
     if workload.params_published > 150e9:
         # 235B-671B mixtures of experts: a 4-bit base sharded over eight 141 GB GPUs.
         case.update(gpu="h200-sxm-141gb", gpu_count=8, sharding="fsdp")
-    result = estimate_case(case, gpus, WORKLOADS, CONSTANTS, ERROR_P90)
+    result = estimate_case(case, gpus, WORKLOADS, CONSTANTS, SPEED_RANGES)
     assert result.samples_per_s > 0 and result.time_to_train_s > 0
     assert result.memory.fits, result.memory.to_json()
     assert result.largest_batch >= 1

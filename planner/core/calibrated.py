@@ -26,6 +26,13 @@ SOFTWARE_GAIN = 1.1080916345017493
 FITTED_ROWS = 788
 
 # Leave-one-GPU-out median and 90th-percentile absolute percentage error of
-# throughput over every run: the model's uncertainty range.
+# throughput over every run.
 ERROR_MEDIAN = 0.09976395850679004
 ERROR_P90 = 0.323715630394834
+# The range an estimate states, by how the GPUs work together: the 5th and 95th
+# percentile of measured ÷ predicted throughput on runs of GPUs left out of the fit.
+SPEED_RANGES = {
+    "one GPU": (0.7877627078333943, 1.2001957079742187),
+    "several GPUs, peer to peer": (0.7069534637294088, 1.2115755464242086),
+    "several GPUs through host memory": (0.3182055811054036, 1.5215040846894585),
+}

@@ -20,6 +20,7 @@ from planner.core.pcie import link_bandwidth_gbs
 from planner.core.performance import ComputeSpec, Constants, Link
 from planner.core.power import gpu_power_w
 from planner.core.records import parse_record
+from planner.core.speed_ranges import SpeedRanges
 from planner.core.training_setup import TrainingSetup
 from planner.core.workload_estimates import network_for, setup_for
 from planner.core.workloads import Workload, inline_workload, parse_architecture
@@ -148,7 +149,7 @@ def estimate_case(
     gpus: Mapping[str, Gpu],
     workloads: Mapping[str, Workload],
     constants: Constants,
-    error_p90: float,
+    ranges: SpeedRanges,
 ) -> Estimate:
     """One batch-mode case: a JSON object as DESIGN.md describes; unknown keys are errors."""
     prepared = prepare_case(case, gpus, workloads)
@@ -158,7 +159,7 @@ def estimate_case(
         prepared.setup,
         prepared.gpu,
         constants,
-        error_p90,
+        ranges,
         prepared.link,
         gpu_power_w=prepared.gpu_power_w,
         electricity_usd_per_kwh=prepared.electricity_usd_per_kwh,

@@ -9,7 +9,7 @@ from typing import Literal
 
 from planner.core.assembly import Assembly
 from planner.core.build import Build, WorkloadChoice
-from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.calibrated import CONSTANTS, SPEED_RANGES
 from planner.core.catalog import Catalog
 from planner.core.checks import CheckReport, run_checks
 from planner.core.findings import Severity
@@ -126,7 +126,9 @@ def candidate(
     estimates: tuple[BuildEstimate, ...] = ()
     if power is not None:
         trained = Assembly.resolve(replace(build, workloads=choices), catalog)
-        estimates = estimate_build(trained, report.layout, power, workloads, CONSTANTS, ERROR_P90)
+        estimates = estimate_build(
+            trained, report.layout, power, workloads, CONSTANTS, SPEED_RANGES
+        )
     else:
         estimates = tuple(
             BuildEstimate(choice, None, None, "no power budget") for choice in choices

@@ -9,6 +9,7 @@ from planner.core.memory import MemoryEstimate, TrainingSetup, estimate_memory, 
 from planner.core.networks.common import Network
 from planner.core.performance import ComputeSpec, Constants, Link, StepTime, step_time
 from planner.core.power import speed_loss
+from planner.core.speed_ranges import ONE_GPU, SpeedRanges, speed_regime
 from planner.core.units import GIB
 from planner.core.workloads import PRETRAIN_TOKENS_PER_PARAM, Workload
 
@@ -109,6 +110,7 @@ class Estimate:
     note: str = ""  # what the estimate assumes beyond the recipe, e.g. fewer placed GPUs
     run_options: RunOptions = RunOptions()
     power_factor: float = 1.0  # speed at the GPUs' power limit relative to full power
+    regime: str = ONE_GPU  # how the GPUs work together, which sets the range (speed_ranges)
 
     @property
     def tokens_per_s(self) -> float | None:
@@ -144,6 +146,7 @@ class Estimate:
             "bound": self.step.bound,
             "low": round(self.low, 4),
             "high": round(self.high, 4),
+            "speed_regime": self.regime,
             "memory": self.memory.to_json(),
             "largest_batch": self.largest_batch,
             "run": {"samples": self.run.samples, "description": self.run.description},
@@ -199,7 +202,7 @@ def estimate(
     setup: TrainingSetup,
     gpu: ComputeSpec,
     constants: Constants,
-    error_p90: float,
+    ranges: SpeedRanges,
     link: Link | None = None,
     gpu_power_w: float | None = None,
     host_w: float = DEFAULT_HOST_W,
@@ -211,6 +214,7 @@ def estimate(
     capacity = gpu.vram_gb * GIB
     memory = estimate_memory(network, setup, capacity)
     samples_per_s, step = throughput(network, setup, gpu, constants, link, gpu_power_w)
+    regime = speed_regime(setup, link)
     power = gpu_power_w if gpu_power_w is not None else gpu.board_power_w
     wall = (power * setup.gpus + host_w) / efficiency
     tokens = network.tokens_per_sample(setup.seq_len) if network.sample_unit == "sequence" else None
@@ -229,8 +233,8 @@ def estimate(
         memory=memory,
         step=step,
         samples_per_s=samples_per_s,
-        low=samples_per_s / (1 + error_p90),
-        high=samples_per_s / max(0.05, 1 - error_p90),
+        low=samples_per_s * ranges[regime][0],
+        high=samples_per_s * ranges[regime][1],
         tokens_per_sample=tokens,
         run=run,
         wall_w=wall,
@@ -239,6 +243,7 @@ def estimate(
         suggestions=suggestions,
         run_options=run_options,
         power_factor=power_factor(gpu, gpu_power_w),
+        regime=regime,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.calibrated import CONSTANTS, SPEED_RANGES
 from planner.core.cases import default_link
 from planner.core.estimate import Estimate, RunOptions, estimate, throughput
 from planner.core.parts import Gpu
@@ -44,7 +44,7 @@ def rank_gpus(
             replace(setup),
             ComputeSpec.of(gpu),
             CONSTANTS,
-            ERROR_P90,
+            SPEED_RANGES,
             own_link,
             run_options=run_options,
             with_suggestions=False,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.core.build import Build
-from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.calibrated import CONSTANTS, SPEED_RANGES
 from planner.core.catalog import Catalog
 from planner.core.errors import InputError, Location
 from planner.core.estimate import RunOptions, estimate
@@ -52,7 +52,7 @@ def probe_plan(build: Build, catalog: Catalog, workloads: Mapping[str, Workload]
             setup,
             ComputeSpec.of(gpu),
             CONSTANTS,
-            ERROR_P90,
+            SPEED_RANGES,
             None,
             run_options=RunOptions.of(one),
         )

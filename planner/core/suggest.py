@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from planner.core.build import Build, PartChoice, Settings, WorkloadChoice
-from planner.core.calibrated import CONSTANTS, ERROR_P90
+from planner.core.calibrated import CONSTANTS, SPEED_RANGES
 from planner.core.catalog import Catalog
 from planner.core.checks import run_checks
 from planner.core.checks.context import plural
@@ -245,7 +245,7 @@ class _Search:
                 setup_for(choice, workload, count),
                 spec,
                 CONSTANTS,
-                ERROR_P90,
+                SPEED_RANGES,
                 link,
                 run_options=RunOptions.of(choice),
             )

@@ -15,6 +15,7 @@ from planner.core.pcie import SlotLayout
 from planner.core.performance import ComputeSpec, Constants
 from planner.core.power import EFFICIENCY, PowerBudget, gpu_power_w
 from planner.core.serving_plan import ServingPlan, plan_serving, served_network, serving_of
+from planner.core.speed_ranges import SpeedRanges
 from planner.core.training_setup import TrainingSetup
 from planner.core.workloads import Workload, build_network, inline_workload, parse_architecture
 
@@ -105,10 +106,10 @@ def estimate_build(
     power: PowerBudget,
     workloads: Mapping[str, Workload],
     constants: Constants,
-    error_p90: float,
+    ranges: SpeedRanges,
 ) -> tuple[BuildEstimate, ...]:
     return tuple(
-        _estimate_choice(choice, assembly, layout, power, workloads, constants, error_p90)
+        _estimate_choice(choice, assembly, layout, power, workloads, constants, ranges)
         for choice in assembly.build.workloads
     )
 
@@ -120,7 +121,7 @@ def _estimate_choice(
     power: PowerBudget,
     workloads: Mapping[str, Workload],
     constants: Constants,
-    error_p90: float,
+    ranges: SpeedRanges,
 ) -> BuildEstimate:
     try:
         workload = resolve_workload(choice, workloads)
@@ -150,7 +151,7 @@ def _estimate_choice(
         setup,
         ComputeSpec.of(gpu),
         constants,
-        error_p90,
+        ranges,
         build_link(assembly, layout),
         gpu_power_w=gpu_power_w(gpu, item.choice.power_limit_w),
         host_w=power.sustained_w - power.gpu_w,

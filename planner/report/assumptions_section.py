@@ -7,6 +7,7 @@ from planner.core import calibrated
 from planner.core.build import Settings
 from planner.core.performance import described_constants
 from planner.core.power import REST_OF_SYSTEM, SIZING_MARGIN
+from planner.core.speed_ranges import describe_ranges
 from planner.report.markup import esc, table
 from planner.report.serving_section import serving_assumptions
 
@@ -37,8 +38,9 @@ def assumptions_section(settings: Settings, served: bool) -> str:
         "the part that does not overlap the backward pass added to the step. Constants were "
         f"fitted on {calibrated.FITTED_ROWS} measured training runs. On GPUs held out of the "
         f"fit the median error is {calibrated.ERROR_MEDIAN:.0%} and the 90th percentile "
-        f"{calibrated.ERROR_P90:.0%}; the ranges in this report are that 90th-percentile "
-        "error either way.</p>",
+        f"{calibrated.ERROR_P90:.0%}. The ranges in this report are the 5th–95th percentile "
+        "of measured ÷ predicted throughput on those held-out GPUs, by how the GPUs work "
+        f"together: {describe_ranges(calibrated.SPEED_RANGES)}.</p>",
         "<p><b>Time and cost.</b> Time to train = the run's samples ÷ throughput. Energy = "
         "wall draw × time; electricity at "
         f"${settings.electricity_usd_per_kwh:.3f}/kWh (the build's setting).</p>",

@@ -83,8 +83,10 @@ def explain_html(estimate: Estimate, link_name: str) -> str:
             "</p>",
             "<p>Each kernel takes max(FLOPs ÷ (peak × efficiency), bytes ÷ (bandwidth × memory ",
             "efficiency)) + launch; efficiency = ceiling × size ÷ (size + half-size). The range ",
-            "is the 90th-percentile error on GPUs held out of the calibration ",
-            f"({calibrated.ERROR_P90:.0%}).</p>",
+            "is the 5th–95th percentile of measured ÷ predicted throughput on GPUs held out of ",
+            f"the calibration, for runs on {html.escape(estimate.regime)} ",
+            f"(×{calibrated.SPEED_RANGES[estimate.regime][0]:.2f}–"
+            f"{calibrated.SPEED_RANGES[estimate.regime][1]:.2f}).</p>",
             _table(("kernel (largest first)", "bound", "time", "GFLOP", "MB"), ops),
             f"<h4>Time to train: {duration(estimate.time_to_train_s)}</h4>",
             f"<p>{estimate.run.samples:,.0f} samples ({html.escape(estimate.run.description)}) ÷ ",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from planner.core.estimate import Estimate
+from planner.core.speed_ranges import range_note
 from planner.core.units import GIB, duration, gib
 
 APPLY = "apply:"
@@ -37,7 +38,8 @@ def summary_html(estimate: Estimate | None, problem: str = "") -> str:
     tokens = f" ({estimate.tokens_per_s:,.0f} tokens/s)" if estimate.tokens_per_s else ""
     lines.append(
         f"<p><b>{estimate.samples_per_s:,.1f} samples/s</b>{tokens}, likely "
-        f"{estimate.low:,.1f}–{estimate.high:,.1f}; bound by {estimate.step.bound}.</p>"
+        f"{estimate.low:,.1f}–{estimate.high:,.1f}{range_note(estimate.regime)}; bound by "
+        f"{estimate.step.bound}.</p>"
     )
     run = estimate.run
     lines.append(

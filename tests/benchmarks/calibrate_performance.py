@@ -34,6 +34,7 @@ from planner.core.calibration.published import load_published, load_published_ru
 from planner.core.calibration.rows import Row, load_rows
 from planner.core.memory import CONTEXT_BYTES, FRAGMENTATION, estimate_memory
 from planner.core.parts import Gpu
+from planner.core.speed_ranges import REGIMES, speed_regime
 from planner.core.units import GIB
 from planner.io.catalog_files import load_builtin_catalog
 from planner.io.workload_files import load_workloads
@@ -112,12 +113,46 @@ def hold_out(
     return found
 
 
-def errors_of(predictions: list[Prediction], gpus: dict[str, Gpu], p90: float) -> Errors:
-    """Errors per group, and whether each measurement lies in the range an estimate with
-    the held-out 90th percentile `p90` states."""
+def regime_of(row: Row) -> str:
+    """How the run's GPUs work together, as a user's build shows it (planner/core/estimate.py
+    picks the range by the same rule)."""
+    return speed_regime(row.prepared.setup, row.prepared.link)
+
+
+def ranges_of(predictions: list[Prediction]) -> dict[str, tuple[float, float]]:
+    """Per regime, the 5th and 95th percentile of measured ÷ predicted on held-out rows."""
+    ratios: dict[str, list[float]] = defaultdict(list)
+    for row, predicted, _baseline in predictions:
+        ratios[regime_of(row)].append(row.per_gpu / predicted)
+    found = {}
+    for regime in REGIMES:
+        values = sorted(ratios[regime])
+        low = values[int(0.05 * (len(values) - 1))]
+        high = values[math.ceil(0.95 * (len(values) - 1))]
+        found[regime] = (low, high)
+        print(f"  {regime}: {len(values)} rows, measured ÷ predicted {low:.2f}–{high:.2f}")
+    return found
+
+
+def print_coverage(title: str, predictions: list[Prediction], ranges: dict) -> None:  # type: ignore[type-arg]
+    """How many held-out measurements of each regime fall inside its range."""
+    inside: dict[str, list[bool]] = defaultdict(list)
+    for row, predicted, _baseline in predictions:
+        low, high = ranges[regime_of(row)]
+        inside[regime_of(row)].append(low <= row.per_gpu / predicted <= high)
+    cells = [f"{r} {sum(v) / len(v):.0%} of {len(v)}" for r, v in inside.items()]
+    print(f"  in range, {title}: " + "; ".join(cells))
+
+
+def errors_of(
+    predictions: list[Prediction], gpus: dict[str, Gpu], ranges: dict[str, tuple[float, float]]
+) -> Errors:
+    """Errors per group, and whether each measurement lies in the range an estimate states
+    (`ranges`: per regime, measured ÷ predicted on held-out GPUs)."""
     errors = Errors()
     for row, predicted, baseline in predictions:
-        low, high = predicted / (1 + p90), predicted / max(0.05, 1 - p90)
+        below, above = ranges[regime_of(row)]
+        low, high = predicted * below, predicted * above
         family = DECODERS if row.model in ("decoder", "mpt") else LAMBDA
         for group in (group_of(row, gpus), family, ALL):
             errors.model[group].append(abs(predicted / row.per_gpu - 1))
@@ -201,18 +236,29 @@ def main() -> int:
     by_gpu = hold_out(rows, lambda r: r.gpu, vector, args.iterations // 2)
     by_source = hold_out(rows, lambda r: r.source, vector, args.iterations // 2)
     p90 = summary([abs(p / r.per_gpu - 1) for r, p, _ in by_gpu])[1]
-    gpu_table = table(errors_of(by_gpu, gpus, p90))
-    source_table = table(errors_of(by_source, gpus, p90))
+    print("Speed ranges (leave-one-GPU-out):")
+    ranges = ranges_of(by_gpu)
+    print_coverage("leave-one-GPU-out", by_gpu, ranges)
+    print_coverage("leave-one-source-out", by_source, ranges)
+    gpu_table = table(errors_of(by_gpu, gpus, ranges))
+    source_table = table(errors_of(by_source, gpus, ranges))
     print_table("Leave-one-GPU-out", gpu_table)
     print_table("Leave-one-source-out", source_table)
     print_memory(catalog_gpus())
     print(f"\n{time.perf_counter() - started:.0f} s", file=sys.stderr)
     if args.write:
-        write(full, rows, p90, gpu_table, source_table)
+        write(full, rows, p90, ranges, gpu_table, source_table)
     return 0
 
 
-def write(full: Fit, rows: list[Row], p90: float, gpu_table: list, source_table: list) -> None:  # type: ignore[type-arg]
+def write(  # type: ignore[type-arg]
+    full: Fit,
+    rows: list[Row],
+    p90: float,
+    ranges: dict[str, tuple[float, float]],
+    gpu_table: list,
+    source_table: list,
+) -> None:
     constants = full.constants
     overall = next(entry for entry in gpu_table if entry["rows"] == ALL)
     sources = sorted({row.source for row in rows})
@@ -238,9 +284,17 @@ def write(full: Fit, rows: list[Row], p90: float, gpu_table: list, source_table:
         f"FITTED_ROWS = {len(rows)}",
         "",
         "# Leave-one-GPU-out median and 90th-percentile absolute percentage error of",
-        "# throughput over every run: the model's uncertainty range.",
+        "# throughput over every run.",
         f"ERROR_MEDIAN = {overall['model_median']!r}",
         f"ERROR_P90 = {p90!r}",
+        "# The range an estimate states, by how the GPUs work together: the 5th and 95th",
+        "# percentile of measured ÷ predicted throughput on runs of GPUs left out of the fit.",
+        "SPEED_RANGES = {",
+        *(
+            f"    {json.dumps(regime)}: ({low!r}, {high!r}),"
+            for regime, (low, high) in ranges.items()
+        ),
+        "}",
     ]
     (ROOT / "planner" / "core" / "calibrated.py").write_text(
         "\n".join(lines) + "\n", encoding="utf-8"

@@ -28,10 +28,10 @@ class CheckContext:
         """Estimates of the build's workloads on its GPUs (empty without a workload catalog)."""
         if not self.workloads or not self.assembly.build.workloads:
             return ()
-        from planner.core.calibrated import CONSTANTS, ERROR_P90
+        from planner.core.calibrated import CONSTANTS, SPEED_RANGES
 
         return estimate_build(
-            self.assembly, self.layout, self.power, self.workloads, CONSTANTS, ERROR_P90
+            self.assembly, self.layout, self.power, self.workloads, CONSTANTS, SPEED_RANGES
         )
 
     @cached_property
