@@ -236,36 +236,15 @@ def _estimate_profile(args: argparse.Namespace) -> int:
 
 
 def _estimate_cases(args: argparse.Namespace) -> int:
-    from planner.cli_text import case_line, serving_line
+    from planner.cli_text import case_line, serving_line, training_line
     from planner.core.calibrated import CONSTANTS, SPEED_RANGES
     from planner.core.cases import estimate_case
     from planner.core.errors import Location, RecordError
     from planner.core.inference_cases import estimate_inference_case, is_inference
     from planner.core.parts import Gpu
-    from planner.core.speed_ranges import range_note
-    from planner.core.units import gib
 
     path: Path = args.cases
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", Location(file=str(path))) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read: {error}", Location(file=str(path))) from None
-    try:
-        cases = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            f"is not valid JSON: {error.msg}", Location(file=str(path), line=error.lineno)
-        ) from None
-    except RecursionError:
-        raise InputError("is nested too deeply to read", Location(file=str(path))) from None
-    except ValueError:  # an integer of more than 4,300 digits
-        raise InputError(
-            "cannot be read: it holds an integer too long to convert", Location(file=str(path))
-        ) from None
-    if not isinstance(cases, list):
-        raise InputError("must be a JSON list of cases", Location(file=str(path), line=1))
+    text, cases = _read_cases(path)
     catalog = _load_catalog(args.used).catalog
     gpus = {part.id: part for part in catalog if isinstance(part, Gpu)}
     workloads = _workloads()
@@ -292,18 +271,34 @@ def _estimate_cases(args: argparse.Namespace) -> int:
         _print_json(results)
     else:
         for result in results:
-            if result.get("task") == "inference":
-                _say(serving_line(result))
-                continue
-            _say(
-                f"{result['workload']} on {result['gpu_count']}× {result['gpu']}: "
-                f"{result['samples_per_s']:.2f} samples/s "
-                f"({result['low']:.2f}–{result['high']:.2f}"
-                f"{range_note(str(result['speed_regime']))}), "
-                f"{gib(result['memory']['total'])}/GPU, "  # type: ignore[index]
-                f"{'fits' if result['memory']['fits'] else 'does NOT fit'}"  # type: ignore[index]
-            )
+            inference = result.get("task") == "inference"
+            _say(serving_line(result) if inference else training_line(result))
     return EXIT_OK
+
+
+def _read_cases(path: Path) -> tuple[str, list[Any]]:
+    """The cases file's text and its list of cases; any problem names the file (and line)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", Location(file=str(path))) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read: {error}", Location(file=str(path))) from None
+    try:
+        cases = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"is not valid JSON: {error.msg}", Location(file=str(path), line=error.lineno)
+        ) from None
+    except RecursionError:
+        raise InputError("is nested too deeply to read", Location(file=str(path))) from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise InputError(
+            "cannot be read: it holds an integer too long to convert", Location(file=str(path))
+        ) from None
+    if not isinstance(cases, list):
+        raise InputError("must be a JSON list of cases", Location(file=str(path), line=1))
+    return text, cases
 
 
 def _check(args: argparse.Namespace) -> int:

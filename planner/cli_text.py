@@ -208,6 +208,18 @@ def terminal_safe(text: str, one_line: bool = False) -> str:
     return text
 
 
+def training_line(result: dict[str, object]) -> str:
+    """One training case's result (its JSON) in a line."""
+    memory = result["memory"]
+    assert isinstance(memory, dict)
+    return (
+        f"{result['workload']} on {result['gpu_count']}× {result['gpu']}: "
+        f"{result['samples_per_s']:.2f} samples/s "
+        f"({result['low']:.2f}–{result['high']:.2f}{range_note(str(result['speed_regime']))}), "
+        f"{gib(memory['total'])}/GPU, {'fits' if memory['fits'] else 'does NOT fit'}"
+    )
+
+
 def serving_line(result: dict[str, object]) -> str:
     """One inference case in words: speed, first token, memory and the longest context."""
     memory = result["memory"]
