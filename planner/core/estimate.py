@@ -258,6 +258,30 @@ def suggest(
 ) -> list[Suggestion]:
     """Changes that shrink memory, each with its memory and speed, fitting ones first."""
     capacity = gpu.vram_gb * GIB
+    candidates = _memory_changes(network, setup, capacity)
+    # Combine with checkpointing, which most fixes need at the sizes where they matter.
+    combined = [
+        (f"{label} + activation checkpointing", replace(change, activation_checkpointing=True))
+        for label, change in candidates
+        if not change.activation_checkpointing
+    ]
+    found = []
+    for label, candidate in candidates + combined:
+        memory = estimate_memory(network, candidate, capacity)
+        speed, _ = throughput(network, candidate, gpu, constants, link, power_w)
+        found.append(
+            Suggestion(label, candidate, memory.total, memory.fits, speed, speed / baseline - 1)
+        )
+    fitting = sorted((s for s in found if s.fits), key=lambda s: -s.samples_per_s)
+    others = sorted((s for s in found if not s.fits), key=lambda s: s.memory_bytes)
+    return fitting[:5] + others[: max(0, 3 - len(fitting))]
+
+
+def _memory_changes(
+    network: Network, setup: TrainingSetup, capacity: float
+) -> list[tuple[str, TrainingSetup]]:
+    """The setup changes that shrink memory, each with its label: checkpointing, a smaller
+    micro-batch, 8-bit AdamW, sharding, LoRA/QLoRA, optimizer offload."""
     candidates: list[tuple[str, TrainingSetup]] = []
     if not setup.activation_checkpointing:
         candidates.append(
@@ -291,19 +315,4 @@ def suggest(
         candidates.append(
             ("offload optimizer states to CPU RAM", replace(setup, offload="optimizer"))
         )
-    # Combine with checkpointing, which most fixes need at the sizes where they matter.
-    combined = [
-        (f"{label} + activation checkpointing", replace(change, activation_checkpointing=True))
-        for label, change in candidates
-        if not change.activation_checkpointing
-    ]
-    found = []
-    for label, candidate in candidates + combined:
-        memory = estimate_memory(network, candidate, capacity)
-        speed, _ = throughput(network, candidate, gpu, constants, link, power_w)
-        found.append(
-            Suggestion(label, candidate, memory.total, memory.fits, speed, speed / baseline - 1)
-        )
-    fitting = sorted((s for s in found if s.fits), key=lambda s: -s.samples_per_s)
-    others = sorted((s for s in found if not s.fits), key=lambda s: s.memory_bytes)
-    return fitting[:5] + others[: max(0, 3 - len(fitting))]
+    return candidates
