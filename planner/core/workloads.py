@@ -238,38 +238,7 @@ class Workload:
 def build_network(architecture: Architecture) -> Network:
     a = architecture
     if a.family in ("decoder", "encoder", "vit"):
-        vision = a.family == "vit"
-        return Transformer(
-            family="decoder" if a.family == "decoder" else "encoder",
-            layers=a.layers,
-            hidden=a.hidden,
-            heads=a.heads,
-            kv_heads=a.kv_heads or a.heads,
-            ffn=a.ffn,
-            vocab=a.vocab,
-            seq_len=a.seq_len or ((a.image_size // a.patch_size) ** 2 + 1 if vision else 0),
-            gated_ffn=a.gated_ffn,
-            tied_embeddings=a.tied_embeddings,
-            positions="none" if vision else a.positions,
-            max_positions=a.max_positions or a.seq_len,
-            bias=a.bias,
-            qkv_bias=a.qkv_bias,
-            norm=a.norm,
-            norm_bias=a.norm_bias,
-            dropout=a.dropout,
-            activation=a.activation,
-            head_dim=a.head_dim,
-            post_norm=a.post_norm,
-            type_vocab=a.type_vocab,
-            embedding_norm=a.embedding_norm,
-            pooler=a.pooler,
-            head=a.head or ("lm" if a.family == "decoder" else "classifier" if vision else "mlm"),
-            num_classes=a.num_classes,
-            patch_size=a.patch_size,
-            image_size=a.image_size,
-            sample_unit="image" if vision else "sequence",
-            **_variants(a),
-        )
+        return _transformer(a)
     if a.family == "resnet":
         return ResNet(a.blocks, image_size=a.image_size or 224, classes=a.num_classes or 1000)
     if a.family == "unet":
@@ -296,6 +265,42 @@ def build_network(architecture: Architecture) -> Network:
         vocab=a.vocab,
         mel_bins=a.mel_bins or 80,
         seq_len=a.seq_len or 448,
+    )
+
+
+def _transformer(a: Architecture) -> Transformer:
+    """A decoder, an encoder or a vision transformer (patches of an image as its tokens)."""
+    vision = a.family == "vit"
+    return Transformer(
+        family="decoder" if a.family == "decoder" else "encoder",
+        layers=a.layers,
+        hidden=a.hidden,
+        heads=a.heads,
+        kv_heads=a.kv_heads or a.heads,
+        ffn=a.ffn,
+        vocab=a.vocab,
+        seq_len=a.seq_len or ((a.image_size // a.patch_size) ** 2 + 1 if vision else 0),
+        gated_ffn=a.gated_ffn,
+        tied_embeddings=a.tied_embeddings,
+        positions="none" if vision else a.positions,
+        max_positions=a.max_positions or a.seq_len,
+        bias=a.bias,
+        qkv_bias=a.qkv_bias,
+        norm=a.norm,
+        norm_bias=a.norm_bias,
+        dropout=a.dropout,
+        activation=a.activation,
+        head_dim=a.head_dim,
+        post_norm=a.post_norm,
+        type_vocab=a.type_vocab,
+        embedding_norm=a.embedding_norm,
+        pooler=a.pooler,
+        head=a.head or ("lm" if a.family == "decoder" else "classifier" if vision else "mlm"),
+        num_classes=a.num_classes,
+        patch_size=a.patch_size,
+        image_size=a.image_size,
+        sample_unit="image" if vision else "sequence",
+        **_variants(a),
     )
 
 
