@@ -257,6 +257,19 @@ def workload_title(choice: WorkloadChoice, workload: Workload | None) -> str:
     return f"{name} — {choice.mode}, {choice.precision}, micro-batch {choice.batch_size}"
 
 
+# The rows a training workload adds to a comparison, and which way is better.
+TRAINING_ROWS: tuple[tuple[str, Better | None], ...] = (
+    ("Fits in GPU memory", "higher"),
+    ("Memory per GPU", None),
+    ("Memory headroom", "higher"),
+    ("Throughput", "higher"),
+    ("Time to train", "lower"),
+    ("Energy per run", "lower"),
+    ("Electricity per run", "lower"),
+    ("Speed per dollar", "higher"),
+)
+
+
 def _workload_rows(
     candidates: Sequence[Candidate], index: int, choice: WorkloadChoice
 ) -> list[Row]:
@@ -265,58 +278,45 @@ def _workload_rows(
     section = workload_title(choice, workload)
     if choice.serves:
         return _serving_rows(candidates, results, section)
-    fits: list[Cell] = []
-    memory: list[Cell] = []
-    headroom: list[Cell] = []
-    speed: list[Cell] = []
-    time: list[Cell] = []
-    energy: list[Cell] = []
-    cost: list[Cell] = []
-    value: list[Cell] = []
-    for item, result in zip(candidates, results, strict=True):
-        estimate = result.estimate
-        if estimate is None:
-            reason = result.problem or "no estimate"
-            fits.append(Cell(None, reason))
-            for cells in (memory, headroom, speed, time, energy, cost, value):
-                cells.append(Cell(None, "—"))
-            continue
-        ok = estimate.memory.fits
-        total = estimate.memory.total / GIB
-        vram = estimate.gpu.vram_gb  # the model counts VRAM in GiB (memory.py)
-        fits.append(Cell(1.0 if ok else 0.0, "fits" if ok else "does not fit"))
-        memory.append(Cell(None, f"{total:,.1f} of {vram:,.1f} GiB per GPU"))
-        headroom.append(Cell(vram - total, f"{vram - total:+,.1f} GiB"))
-        if not ok:
-            for cells in (speed, time, energy, cost, value):
-                cells.append(Cell(None, "— (does not fit)"))
-            continue
-        unit = "samples/s"
-        speed.append(
-            Cell(
-                estimate.samples_per_s,
-                f"{estimate.samples_per_s:,.1f} {unit} ({estimate.low:,.1f}–{estimate.high:,.1f})",
-            )
-        )
-        time.append(Cell(estimate.time_to_train_s, duration(estimate.time_to_train_s)))
-        energy.append(Cell(estimate.energy_kwh, f"{estimate.energy_kwh:,.1f} kWh"))
-        cost.append(Cell(estimate.cost_usd, f"${estimate.cost_usd:,.2f}"))
-        price = item.assembly.total_price_usd
-        if price > 0 and not item.assembly.unpriced:
-            per_k = estimate.samples_per_s / price * 1000
-            value.append(Cell(per_k, f"{per_k:,.2f} {unit} per $1k"))
-        else:
-            value.append(Cell(None, "— (unpriced parts)"))
-    return [
-        _row(section, "Fits in GPU memory", fits, "higher"),
-        _row(section, "Memory per GPU", memory),
-        _row(section, "Memory headroom", headroom, "higher"),
-        _row(section, "Throughput", speed, "higher"),
-        _row(section, "Time to train", time, "lower"),
-        _row(section, "Energy per run", energy, "lower"),
-        _row(section, "Electricity per run", cost, "lower"),
-        _row(section, "Speed per dollar", value, "higher"),
+    columns = [
+        _training_cells(item, result) for item, result in zip(candidates, results, strict=True)
     ]
+    return [
+        _row(section, label, [column[index] for column in columns], better)
+        for index, (label, better) in enumerate(TRAINING_ROWS)
+    ]
+
+
+def _training_cells(item: Candidate, result: BuildEstimate) -> tuple[Cell, ...]:
+    """One build's cells for a training workload: fits, memory, headroom, throughput, time,
+    energy, electricity and speed per dollar."""
+    estimate = result.estimate
+    if estimate is None:
+        return (Cell(None, result.problem or "no estimate"), *[Cell(None, "—")] * 7)
+    ok = estimate.memory.fits
+    total = estimate.memory.total / GIB
+    vram = estimate.gpu.vram_gb  # the model counts VRAM in GiB (memory.py)
+    memory_cells = (
+        Cell(1.0 if ok else 0.0, "fits" if ok else "does not fit"),
+        Cell(None, f"{total:,.1f} of {vram:,.1f} GiB per GPU"),
+        Cell(vram - total, f"{vram - total:+,.1f} GiB"),
+    )
+    if not ok:
+        return (*memory_cells, *[Cell(None, "— (does not fit)")] * 5)
+    rate = estimate.samples_per_s
+    price = item.assembly.total_price_usd
+    priced = price > 0 and not item.assembly.unpriced
+    per_k = rate / price * 1000 if priced else 0.0
+    return (
+        *memory_cells,
+        Cell(rate, f"{rate:,.1f} samples/s ({estimate.low:,.1f}–{estimate.high:,.1f})"),
+        Cell(estimate.time_to_train_s, duration(estimate.time_to_train_s)),
+        Cell(estimate.energy_kwh, f"{estimate.energy_kwh:,.1f} kWh"),
+        Cell(estimate.cost_usd, f"${estimate.cost_usd:,.2f}"),
+        Cell(per_k, f"{per_k:,.2f} samples/s per $1k")
+        if priced
+        else Cell(None, "— (unpriced parts)"),
+    )
 
 
 def _serving_rows(
