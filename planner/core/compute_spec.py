@@ -8,18 +8,6 @@ from dataclasses import dataclass
 from planner.core.parts import Gpu
 from planner.core.slot_layout import link_bandwidth_gbs
 
-TENSOR_ARCHITECTURES = (
-    "volta",
-    "turing",
-    "ampere",
-    "ada",
-    "hopper",
-    "blackwell",
-    "cdna2",
-    "cdna3",
-    "rdna3",
-    "rdna4",
-)
 TF32_ARCHITECTURES = ("ampere", "ada", "hopper", "blackwell")
 FP8_ARCHITECTURES = ("ada", "hopper", "blackwell")
 BF16_ARCHITECTURES = ("ampere", "ada", "hopper", "blackwell", "cdna2", "cdna3", "rdna3", "rdna4")
