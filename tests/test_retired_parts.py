@@ -60,3 +60,20 @@ def test_a_broken_retired_list_names_its_file_and_line(tmp_path: Path) -> None:
     location = caught.value.location
     assert location.file == str(retired) and location.line is not None
     assert retired.read_text(encoding="utf-8").splitlines()[location.line - 1] == "[[retired]]"
+
+
+def test_retired_parts_stay_known_with_used_and_user_prices() -> None:
+    import datetime as dt
+
+    from planner.core.used_price import with_used_prices
+    from planner.core.user_price import UserPrice, with_user_prices
+    from planner.io.used_prices import load_used_prices
+
+    catalog = load_builtin_catalog()
+    used = with_used_prices(catalog, load_used_prices())
+    yours = with_user_prices(
+        used, {"rtx-4090": UserPrice(id="rtx-4090", price_usd=1500.0, price_date=dt.date.today())}
+    )
+    assert used is not catalog and yours is not used  # both changed prices
+    assert yours.get("rtx-4090").price_usd == 1500.0  # type: ignore[union-attr]
+    assert yours.retired == catalog.retired and yours.origins == catalog.origins

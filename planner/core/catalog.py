@@ -56,6 +56,10 @@ class Catalog:
     def of_kind(self, kind: PartKind) -> tuple[Part, ...]:
         return tuple(part for part in self.parts.values() if part.KIND is kind)
 
+    def with_changed(self, changed: Mapping[str, Part]) -> Catalog:
+        """This catalog with some parts' values changed (a price), each where it was."""
+        return Catalog({**self.parts, **changed}, self.origins, self.retired)
+
     def overlay(self, parts: Iterable[tuple[Part, PartOrigin]]) -> Catalog:
         """A catalog where `parts` add to or replace (same id) the parts of this one."""
         merged = dict(self.parts)

@@ -49,7 +49,7 @@ def with_used_prices(catalog: Catalog, prices: Iterable[UsedPrice]) -> Catalog:
         )
     if not changed:
         return catalog
-    return Catalog({**catalog.parts, **changed}, catalog.origins)
+    return catalog.with_changed(changed)
 
 
 def is_used(source: str | None) -> bool:

@@ -37,7 +37,7 @@ def with_user_prices(catalog: Catalog, prices: Mapping[str, UserPrice]) -> Catal
         )
     if not changed:
         return catalog
-    return Catalog({**catalog.parts, **changed}, catalog.origins)
+    return catalog.with_changed(changed)
 
 
 def is_yours(source: str | None) -> bool:
