@@ -203,7 +203,7 @@ def _estimate_profile(args: argparse.Namespace) -> int:
 
     build = load_profile(args.profile)
     catalog = _load_catalog(args.used).catalog
-    require_known_parts(args.profile, build, catalog.__contains__)
+    require_known_parts(args.profile, build, catalog)
     workloads = _workloads()
     context = CheckContext(Assembly.resolve(build, catalog), catalog)
     results = estimate_build(
@@ -306,7 +306,7 @@ def _check(args: argparse.Namespace) -> int:
 
     build = load_profile(args.profile)
     catalog = _load_catalog(args.used).catalog
-    require_known_parts(args.profile, build, catalog.__contains__)
+    require_known_parts(args.profile, build, catalog)
 
     workloads = _workloads()
     _require_known_workloads(args.profile, build, workloads)
@@ -347,7 +347,7 @@ def _export(args: argparse.Namespace) -> int:
     from planner.report.build_report import collect, export_build_report
 
     catalog = _load_catalog(args.used).catalog
-    build = require_known_parts(args.profile, load_profile(args.profile), catalog.__contains__)
+    build = require_known_parts(args.profile, load_profile(args.profile), catalog)
     pdf_path, csv_path = args.pdf, args.csv
     if pdf_path is None and csv_path is None and args.estimates_csv is None:
         stem = args.profile.name.removesuffix(".toml").removesuffix(".rigplan")
@@ -376,7 +376,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     catalog = _load_catalog(args.used).catalog
     builds = [
-        (str(path), require_known_parts(path, load_profile(path), catalog.__contains__))
+        (str(path), require_known_parts(path, load_profile(path), catalog))
         for path in args.profiles
     ]
     comparison = compare(builds, catalog, _workloads())

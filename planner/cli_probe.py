@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
     build = load_profile(args.profile)
     catalog = load_catalog().catalog
-    require_known_parts(args.profile, build, catalog.__contains__)
+    require_known_parts(args.profile, build, catalog)
     if args.compare is not None:
         device, rows, links = read_probe_file(args.compare)
         print(compare_text(device, rows))

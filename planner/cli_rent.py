@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"expected {low:g} to {high:g}", Location(field=name))
     build = load_profile(args.profile)
     catalog = load_catalog().catalog
-    require_known_parts(args.profile, build, catalog.__contains__)
+    require_known_parts(args.profile, build, catalog)
     workloads, _problems = load_all_workloads()
     prices, problems = load_all_cloud_prices()
     for problem in problems:

@@ -197,7 +197,7 @@ def _upgrade(args: argparse.Namespace, workloads) -> int:  # type: ignore[no-unt
         raise InputError("--upgrade needs the --profile to upgrade", Location(field="--profile"))
     build = load_profile(args.profile)
     catalog = load_catalog(used=args.used).catalog
-    require_known_parts(args.profile, build, catalog.__contains__)
+    require_known_parts(args.profile, build, catalog)
     path = upgrade_path(build, catalog, workloads)
     if args.json:
         print(

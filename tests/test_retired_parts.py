@@ -77,3 +77,25 @@ def test_retired_parts_stay_known_with_used_and_user_prices() -> None:
     assert used is not catalog and yours is not used  # both changed prices
     assert yours.get("rtx-4090").price_usd == 1500.0  # type: ignore[union-attr]
     assert yours.retired == catalog.retired and yours.origins == catalog.origins
+
+
+def test_the_command_line_names_a_retired_part_and_what_to_do(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    profile = tmp_path / "board.rigplan.toml"
+    profile.write_text(
+        'format = "rig-planner-profile"\nschema_version = 1\nname = "Old board"\n\n'
+        '[[parts]]\nid = "asrock-wrx90-ws-evo"\n',
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "planner", "check", str(profile)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert f"{profile}:6: field 'parts[0].id'" in result.stderr
+    assert "(ASRock WRX90 WS EVO) left the built-in catalog on 2026-12-06" in result.stderr
+    assert "add it as your own part" in result.stderr

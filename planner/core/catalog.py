@@ -32,6 +32,17 @@ class RetiredPart:
     retired: dt.date = spec()  # the day it left
     reason: str = spec()
 
+    @property
+    def why(self) -> str:
+        return f"left the built-in catalog on {self.retired.isoformat()}: {self.reason}"
+
+    @property
+    def fix(self) -> str:
+        return (
+            "add it as your own part with the price you were quoted (Edit → Add Custom Part…), "
+            f"or choose another {self.kind} from the catalog"
+        )
+
 
 @dataclass(frozen=True)
 class Catalog:

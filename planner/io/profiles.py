@@ -24,6 +24,7 @@ from planner.core.build import (
     Settings,
     WorkloadChoice,
 )
+from planner.core.catalog import Catalog, RetiredPart
 from planner.core.errors import Location, ProfileError, RecordError
 from planner.core.records import parse_record, record_to_table
 from planner.io.atomic import write_atomic
@@ -199,9 +200,13 @@ def _qualified(table: str, index: int | None, field: str) -> str:
 
 
 def unknown_part_error(
-    path: Path | str, build: Build, known: Callable[[str], bool]
+    path: Path | str,
+    build: Build,
+    known: Callable[[str], bool],
+    retired: Mapping[str, RetiredPart] | None = None,
 ) -> ProfileError | None:
-    """An error naming the first part id of `build` for which `known` is false, with its line."""
+    """An error naming the first part id of `build` for which `known` is false, with its line
+    (and, for a part that left the built-in catalog, why and what to do)."""
     for index, choice in enumerate(build.parts):
         if known(choice.id):
             continue
@@ -210,17 +215,23 @@ def unknown_part_error(
         except OSError:
             text = ""
         line = TomlLines(text).key("id", "parts", index)
+        gone = (retired or {}).get(choice.id)
+        message = (
+            f"part '{choice.id}' ({gone.name}) {gone.why}; {gone.fix}"
+            if gone is not None
+            else f"unknown part id '{choice.id}': it is neither in the built-in catalog nor in "
+            "your parts folder"
+        )
         return ProfileError(
-            f"unknown part id '{choice.id}': it is neither in the built-in catalog nor in "
-            "your parts folder",
-            Location(file=str(path), line=line, field=f"parts[{index}].id"),
+            message, Location(file=str(path), line=line, field=f"parts[{index}].id")
         )
     return None
 
 
-def require_known_parts(path: Path | str, build: Build, known: Callable[[str], bool]) -> Build:
-    """`build`, if `known` knows every part id in it; else the error `unknown_part_error` makes."""
-    error = unknown_part_error(path, build, known)
+def require_known_parts(path: Path | str, build: Build, catalog: Catalog) -> Build:
+    """`build`, if the catalog knows every part id in it; else the error `unknown_part_error`
+    makes."""
+    error = unknown_part_error(path, build, catalog.__contains__, catalog.retired)
     if error is not None:
         raise error
     return build

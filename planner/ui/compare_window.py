@@ -131,7 +131,7 @@ class CompareWindow(QMainWindow):
         catalog = self._catalog()
         for path in paths:
             try:
-                build = require_known_parts(path, load_profile(path), catalog.__contains__)
+                build = require_known_parts(path, load_profile(path), catalog)
             except InputError as error:
                 self._complain("Could not add the profile", str(error))
                 continue

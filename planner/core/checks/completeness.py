@@ -68,12 +68,10 @@ def check_unknown_parts(context: CheckContext) -> Iterator[Finding]:
                 Severity.WARNING,
                 Category.COMPLETENESS,
                 "completeness.retired_part",
-                f"The {retired.name} ('{choice.id}', ×{choice.count}) left the built-in "
-                f"catalog on {retired.retired.isoformat()}: {retired.reason}. Checks and totals "
-                "leave it out; it stays in the profile.",
+                f"The {retired.name} ('{choice.id}', ×{choice.count}) {retired.why}. Checks "
+                "and totals leave it out; it stays in the profile.",
                 (choice.id,),
-                f"Add it as your own part with the price you were quoted (Edit → Add Custom "
-                f"Part…), or choose another {retired.kind} from the catalog.",
+                retired.fix[:1].upper() + retired.fix[1:] + ".",
             )
             continue
         yield Finding(
