@@ -99,3 +99,20 @@ def test_the_command_line_names_a_retired_part_and_what_to_do(tmp_path: Path) ->
     assert f"{profile}:6: field 'parts[0].id'" in result.stderr
     assert "(ASRock WRX90 WS EVO) left the built-in catalog on 2026-12-06" in result.stderr
     assert "add it as your own part" in result.stderr
+
+
+def test_the_build_table_names_a_retired_part_and_says_why(driver, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from planner.ui.build_table_model import BuildTableModel
+
+    build = Build(parts=(PartChoice(id="silverstone-rm600"), PartChoice(id="rtx-4090")))
+    driver.window.open_build(build, None)
+    model = driver.window.build_panel.model
+    row = model.row_of("silverstone-rm600")
+    assert model.index(row, BuildTableModel.KIND).data() == "Case"
+    assert model.index(row, BuildTableModel.NAME).data() == "SilverStone RM600 (left the catalog)"
+    tip = model.index(row, BuildTableModel.NAME).data(Qt.ItemDataRole.ToolTipRole)
+    assert "left the built-in catalog on 2026-12-06" in tip and "Add Custom Part" in tip
+    codes = [finding.code for finding in driver.window.document.report.findings]
+    assert "completeness.retired_part" in codes

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from planner.core.build import Build, PartChoice
-from planner.core.catalog import Catalog
+from planner.core.catalog import Catalog, RetiredPart
 from planner.core.parts import (
     Case,
     Cooler,
@@ -41,6 +42,8 @@ class Assembly:
     build: Build
     items: tuple[Item, ...]
     unknown: tuple[PartChoice, ...]
+    # Of the unknown parts, those that left the built-in catalog, by id.
+    retired: Mapping[str, RetiredPart] = field(default_factory=dict)
 
     @classmethod
     def resolve(cls, build: Build, catalog: Catalog) -> Assembly:
@@ -52,7 +55,8 @@ class Assembly:
                 unknown.append(choice)
             else:
                 items.append(Item(choice, part))
-        return cls(build, tuple(items), tuple(unknown))
+        retired = {c.id: catalog.retired[c.id] for c in unknown if c.id in catalog.retired}
+        return cls(build, tuple(items), tuple(unknown), retired)
 
     def items_of(self, kind: PartKind) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.part.KIND is kind)

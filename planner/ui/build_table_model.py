@@ -5,15 +5,16 @@ the document, so undo and the analysis see every change."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from planner.core.assembly import Assembly
 from planner.core.build import PartChoice
+from planner.core.catalog import RetiredPart
 from planner.core.citations import price_citation, unpriced_label
-from planner.core.parts import Gpu, Part
+from planner.core.parts import Gpu, Part, PartKind
 from planner.core.used_price import is_used
 from planner.core.user_price import is_yours
 from planner.ui.part_tooltip import part_tooltip, plain_tip
@@ -41,6 +42,7 @@ class BuildTableModel(QAbstractTableModel):
     ) -> None:
         super().__init__()
         self._rows: list[tuple[PartChoice, Part | None]] = []
+        self._retired: Mapping[str, RetiredPart] = {}
         self._on_edit = on_edit
         if assembly is not None:
             self.set_assembly(assembly)
@@ -50,6 +52,7 @@ class BuildTableModel(QAbstractTableModel):
             (item.choice, item.part) for item in assembly.items
         ]
         rows += [(choice, None) for choice in assembly.unknown]
+        self._retired = assembly.retired
         same_parts = [choice.id for choice, _part in rows] == [c.id for c, _p in self._rows]
         if same_parts and rows:
             # An edit of a count or a limit: the rows stay, so an open editor (the one that
@@ -120,9 +123,9 @@ class BuildTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             if part is None:
-                return plain_tip(
-                    f"'{choice.id}' is not in the catalog: kept in the profile, left out of checks"
-                )
+                retired = self._retired.get(choice.id)
+                why = f"{retired.why}; {retired.fix}" if retired else "is not in the catalog"
+                return plain_tip(f"'{choice.id}' {why}. Kept in the profile, left out of checks")
             if column == self.POWER_LIMIT and isinstance(part, Gpu):
                 return f"Board power {part.board_power_w} W; double-click to set a limit (0 = none)"
             if column in (self.UNIT_PRICE, self.LINE_TOTAL):
@@ -131,10 +134,19 @@ class BuildTableModel(QAbstractTableModel):
         return None
 
     def _display(self, choice: PartChoice, part: Part | None, column: int) -> str:
+        retired = self._retired.get(choice.id)
         if column == self.KIND:
-            return part.kind.short if part else "Unknown"
+            if part is None:
+                return PartKind(retired.kind).short if retired else "Unknown"
+            return part.kind.short
         if column == self.NAME:
-            return part.display_name if part else f"{choice.id} (not in catalog)"
+            if part is None:
+                return (
+                    f"{retired.name} (left the catalog)"
+                    if retired
+                    else f"{choice.id} (not in catalog)"
+                )
+            return part.display_name
         if column == self.COUNT:
             return str(choice.count)
         if column == self.POWER_LIMIT:
