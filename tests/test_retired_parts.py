@@ -116,3 +116,12 @@ def test_the_build_table_names_a_retired_part_and_says_why(driver, qtbot) -> Non
     assert "left the built-in catalog on 2026-12-06" in tip and "Add Custom Part" in tip
     codes = [finding.code for finding in driver.window.document.report.findings]
     assert "completeness.retired_part" in codes
+
+
+def test_the_report_names_a_retired_part_and_why() -> None:
+    from planner.report.build_report import _parts, collect
+
+    catalog = load_builtin_catalog()
+    build = Build(parts=(PartChoice(id="asus-pro-ws-w680-ace"), PartChoice(id="rtx-4090")))
+    html = _parts(collect(build, catalog, {}))
+    assert "ASUS Pro WS W680-ACE: left the built-in catalog on 2026-12-06" in html

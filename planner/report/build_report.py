@@ -175,9 +175,9 @@ def _parts(data: ReportData) -> str:
                 )
             )
     for choice in data.assembly.unknown:
-        rows.append(
-            ("?", esc(f"{choice.id} (not in the catalog)"), (str(choice.count), "num"), "", "")
-        )
+        retired = data.assembly.retired.get(choice.id)
+        name = f"{retired.name}: {retired.why}" if retired else f"{choice.id} (not in the catalog)"
+        rows.append(("?", esc(name), (str(choice.count), "num"), "", ""))
     count = sum(item.count for item in data.assembly.items)
     unpriced = len(data.assembly.unpriced)
     rows.append(
