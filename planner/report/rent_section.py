@@ -57,18 +57,24 @@ def rent_section(plan: RentPlan | None, images: dict[str, QImage], width: int) -
             )
         )
     if offer is not None and plan.gpu_priced:
-        months_axis = list(range(int(ownership.life_years * 12) + 1))
-        own, rent = comparison.cumulative(months_axis)
-        xs = tuple(float(m) for m in months_axis)
-        images["chart-rent.png"] = charts.line_chart(
-            "Dollars spent: owning the build against renting its GPUs",
-            [
-                charts.Line("own the build", xs, tuple(own), charts.BLUE),
-                charts.Line("rent the GPUs", xs, tuple(rent), charts.ORANGE),
-            ],
-            "months",
-            "dollars",
-            x_labels={float(m): str(m) for m in months_axis if m % 6 == 0},
-        )
+        images["chart-rent.png"] = _spending_chart(plan)
         parts.append(image("chart-rent.png", width))
     return "".join(parts)
+
+
+def _spending_chart(plan: RentPlan) -> QImage:
+    """Dollars spent month by month: owning the build against renting its GPUs."""
+    ownership = plan.comparison.ownership
+    months_axis = list(range(int(ownership.life_years * 12) + 1))
+    own, rent = plan.comparison.cumulative(months_axis)
+    xs = tuple(float(m) for m in months_axis)
+    return charts.line_chart(
+        "Dollars spent: owning the build against renting its GPUs",
+        [
+            charts.Line("own the build", xs, tuple(own), charts.BLUE),
+            charts.Line("rent the GPUs", xs, tuple(rent), charts.ORANGE),
+        ],
+        "months",
+        "dollars",
+        x_labels={float(m): str(m) for m in months_axis if m % 6 == 0},
+    )
