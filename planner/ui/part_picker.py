@@ -45,25 +45,7 @@ class KindPicker(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.setObjectName(f"filter-{kind.value}")
         self.filter.textChanged.connect(self.proxy.set_text)
-        self.table = FrozenColumnTable()
-        self.table.setObjectName(f"catalog-{kind.value}")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keeps the model number
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setResizeContentsPrecision(16)  # widths from the first rows, not all of them
-        header.resizeSection(0, 200)
-        self.table.match_frozen()
+        self.table = self._catalog_table(kind)
         self.table.doubleClicked.connect(self._add_index)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.table.installEventFilter(self)
@@ -95,6 +77,29 @@ class KindPicker(QWidget):
         self.filter.textChanged.connect(self._count_rows)
         self._count_rows()
         self._sized = False
+
+    def _catalog_table(self, kind: PartKind) -> FrozenColumnTable:
+        """The catalog's parts of `kind`, sortable, one row each, the name column frozen."""
+        table = FrozenColumnTable()
+        table.setObjectName(f"catalog-{kind.value}")
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keeps the model number
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setResizeContentsPrecision(16)  # widths from the first rows, not all of them
+        header.resizeSection(0, 200)
+        table.match_frozen()
+        return table
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
