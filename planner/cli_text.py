@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 
 from planner.core.checks import CheckReport
+from planner.core.citations import price_label
 from planner.core.comparison import Comparison
 from planner.core.estimate import Estimate
 from planner.core.findings import Severity
@@ -21,10 +22,6 @@ _SEVERITY_MARK = {Severity.ERROR: "ERROR", Severity.WARNING: "WARN ", Severity.I
 
 
 USED_HELP = "price GPUs at their used price where it is below the list price"
-
-
-def format_price(price_usd: float | None) -> str:
-    return "—" if price_usd is None else f"${price_usd:,.0f}"
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -47,7 +44,7 @@ def part_rows(parts: Sequence[Part]) -> str:
             continue
         body = table(
             ("id", "name", "price", "specs"),
-            ((p.id, p.display_name, format_price(p.price_usd), key_specs(p)) for p in of_kind),
+            ((p.id, p.display_name, price_label(p), key_specs(p)) for p in of_kind),
         )
         sections.append(f"{kind.label} ({len(of_kind)})\n{body}")
     return "\n\n".join(sections)

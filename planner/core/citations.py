@@ -38,6 +38,11 @@ def unpriced_label(part: Part) -> str:
     return "cloud only" if isinstance(part, Gpu) and part.cloud_only else "—"
 
 
+def price_label(part: Part) -> str:
+    """A part's price as a list shows it: "$1,599", or why there is none."""
+    return unpriced_label(part) if part.price_usd is None else f"${part.price_usd:,.0f}"
+
+
 def citation(text: str) -> str:
     """A source line as a citation: its own words up to a readable length, its URL kept."""
     text = " ".join(text.split())

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from planner.core.citations import unpriced_label
+from planner.core.citations import price_label
 from planner.core.parts import (
     Case,
     Cooler,
@@ -42,13 +42,9 @@ class Column:
         return str(value)
 
 
-def _price(part: Part) -> str:
-    return unpriced_label(part) if part.price_usd is None else f"${part.price_usd:,.0f}"
-
-
 NAME = Column("Part", lambda p: p.display_name)
 PRICE = Column(
-    "Price", lambda p: p.price_usd, _price, "Reference price (see the part's price date)"
+    "Price", lambda p: p.price_usd, price_label, "Reference price (see the part's price date)"
 )
 
 GPU_COLUMNS = (
