@@ -90,3 +90,18 @@ def test_the_build_total_in_the_window_names_the_cloud_only_cards(driver, qtbot)
     driver.window.document.add_part("a10g", 4)
     qtbot.waitUntil(lambda: "cloud-only" in driver.window.build_panel.total.text())
     assert "+ 4 cloud-only cards" in driver.window.build_panel.total.text()
+
+
+def test_suggest_says_the_cloud_only_card_was_left_out() -> None:
+    from planner.core.build import WorkloadChoice
+    from planner.core.suggest import Constraints, suggest
+    from planner.io.workload_files import load_workloads
+
+    found = suggest(
+        (WorkloadChoice(id="bert-base"),),
+        load_builtin_catalog(),
+        load_workloads(),
+        Constraints(max_gpus=1, budget_usd=2500),
+    )
+    assert "1 GPU sold only as cloud instances was not considered (see Buy or Rent)" in found.notes
+    assert all(pick.candidate.build.parts[0].id != "a10g" for pick in found.picks)
