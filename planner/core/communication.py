@@ -96,6 +96,12 @@ def _weight_bytes(summary: ParamSummary, setup: TrainingSetup) -> float:
     return float(value * summary.total)
 
 
+def collective_gbs(link_gbs: float, p2p: bool, efficiency: float) -> float:
+    """The bandwidth collectives reach over a link: its share `efficiency`, halved where the
+    GPUs have no peer-to-peer and stage through host memory."""
+    return link_gbs * efficiency * (1.0 if p2p else HOST_STAGING_FACTOR)
+
+
 def communication_seconds(
     summary: ParamSummary,
     setup: TrainingSetup,
@@ -113,7 +119,7 @@ def communication_seconds(
     total_bytes = moved.gradient_bytes + moved.gather_bytes
     if not total_bytes and not routed_bytes:
         return 0.0, 0.0
-    bandwidth = link_gbs * 1e9 * efficiency * (1.0 if p2p else HOST_STAGING_FACTOR)
+    bandwidth = collective_gbs(link_gbs, p2p, efficiency) * 1e9
     seconds = total_bytes / bandwidth
     routed = routed_bytes / bandwidth
     if not p2p:

@@ -14,7 +14,7 @@ from planner.core.build import Build
 from planner.core.calibrated import CONSTANTS
 from planner.core.catalog import Catalog
 from planner.core.checks.context import CheckContext
-from planner.core.communication import HOST_STAGING_FACTOR
+from planner.core.communication import collective_gbs
 from planner.core.errors import InputError, Location
 from planner.core.gpu_link import build_link, placed_gpu_count
 
@@ -30,9 +30,7 @@ def planned_links(build: Build, catalog: Catalog) -> dict[str, Any] | None:
         "link": link.name,
         "wire_gbs": round(link.gbs, 2),
         "peer_to_peer": link.p2p,
-        "gradient_gbs": round(
-            link.gbs * CONSTANTS.link_efficiency * (1.0 if link.p2p else HOST_STAGING_FACTOR), 2
-        ),
+        "gradient_gbs": round(collective_gbs(link.gbs, link.p2p, CONSTANTS.link_efficiency), 2),
     }
 
 

@@ -152,18 +152,13 @@ class _Search:
 
     def notes(self) -> tuple[str, ...]:
         found = [self.empty_why] if self.empty_why else []
-        if self.unpriced_gpus:
-            found.append(
-                f"{plural(self.unpriced_gpus, 'GPU')} without a list price "
-                + ("was" if self.unpriced_gpus == 1 else "were")
-                + " not considered"
-            )
-        if self.cloud_only_gpus:
-            found.append(
-                f"{plural(self.cloud_only_gpus, 'GPU')} sold only as cloud instances "
-                + ("was" if self.cloud_only_gpus == 1 else "were")
-                + " not considered (see Buy or Rent)"
-            )
+        for count, which, see in (
+            (self.unpriced_gpus, "without a list price", ""),
+            (self.cloud_only_gpus, "sold only as cloud instances", " (see Buy or Rent)"),
+        ):
+            if count:
+                verb = "was" if count == 1 else "were"
+                found.append(f"{plural(count, 'GPU')} {which} {verb} not considered{see}")
         return tuple(found)
 
     def _why_empty(self, bounds: list[tuple[float, float, str, int]]) -> str:

@@ -5,6 +5,19 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
+# The training settings: each row's label and attribute (also its help key, see describe).
+TRAINING_ROWS = (
+    ("Training", "mode"),
+    ("Precision", "precision"),
+    ("Micro-batch per GPU", "batch"),
+    ("Sequence length", "seq"),
+    ("Optimizer", "optimizer"),
+    ("", "checkpointing"),
+    ("Sharding", "sharding"),
+    ("Run", "task"),
+    ("Epochs", "epochs"),
+)
+
 FIELD_HELP = {
     "add": "Add the chosen network to this build's workloads",
     "define": "Describe your own transformer: layers, width, heads, vocabulary, sequence",

@@ -31,7 +31,7 @@ from planner.core.serving_plan import choice_with
 from planner.core.workload_estimates import BuildEstimate, default_seq_len
 from planner.core.workloads import Workload
 from planner.ui.document import BuildDocument
-from planner.ui.field_help import SHARDING_HELP, describe, describe_items
+from planner.ui.field_help import SHARDING_HELP, TRAINING_ROWS, describe, describe_items
 from planner.ui.recipe_editor import RecipeEditor
 from planner.ui.serving_editor import ServingEditor
 from planner.ui.serving_summary import plan_html
@@ -54,20 +54,6 @@ SHARDING_LABELS = {
     "fsdp": "FSDP",
 }
 MODE_LABELS = {"full": "Full training", "lora": "LoRA", "qlora": "QLoRA (4-bit)"}
-
-
-# The training settings: each row's label and attribute (also its help key, see describe).
-TRAINING_ROWS = (
-    ("Training", "mode"),
-    ("Precision", "precision"),
-    ("Micro-batch per GPU", "batch"),
-    ("Sequence length", "seq"),
-    ("Optimizer", "optimizer"),
-    ("", "checkpointing"),
-    ("Sharding", "sharding"),
-    ("Run", "task"),
-    ("Epochs", "epochs"),
-)
 
 
 class WorkloadPanel(QWidget):

@@ -134,7 +134,9 @@ def ranges_of(predictions: list[Prediction]) -> dict[str, tuple[float, float]]:
     return found
 
 
-def print_coverage(title: str, predictions: list[Prediction], ranges: dict) -> None:  # type: ignore[type-arg]
+def print_coverage(
+    title: str, predictions: list[Prediction], ranges: dict[str, tuple[float, float]]
+) -> None:
     """How many held-out measurements of each regime fall inside its range."""
     inside: dict[str, list[bool]] = defaultdict(list)
     for row, predicted, _baseline in predictions:
